@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { z } from 'zod';
+import { CorpusFile, type Corpus } from '../nlu/corpus';
+import { EmotionLexiconFile, type EmotionLexiconData } from '../nlu/emotion';
+import { AnswersFile, MenuFile, type AnswersData, type MenuData } from '../nlu/knowledgeBase';
+import { ComplianceFile, type ComplianceData } from './compliance';
+import { ConfigError } from './configError';
+import { fromRoot, projectRoot } from './paths';
+
+const optionalString = z.string().trim().min(1).optional();
+const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Every environment variable kefu reads (README §Configuration). */
+export const EnvSchema = z
+  .object({
+    PORT: int(0, 65535).default(3978),
+    HOST: z.string().default('0.0.0.0'),
+    KEFU_MODE: z.enum(['development', 'production']).default('development'),
+    BOT_CHANNEL_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+    MICROSOFT_APP_ID: z.preprocess(emptyAsUndefined, optionalString),
+    MICROSOFT_APP_PASSWORD: z.preprocess(emptyAsUndefined, optionalString),
+    MICROSOFT_APP_TENANT_ID: z.preprocess(emptyAsUndefined, optionalString),
+    MICROSOFT_APP_TYPE: z.preprocess(emptyAsUndefined, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional()),
+    USER_TOKEN_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+    SERVICE_URL_ALLOWLIST: z.preprocess(
+      emptyAsUndefined,
+      z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)).pipe(z.array(z.url())).optional(),
+    ),
+    ORDER_SERVICE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+    ORDER_SERVICE_TOKEN: z.preprocess(emptyAsUndefined, optionalString),
+    ORDER_SERVICE_TIMEOUT_MS: int(100, 60_000).default(3000),
+    DEMO_ORDERS_FILE: z.string().default('bot/data/demo-orders.json'),
+    NLU_DATA_DIR: z.string().default('nlu/data'),
+    NLU_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+    NLU_ZH_FEATURES: z.enum(['char-ngrams', 'nlpjs-pinyin']).default('char-ngrams'),
+    NLU_MODEL_CACHE_DIR: z.string().default('.cache/nlu'),
+    COMPLIANCE_FILE: z.string().default('bot/data/compliance.json'),
+    MAX_BODY_BYTES: int(1024, 10 * 1024 * 1024).default(64 * 1024),
+    STATE_MAX_CONVERSATIONS: int(100, 10_000_000).default(50_000),
+    STATE_TTL_SECONDS: int(60, 30 * 86400).default(86400),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.KEFU_MODE !== 'production') return;
+    if (!env.BOT_CHANNEL_SECRET && !env.MICROSOFT_APP_ID) {
+      ctx.addIssue({ code: 'custom', path: ['BOT_CHANNEL_SECRET'], message: 'required when KEFU_MODE=production (or configure MICROSOFT_APP_ID for Bot Framework auth)' });
+    }
+    if (!env.USER_TOKEN_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['USER_TOKEN_SECRET'], message: 'required when KEFU_MODE=production' });
+    }
+  });
+export type Env = z.infer<typeof EnvSchema>;
+
+/** The development-mode user-token secret: public on purpose, so the demo can mint tokens. */
+export const DEV_USER_TOKEN_SECRET = 'kefu-development-user-token-secret';
+
+export interface KefuData {
+  corpus: Corpus;
+  answers: AnswersData;
+  menu: MenuData;
+  emotion: EmotionLexiconData;
+  compliance: ComplianceData;
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    throw new ConfigError(
+      `invalid configuration:\n${result.error.issues.map((i) => `  environment variable ${String(i.path[0] ?? '?')}: ${i.message}`).join('\n')}`,
+    );
+  }
+  return result.data;
+}
+
+/** Reads a JSON config file and validates it; errors name the file and the field. */
+export function loadJsonFile<T extends z.ZodType>(path: string, schema: T): z.infer<T> {
+  const shown = relative(projectRoot, path) || path;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`invalid configuration:\n  file ${shown}: ${(err as Error).message}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw ConfigError.fromZod(`file ${shown}`, parsed.error);
+  return parsed.data;
+}
+
+export function loadData(env: Env): KefuData {
+  const dir = fromRoot(env.NLU_DATA_DIR);
+  const zh = loadJsonFile(`${dir}/corpus.zh.json`, CorpusFile);
+  const en = loadJsonFile(`${dir}/corpus.en.json`, CorpusFile);
+  const data: KefuData = {
+    corpus: { zh, en },
+    answers: loadJsonFile(`${dir}/answers.json`, AnswersFile),
+    menu: loadJsonFile(`${dir}/menu.json`, MenuFile),
+    emotion: loadJsonFile(`${dir}/emotion.json`, EmotionLexiconFile),
+    compliance: loadJsonFile(fromRoot(env.COMPLIANCE_FILE), ComplianceFile),
+  };
+  checkCrossReferences(data, dir);
+  return data;
+}
+
+/** Checks that span files: every intent can be answered, every quick reply leads somewhere. */
+function checkCrossReferences(data: KefuData, dir: string): void {
+  const issues: string[] = [];
+  const shown = relative(projectRoot, dir) || dir;
+  if (data.corpus.zh.locale !== 'zh') issues.push(`  file ${shown}/corpus.zh.json → locale: expected "zh"`);
+  if (data.corpus.en.locale !== 'en') issues.push(`  file ${shown}/corpus.en.json → locale: expected "en"`);
+  const intents = new Set([...Object.keys(data.corpus.zh.intents), ...Object.keys(data.corpus.en.intents)]);
+  for (const intent of intents) {
+    if (!data.answers.intents[intent]) issues.push(`  file ${shown}/answers.json → intents.${intent}: missing (the corpus trains this intent)`);
+  }
+  data.menu.quickReplies.forEach((q, i) => {
+    if (!intents.has(q.intent)) issues.push(`  file ${shown}/menu.json → quickReplies.${i}.intent: "${q.intent}" is not an intent of the corpus`);
+  });
+  if (issues.length) throw new ConfigError(`invalid configuration:\n${issues.join('\n')}`);
+}

@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { CATALOGUE_INTENTS } from './catalogue';
+
+const Phrasing = z.string().trim().min(1).max(500);
+
+/** `nlu/data/corpus.<lang>.json`: training phrasings per intent, edited by operators. */
+export const CorpusFile = z
+  .object({
+    locale: z.enum(['zh', 'en']),
+    intents: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'intent IDs are snake_case'), z.array(Phrasing).min(5)),
+  })
+  .strict()
+  .superRefine((corpus, ctx) => {
+    for (const intent of CATALOGUE_INTENTS) {
+      if (!(intent in corpus.intents)) {
+        ctx.addIssue({ code: 'custom', path: ['intents', intent], message: `catalogue intent "${intent}" is missing` });
+      }
+    }
+  });
+export type CorpusData = z.infer<typeof CorpusFile>;
+
+export interface Corpus {
+  zh: CorpusData;
+  en: CorpusData;
+}
+
+/** A stable hash of everything that shapes the trained model. */
+export function modelKey(corpus: Corpus, settings: object, version: string): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ corpus, settings, version }))
+    .digest('hex')
+    .slice(0, 16);
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import type { IntentId, Locale } from './types';
+
+const Text = z.string().trim().min(1).max(2000);
+const Bilingual = z.object({ zh: Text, en: Text }).strict();
+export type Bilingual = z.infer<typeof Bilingual>;
+
+/** `nlu/data/answers.json`: the FAQ answers and order-policy texts, per intent, zh and en. */
+export const AnswersFile = z
+  .object({
+    intents: z.record(z.string(), Bilingual),
+    empathy: z.object({
+      anger: z.object({ zh: z.array(Text).min(1), en: z.array(Text).min(1) }).strict(),
+      anxiety: z.object({ zh: z.array(Text).min(1), en: z.array(Text).min(1) }).strict(),
+    }).strict(),
+  })
+  .strict();
+export type AnswersData = z.infer<typeof AnswersFile>;
+
+const HourRange = z.string().regex(/^([01]?\d|2[0-3])-([01]?\d|2[0-3])$/, 'expected "start-end" in hours, e.g. "22-8"');
+
+/** `nlu/data/menu.json`: the greeting [000 PART02] and the quick replies offered with it. */
+export const MenuFile = z
+  .object({
+    greeting: Bilingual,
+    nightApology: Bilingual,
+    /** Local hours counted as night, e.g. "22-8" (22:00–07:59). */
+    nightHours: HourRange,
+    timeZone: z.string().refine((tz) => { try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; } }, 'unknown IANA time zone'),
+    quickReplies: z.array(z.object({ intent: z.string().min(1), label: Bilingual }).strict()).min(1).max(8),
+  })
+  .strict();
+export type MenuData = z.infer<typeof MenuFile>;
+
+export const lang = (locale: Locale): 'zh' | 'en' => (locale === 'zh-CN' ? 'zh' : 'en');
+
+/** Answers and menu, looked up by intent and locale. */
+export class KnowledgeBase {
+  constructor(readonly answers: AnswersData, readonly menu: MenuData) {}
+
+  answer(intent: IntentId, locale: Locale): string | undefined {
+    return this.answers.intents[intent]?.[lang(locale)];
+  }
+
+  /** An empathetic opener, varied by a seed so consecutive turns do not repeat it. */
+  empathy(emotion: 'anger' | 'anxiety', locale: Locale, seed: number): string {
+    const list = this.answers.empathy[emotion][lang(locale)];
+    return list[Math.abs(seed) % list.length];
+  }
+
+  /** The intent behind a quick-reply label the customer tapped, in either language. */
+  quickReplyIntent(text: string): IntentId | undefined {
+    const t = text.trim();
+    return this.menu.quickReplies.find((q) => q.label.zh === t || q.label.en === t)?.intent;
+  }
+
+  isNight(now: Date): boolean {
+    const hour = Number(new Intl.DateTimeFormat('en-GB', { hour: 'numeric', hourCycle: 'h23', timeZone: this.menu.timeZone }).format(now));
+    const [start, end] = this.menu.nightHours.split('-').map(Number);
+    return start > end ? hour >= start || hour < end : hour >= start && hour < end;
+  }
+}

@@ -1,0 +1,90 @@
+import { containerBootstrap, Nlp, LangEn, type Container, type Nlp as NlpInstance } from '@nlpjs/basic';
+import type { Corpus } from './corpus';
+import type { IntentScore, Locale } from './types';
+import { NONE_INTENT } from './types';
+import { CharNgramStemmerZh, PassThroughTokenizerZh } from './zhFeatures';
+
+export type ZhFeatures = 'char-ngrams' | 'nlpjs-pinyin';
+
+export interface ClassifierSettings {
+  zhFeatures: ZhFeatures;
+}
+
+const NLP_LOCALE: Record<Locale, 'zh' | 'en'> = { 'zh-CN': 'zh', en: 'en' };
+
+/**
+ * A typed wrapper around NLP.js's intent network. It calls the NLU manager directly, which gives
+ * the real per-intent scores and skips what kefu does itself (entities, emotion) or does not want
+ * on the hot path (sentiment, NLG, context).
+ */
+export class NlpjsClassifier {
+  private constructor(private readonly nlp: NlpInstance) {}
+
+  static async train(corpus: Corpus, settings: ClassifierSettings): Promise<NlpjsClassifier> {
+    const classifier = new NlpjsClassifier(await createNlp(settings));
+    for (const data of [corpus.zh, corpus.en]) {
+      for (const [intent, phrasings] of Object.entries(data.intents)) {
+        for (const text of phrasings) classifier.nlp.addDocument(data.locale, text, intent);
+      }
+    }
+    await classifier.nlp.train();
+    return classifier;
+  }
+
+  static async fromModel(model: string, settings: ClassifierSettings): Promise<NlpjsClassifier> {
+    const nlp = await createNlp(settings);
+    nlp.import(model);
+    return new NlpjsClassifier(nlp);
+  }
+
+  toModel(): string {
+    return this.nlp.export(true);
+  }
+
+  /** Real intents with their scores, best first; NLP.js's own `None` is left out. */
+  async classify(text: string, locale: Locale): Promise<IntentScore[]> {
+    if (text.trim() === '') return [];
+    const out = await this.nlp.nluManager.process({ locale: NLP_LOCALE[locale], utterance: text, settings: this.nlp.nluManager.settings });
+    return out.classifications
+      .filter((c) => c.intent !== NONE_INTENT && Number.isFinite(c.score))
+      .sort((a, b) => b.score - a.score)
+      .map((c) => ({ intent: c.intent, score: c.score }));
+  }
+}
+
+async function createNlp(settings: ClassifierSettings): Promise<NlpInstance> {
+  const container: Container = await containerBootstrap();
+  // NLP.js's own NLU defaults, with its per-epoch console logging off.
+  container.registerConfiguration('nlu-??', {
+    keepStopwords: true, nonefeatureValue: 1, nonedeltaMultiplier: 1.2, spellCheck: false, spellCheckDistance: 1, filterZeros: true, log: false,
+  });
+  container.use(Nlp);
+  container.use(LangEn);
+  container.use(loadLangZh());
+  if (settings.zhFeatures === 'char-ngrams') {
+    container.use(PassThroughTokenizerZh);
+    container.use(CharNgramStemmerZh);
+  }
+  const nlp = container.get('nlp') as NlpInstance;
+  // Set fields one by one: passing a settings object replaces NLP.js's defaults instead of merging.
+  nlp.settings.autoSave = false;
+  nlp.settings.autoLoad = false;
+  nlp.settings.calculateSentiment = false;
+  nlp.settings.log = false;
+  nlp.addLanguage(['zh', 'en']);
+  return nlp;
+}
+
+let langZh: unknown;
+/** @nlpjs/lang-zh prints "Compiling dictionary" to stdout when first loaded; keep stdout clean. */
+function loadLangZh(): unknown {
+  if (langZh) return langZh;
+  const log = console.log;
+  console.log = () => undefined;
+  try {
+    langZh = (require('@nlpjs/lang-zh') as { LangZh: unknown }).LangZh;
+  } finally {
+    console.log = log;
+  }
+  return langZh;
+}
