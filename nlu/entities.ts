@@ -7,8 +7,6 @@ import type { Amount, Entities } from './types';
  * (16–19).
  */
 export const ORDER_ID_PATTERN = /(?<![A-Za-z0-9])(?:[Kk][Ff][\s-]?)?(\d{12})(?!\d)/g;
-/** Something the customer probably meant as an order number but that has the wrong shape. */
-const ORDER_ID_LIKE = /(?<![A-Za-z0-9])(?:[Kk][Ff][\s-]?\d{1,20}|\d{6,10}|\d{13,15})(?!\d)/;
 /** Mainland mobile numbers, with an optional +86 and spaces or hyphens in the usual places. */
 const PHONE_PATTERN = /(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)/g;
 const NUMBER = String.raw`(\d+(?:\.\d{1,2})?)`;
@@ -47,12 +45,6 @@ export function extractEntities(text: string): ExtractedEntities {
     });
   }
   return { orderIds, phones, amounts, residual: residual.replace(/\s+/g, ' ').trim() };
-}
-
-/** True when the text holds a number shaped almost, but not quite, like an order ID. */
-export function looksLikeMalformedOrderId(text: string): boolean {
-  const withoutValid = text.replace(PHONE_PATTERN, ' ').replace(ORDER_ID_PATTERN, ' ');
-  return ORDER_ID_LIKE.test(withoutValid);
 }
 
 function pushUnique(list: string[], value: string): void {

@@ -1,0 +1,188 @@
+import {
+  CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, MessageFactory, type Storage, type TurnContext,
+} from 'botbuilder';
+import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { loadProfile, type ConversationProfile } from '../dialogs/profile';
+import { PROMPTS } from '../dialogs/prompts';
+import { RootDialog } from '../dialogs/rootDialog';
+import type { OrderService } from '../dialogs/orderService';
+import { RecordingHandoffService, type HandoffService } from '../handoff/handoffService';
+import { EmotionDetector } from '../nlu/emotion';
+import { KnowledgeBase } from '../nlu/knowledgeBase';
+import { normaliseLocale } from '../nlu/locale';
+import { loadOrTrain, type LoadedClassifier } from '../nlu/modelCache';
+import { KefuRecognizer, ModelNotReadyError } from '../nlu/recognizer';
+import { IncomingActivity } from './activitySchema';
+import { BoundedMemoryStorage } from './boundedMemoryStorage';
+import { requireChannelSecret } from './channelAuth';
+import { ComplianceFilter } from './compliance';
+import { ComplianceMiddleware } from './complianceMiddleware';
+import { DEV_USER_TOKEN_SECRET, loadJsonFile, type Env, type KefuData } from './config';
+import { ConfigError } from './configError';
+import { KefuBot } from './kefuBot';
+import type { Logger } from './log';
+import { DemoOrderService, DemoOrdersFile, resolveRelativeTimes } from './orders/demoOrderService';
+import { HttpOrderService } from './orders/httpOrderService';
+import { fromRoot } from './paths';
+import { TurnQueue } from './turnQueue';
+
+export interface KefuOverrides {
+  clock?: () => Date;
+  orders?: OrderService;
+  handoff?: HandoffService;
+  storage?: Storage;
+}
+
+export interface Kefu {
+  app: Express;
+  recognizer: KefuRecognizer;
+  handoff: HandoffService;
+  orders: OrderService;
+  /** Resolves once the NLU model is loaded (from the cache or trained). */
+  ready: Promise<LoadedClassifier>;
+}
+
+const ParseRequest = z
+  .object({
+    text: z.string().min(1, 'text must not be empty').max(2000, 'text longer than 2000 characters'),
+    locale: z.string().max(32).optional().refine((l) => l === undefined || normaliseLocale(l) !== undefined, 'locale must be zh-CN or en'),
+  })
+  .strict();
+
+/** The composition root: every collaborator is built here and passed down through constructors. */
+export function createKefu(env: Env, data: KefuData, log: Logger, overrides: KefuOverrides = {}): Kefu {
+  const clock = overrides.clock ?? (() => new Date());
+  const kb = new KnowledgeBase(data.answers, data.menu);
+  const recognizer = new KefuRecognizer({ threshold: env.NLU_THRESHOLD, emotion: new EmotionDetector(data.emotion) });
+  const orders = overrides.orders ?? createOrderService(env, clock());
+  const handoff = overrides.handoff ?? new RecordingHandoffService();
+  const storage = overrides.storage ?? new BoundedMemoryStorage(env.STATE_MAX_CONVERSATIONS, env.STATE_TTL_SECONDS * 1000);
+  const conversationState = new ConversationState(storage);
+  const profile = conversationState.createProperty<ConversationProfile>('profile');
+  const rootDialog = new RootDialog({ kb, orders, handoff, profile }, { humanThreshold: Math.max(env.NLU_THRESHOLD, 0.6), topicSwitchThreshold: 0.85 });
+  const bot = new KefuBot({
+    conversationState, profile, recognizer, rootDialog, kb, clock,
+    userTokenSecret: env.USER_TOKEN_SECRET ?? DEV_USER_TOKEN_SECRET,
+  });
+
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: env.MICROSOFT_APP_ID,
+    MicrosoftAppPassword: env.MICROSOFT_APP_PASSWORD,
+    MicrosoftAppTenantId: env.MICROSOFT_APP_TENANT_ID,
+    MicrosoftAppType: env.MICROSOFT_APP_TYPE,
+  }));
+  adapter.use(new ComplianceMiddleware(new ComplianceFilter(data.compliance), log));
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    log.error('turn failed', { conversation: context.activity.conversation?.id, error: error.stack ?? error.message });
+    // Drop the broken dialog stack so the next message starts clean, and offer a person.
+    const locale = (await loadProfile(profile, context, normaliseLocale(context.activity.locale) ?? 'zh-CN').catch(() => undefined))?.locale ?? 'zh-CN';
+    await conversationState.delete(context).catch(() => undefined);
+    await context.sendActivity(MessageFactory.suggestedActions([locale === 'en' ? 'Talk to a person' : '转人工'], PROMPTS[locale].turnError));
+  };
+
+  const ready = loadOrTrain(data.corpus, { zhFeatures: env.NLU_ZH_FEATURES }, env.NLU_MODEL_CACHE_DIR ? fromRoot(env.NLU_MODEL_CACHE_DIR) : undefined, (m) => log.warn(m))
+    .then((loaded) => {
+      recognizer.useClassifier(loaded.classifier);
+      return loaded;
+    });
+  ready.catch((err: unknown) => log.error('NLU model failed to load', { error: String(err) }));
+
+  const turns = new TurnQueue();
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: env.MAX_BODY_BYTES, type: ['application/json', 'application/*+json'] }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    const checks = { model: recognizer.ready, store: true };
+    res.status(checks.model && checks.store ? 200 : 503).json({ ready: checks.model && checks.store, checks });
+  });
+
+  app.post('/api/nlu/parse', requireJson, async (req, res) => {
+    const body = ParseRequest.safeParse(req.body);
+    if (!body.success) return badRequest(res, body.error);
+    if (!recognizer.ready) return notReady(res);
+    const locale = normaliseLocale(body.data.locale);
+    const result = await recognizer.recognize(body.data.text, locale ? { locale } : {});
+    res.json(result);
+  });
+
+  const messageGuards = env.KEFU_MODE === 'production' && !env.MICROSOFT_APP_ID && env.BOT_CHANNEL_SECRET
+    ? [requireChannelSecret(env.BOT_CHANNEL_SECRET)]
+    : [];
+  app.post('/api/messages', ...messageGuards, requireJson, async (req, res) => {
+    const activity = IncomingActivity.safeParse(req.body);
+    if (!activity.success) return badRequest(res, activity.error);
+    const allow = env.SERVICE_URL_ALLOWLIST;
+    if (allow && !allow.some((prefix) => activity.data.serviceUrl.startsWith(prefix))) {
+      res.status(403).json({ error: { code: 'service_url_not_allowed', message: 'serviceUrl is not in SERVICE_URL_ALLOWLIST' } });
+      return;
+    }
+    if (!recognizer.ready) return notReady(res);
+    await adapter.process(req, res, (context) => turns.run(activity.data.conversation.id, () => bot.run(context)));
+  });
+
+  app.get('/', (_req, res) => {
+    res.json({ name: 'kefu', endpoints: ['POST /api/messages', 'POST /api/nlu/parse', 'GET /healthz', 'GET /readyz'] });
+  });
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: 'no such endpoint' } });
+  });
+  app.use(errorHandler(log));
+
+  return { app, recognizer, handoff, orders, ready };
+}
+
+function createOrderService(env: Env, now: Date): OrderService {
+  if (env.ORDER_SERVICE_URL) {
+    return new HttpOrderService({ baseUrl: env.ORDER_SERVICE_URL, timeoutMs: env.ORDER_SERVICE_TIMEOUT_MS, token: env.ORDER_SERVICE_TOKEN });
+  }
+  const file = fromRoot(env.DEMO_ORDERS_FILE);
+  const raw = loadJsonFile(file, z.unknown());
+  const parsed = DemoOrdersFile.safeParse(resolveRelativeTimes(raw, now));
+  if (!parsed.success) throw ConfigError.fromZod(`file ${env.DEMO_ORDERS_FILE}`, parsed.error);
+  return new DemoOrderService(parsed.data.orders);
+}
+
+function requireJson(req: Request, res: Response, next: () => void): void {
+  if (!req.is(['application/json', 'application/*+json'])) {
+    res.status(415).json({ error: { code: 'unsupported_media_type', message: 'send the body as JSON (Content-Type: application/json)' } });
+    return;
+  }
+  next();
+}
+
+function badRequest(res: Response, error: z.ZodError): void {
+  res.status(400).json({
+    error: {
+      code: 'invalid_body',
+      message: error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'body'}: ${i.message}`).join('; '),
+    },
+  });
+}
+
+function notReady(res: Response): void {
+  res.status(503).setHeader('Retry-After', '5').json({ error: { code: 'not_ready', message: 'the NLU model is still loading; retry shortly' } });
+}
+
+function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err: unknown, _req, res, _next) => {
+    const e = err as { status?: number; statusCode?: number; type?: string; message?: string };
+    const status = e.status ?? e.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const code = e.type === 'entity.parse.failed' ? 'malformed_json' : e.type === 'entity.too.large' ? 'payload_too_large' : 'bad_request';
+      const message = code === 'malformed_json' ? 'the body is not valid JSON' : code === 'payload_too_large' ? 'the body is larger than MAX_BODY_BYTES' : (e.message ?? 'bad request');
+      res.status(status).json({ error: { code, message } });
+      return;
+    }
+    if (err instanceof ModelNotReadyError) {
+      notReady(res);
+      return;
+    }
+    log.error('request failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    if (!res.headersSent) res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+  };
+}

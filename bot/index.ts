@@ -1,0 +1,41 @@
+import { createKefu } from './app';
+import { loadData, parseEnv } from './config';
+import { ConfigError } from './configError';
+import { createLogger } from './log';
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  let env;
+  let data;
+  try {
+    env = parseEnv(process.env);
+    data = loadData(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`kefu: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = createLogger(env.LOG_LEVEL);
+  const kefu = createKefu(env, data, log);
+  const server = kefu.app.listen(env.PORT, env.HOST, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : env.PORT;
+    log.info('kefu listening', { url: `http://localhost:${port}`, mode: env.KEFU_MODE });
+    if (env.KEFU_MODE === 'development') {
+      log.warn('development mode: POST /api/messages is OPEN (anonymous Bot Framework auth, no channel secret); set KEFU_MODE=production and BOT_CHANNEL_SECRET before exposing it');
+    }
+  });
+  const loaded = await kefu.ready;
+  log.info('ready', {
+    model: loaded.source === 'cache' ? 'loaded from cache' : 'trained (now cached)',
+    modelMs: Math.round(loaded.ms),
+    startupMs: Math.round(performance.now() - started),
+  });
+  const shutdown = () => server.close(() => process.exit(0));
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+void main();

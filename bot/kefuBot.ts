@@ -1,0 +1,68 @@
+import { ActivityHandler, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
+import { greetingText, withQuickReplies } from '../dialogs/deps';
+import type { ProfileAccessor } from '../dialogs/profile';
+import { ROOT_DIALOG, type RootDialog } from '../dialogs/rootDialog';
+import { setTurnInfo } from '../dialogs/turnInfo';
+import type { KnowledgeBase } from '../nlu/knowledgeBase';
+import { normaliseLocale } from '../nlu/locale';
+import type { Recognizer } from '../nlu/types';
+import { verifyUserToken } from './userToken';
+
+export interface KefuBotDeps {
+  conversationState: ConversationState;
+  profile: ProfileAccessor;
+  recognizer: Recognizer;
+  rootDialog: RootDialog;
+  kb: KnowledgeBase;
+  userTokenSecret: string;
+  clock: () => Date;
+}
+
+/** Thin on purpose: recognise once, run the root dialog, save state. */
+export class KefuBot extends ActivityHandler {
+  private readonly dialogs: DialogSet;
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
+
+  constructor(private readonly deps: KefuBotDeps) {
+    super();
+    this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
+    this.dialogs = new DialogSet(this.dialogState).add(deps.rootDialog);
+
+    this.onMessage(async (context, next) => {
+      await this.handleMessage(context);
+      await next();
+    });
+
+    this.onMembersAdded(async (context, next) => {
+      const locale = normaliseLocale(context.activity.locale) ?? 'zh-CN';
+      for (const member of context.activity.membersAdded ?? []) {
+        if (member.id === context.activity.recipient.id) continue;
+        await context.sendActivity(withQuickReplies(deps.kb, locale, greetingText(deps.kb, locale, deps.clock())));
+      }
+      await next();
+    });
+  }
+
+  override async run(context: TurnContext): Promise<void> {
+    await super.run(context);
+    await this.deps.conversationState.saveChanges(context, false);
+  }
+
+  private async handleMessage(context: TurnContext): Promise<void> {
+    const now = this.deps.clock();
+    const text = context.activity.text ?? '';
+    const previous = await this.deps.profile.get(context);
+    const hint = previous?.locale ?? normaliseLocale(context.activity.locale);
+    const nlu = await this.deps.recognizer.recognize(text, { hint });
+    const channelData = context.activity.channelData as Record<string, unknown> | undefined;
+    const identity = verifyUserToken(channelData?.userToken, this.deps.userTokenSecret, now);
+    setTurnInfo(context, { nlu, identity, now });
+
+    const dc = await this.dialogs.createContext(context);
+    const result = await dc.continueDialog();
+    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(ROOT_DIALOG);
+    const profile = await this.deps.profile.get(context);
+    if (profile) profile.turns += 1;
+  }
+}

@@ -1,0 +1,220 @@
+import { MessageFactory, type TurnContext } from 'botbuilder';
+import {
+  ComponentDialog, type DialogTurnResult, type PromptValidatorContext, TextPrompt, WaterfallDialog, type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import type { OrderIntent } from '../nlu/catalogue';
+import { extractEntities } from '../nlu/entities';
+import { type DialogDeps, handOff } from './deps';
+import { replyForOrder } from './orderReplies';
+import { type Order, OrderServiceUnavailableError, type ServiceRequestKind } from './orderService';
+import { loadProfile, MAX_VERIFICATION_FAILURES, type ConversationProfile, type VerificationMethod } from './profile';
+import { PROMPTS } from './prompts';
+import { getTurnInfo } from './turnInfo';
+
+export const ORDER_DIALOG = 'order';
+const FLOW = 'order.flow';
+const ORDER_ID_PROMPT = 'order.id';
+const LAST4_PROMPT = 'order.last4';
+const CONFIRM_PROMPT = 'order.confirm';
+const MAX_ORDER_ID_ATTEMPTS = 3;
+
+export interface OrderDialogOptions {
+  intent: OrderIntent;
+  orderId?: string;
+  /** An empathetic sentence to open the first answer with. */
+  opener?: string;
+  /** Set when the identity check is being retried, so the opener and notices are not repeated. */
+  retry?: boolean;
+}
+
+interface FlowValues {
+  orderId?: string;
+  order?: Order;
+  offer?: ServiceRequestKind;
+}
+
+/** What the customer typed at the "last four digits" step. */
+type Last4Answer = { kind: 'digits'; digits: string } | { kind: 'order'; orderId: string };
+
+/**
+ * Order intents: take the order ID from the message or ask for it, verify identity before
+ * revealing anything (the channel's signed token, or the last four digits of the order's phone;
+ * three failures lock verification and hand off), then answer from the order and offer the
+ * matching request. Unknown orders and other people's orders get the same reply as a wrong
+ * answer, so the dialog never tells whether an order exists [001 三(三)].
+ */
+export class OrderDialog extends ComponentDialog {
+  constructor(private readonly deps: DialogDeps) {
+    super(ORDER_DIALOG);
+    this.addDialog(new TextPrompt(ORDER_ID_PROMPT, validateOrderId));
+    this.addDialog(new TextPrompt(LAST4_PROMPT, validateLast4));
+    this.addDialog(new TextPrompt(CONFIRM_PROMPT, async (pc) => parseYesNo(pc.recognized.value ?? '') !== undefined || pc.attemptCount >= 2));
+    this.addDialog(new WaterfallDialog(FLOW, [
+      this.askOrderId.bind(this),
+      this.verify.bind(this),
+      this.checkLast4.bind(this),
+      this.answer.bind(this),
+      this.act.bind(this),
+    ]));
+    this.initialDialogId = FLOW;
+  }
+
+  private async profile(context: TurnContext): Promise<ConversationProfile> {
+    return loadProfile(this.deps.profile, context, getTurnInfo(context).nlu.locale);
+  }
+
+  private async askOrderId(step: WaterfallStepContext<OrderDialogOptions>): Promise<DialogTurnResult> {
+    const profile = await this.profile(step.context);
+    const p = PROMPTS[profile.locale];
+    if (profile.verification.locked) {
+      await step.context.sendActivity(p.verificationLocked);
+      return step.endDialog();
+    }
+    if (step.options.orderId) return step.next(step.options.orderId);
+    return step.prompt(ORDER_ID_PROMPT, { prompt: p.askOrderId, retryPrompt: p.orderIdFormat });
+  }
+
+  private async verify(step: WaterfallStepContext<OrderDialogOptions>): Promise<DialogTurnResult> {
+    const profile = await this.profile(step.context);
+    const p = PROMPTS[profile.locale];
+    const orderId = typeof step.result === 'string' ? extractEntities(step.result).orderIds[0] ?? step.options.orderId : undefined;
+    if (!orderId) {
+      await step.context.sendActivity(p.orderIdGiveUp);
+      return step.endDialog();
+    }
+    const values = step.values as FlowValues;
+    values.orderId = orderId;
+
+    const already = profile.verification.verified.find((v) => v.orderId === orderId);
+    const { identity } = getTurnInfo(step.context);
+    if (already || identity.status === 'verified') {
+      const order = await this.lookup(step.context, orderId);
+      if (order === 'unavailable') return step.endDialog();
+      if (order && (already || (identity.status === 'verified' && order.customerId === identity.user.userId))) {
+        if (!already) recordVerified(profile, orderId, 'token', getTurnInfo(step.context).now);
+        values.order = order;
+        return step.next({ kind: 'verified' });
+      }
+      if (identity.status === 'verified') {
+        await step.context.sendActivity(p.notFoundForUser(orderId));
+        return step.endDialog();
+      }
+    }
+    if (identity.status === 'invalid' && !step.options.retry) await step.context.sendActivity(p.tokenInvalid);
+    return step.prompt(LAST4_PROMPT, { prompt: p.askPhoneLast4, retryPrompt: p.phoneLast4Format });
+  }
+
+  private async checkLast4(step: WaterfallStepContext<OrderDialogOptions>): Promise<DialogTurnResult> {
+    const values = step.values as FlowValues;
+    if (values.order) return step.next();
+    const profile = await this.profile(step.context);
+    const p = PROMPTS[profile.locale];
+    const answer = parseLast4(String(step.result ?? ''));
+    if (answer?.kind === 'order') {
+      return step.replaceDialog(ORDER_DIALOG, { ...step.options, orderId: answer.orderId, retry: true });
+    }
+    const orderId = values.orderId as string;
+    const order = await this.lookup(step.context, orderId);
+    if (order === 'unavailable') return step.endDialog();
+    if (order && answer && order.phone.endsWith(answer.digits)) {
+      recordVerified(profile, orderId, 'phone_last4', getTurnInfo(step.context).now);
+      values.order = order;
+      return step.next();
+    }
+    profile.verification.failures += 1;
+    if (profile.verification.failures >= MAX_VERIFICATION_FAILURES) {
+      profile.verification.locked = true;
+      await step.context.sendActivity(p.verificationLocked);
+      await handOff(step.context, this.deps, profile, 'identity_failed', `order ${orderId}`);
+      return step.endDialog();
+    }
+    await step.context.sendActivity(p.verificationFailed(MAX_VERIFICATION_FAILURES - profile.verification.failures));
+    return step.replaceDialog(ORDER_DIALOG, { ...step.options, orderId, retry: true });
+  }
+
+  private async answer(step: WaterfallStepContext<OrderDialogOptions>): Promise<DialogTurnResult> {
+    const values = step.values as FlowValues;
+    const order = values.order as Order;
+    const profile = await this.profile(step.context);
+    const p = PROMPTS[profile.locale];
+    const { now } = getTurnInfo(step.context);
+    const reply = replyForOrder(step.options.intent, order, profile.locale, now, this.deps.kb.menu.timeZone);
+    const policy = this.deps.kb.answer(step.options.intent, profile.locale);
+    const sep = profile.locale === 'en' ? ' ' : '';
+    const lines = [step.options.retry ? undefined : step.options.opener, ...reply.lines, reply.offer ? undefined : policy]
+      .filter((l): l is string => Boolean(l));
+    await step.context.sendActivity(lines.join(sep));
+    if (!reply.offer) return step.endDialog();
+    values.offer = reply.offer;
+    const question = `${p.offer[reply.offer]}${sep}${policy ?? ''}`.trim();
+    return step.prompt(CONFIRM_PROMPT, {
+      prompt: MessageFactory.suggestedActions([p.confirmYes, p.confirmNo], question),
+      retryPrompt: MessageFactory.suggestedActions([p.confirmYes, p.confirmNo], p.offer[reply.offer]),
+    });
+  }
+
+  private async act(step: WaterfallStepContext<OrderDialogOptions>): Promise<DialogTurnResult> {
+    const values = step.values as FlowValues;
+    const profile = await this.profile(step.context);
+    const p = PROMPTS[profile.locale];
+    const text = String(step.result ?? '');
+    if (!values.offer || !values.order || parseYesNo(text) !== true) {
+      await step.context.sendActivity(p.declined);
+      return step.endDialog();
+    }
+    try {
+      const request = await this.deps.orders.submitRequest(values.order.id, values.offer);
+      await step.context.sendActivity(p.submitted(p.kindName[values.offer], request.id));
+    } catch (err) {
+      if (!(err instanceof OrderServiceUnavailableError)) throw err;
+      await step.context.sendActivity(p.orderServiceDown);
+    }
+    return step.endDialog();
+  }
+
+  /** The order, undefined when there is none, or 'unavailable' after telling the customer. */
+  private async lookup(context: TurnContext, orderId: string): Promise<Order | undefined | 'unavailable'> {
+    try {
+      return await this.deps.orders.findOrder(orderId);
+    } catch (err) {
+      if (!(err instanceof OrderServiceUnavailableError)) throw err;
+      const profile = await this.profile(context);
+      await context.sendActivity(PROMPTS[profile.locale].orderServiceDown);
+      return 'unavailable';
+    }
+  }
+}
+
+function recordVerified(profile: ConversationProfile, orderId: string, method: VerificationMethod, now: Date): void {
+  profile.verification.verified.push({ orderId, method, at: now.toISOString() });
+  profile.verification.failures = 0;
+}
+
+async function validateOrderId(pc: PromptValidatorContext<string>): Promise<boolean> {
+  const text = pc.recognized.value ?? '';
+  if (extractEntities(text).orderIds.length > 0) return true;
+  // After a few tries, stop asking; the next step explains where to find the number.
+  return pc.attemptCount >= MAX_ORDER_ID_ATTEMPTS;
+}
+
+function parseLast4(text: string): Last4Answer | undefined {
+  const { orderIds } = extractEntities(text);
+  if (orderIds[0]) return { kind: 'order', orderId: orderIds[0] };
+  const m = /^\D*(\d{4})\D*$/.exec(text.trim());
+  return m ? { kind: 'digits', digits: m[1] } : undefined;
+}
+
+async function validateLast4(pc: PromptValidatorContext<string>): Promise<boolean> {
+  // A wrong-shaped answer counts as a failed attempt after the second try, so it cannot stall the lock.
+  return parseLast4(pc.recognized.value ?? '') !== undefined || pc.attemptCount >= 2;
+}
+
+const YES = /^(是|是的|好|好的|对|确认|确认提交|可以|行|嗯|要|需要|提交|yes|y|yep|yeah|ok|okay|sure|submit|yes,?\s*submit|please)[\s\p{P}]*$/iu;
+const NO = /^(不|不要|不用|不需要|暂不需要|否|算了|no|n|nope|no,?\s*thanks|not now)[\s\p{P}]*$/iu;
+
+export function parseYesNo(text: string): boolean | undefined {
+  const t = text.trim();
+  if (YES.test(t)) return true;
+  if (NO.test(t)) return false;
+  return undefined;
+}

@@ -1,0 +1,149 @@
+import type { Locale } from '../nlu/types';
+import type { OrderStatus, ServiceRequestKind } from './orderService';
+
+/** The bot's own sentences (FAQ answers live in nlu/data/answers.json). Every one passes the compliance filter (tested). */
+export interface Prompts {
+  fallback: string;
+  fallbackHandoff: string;
+  cancelled: string;
+  nothingToCancel: string;
+  handoffRecorded: (ticketId: string) => string;
+  askOrderId: string;
+  orderIdFormat: string;
+  orderIdGiveUp: string;
+  askPhoneLast4: string;
+  phoneLast4Format: string;
+  tokenInvalid: string;
+  notFoundForUser: (orderId: string) => string;
+  verificationFailed: (left: number) => string;
+  verificationLocked: string;
+  orderServiceDown: string;
+  statusLine: (o: { id: string; merchant: string; amount: string; status: string }) => string;
+  eta: (time: string) => string;
+  deliveredAt: (time: string) => string;
+  lateBy: (minutes: number) => string;
+  refundLine: (o: { status: string; amount: string; requestedAt: string }) => string;
+  noRefund: string;
+  offer: Record<ServiceRequestKind, string>;
+  notEligible: Record<'cancel' | 'refund' | 'return', string>;
+  changeAddressOpen: (address: string) => string;
+  changeAddressClosed: string;
+  confirmYes: string;
+  confirmNo: string;
+  submitted: (kind: string, id: string) => string;
+  declined: string;
+  kindName: Record<ServiceRequestKind, string>;
+  status: Record<OrderStatus, string>;
+  refundStatus: Record<'processing' | 'completed' | 'rejected', string>;
+  turnError: string;
+}
+
+const zh: Prompts = {
+  fallback: '抱歉，我没有完全理解您的意思。您可以换个说法，或者选择下面的常见问题：',
+  fallbackHandoff: '抱歉，我暂时没能理解您的问题，为您转接人工客服。',
+  cancelled: '好的，已取消当前操作。还有什么可以帮您？',
+  nothingToCancel: '好的。还有什么可以帮您？',
+  handoffRecorded: (id) => `已为您登记转人工请求（编号 ${id}），人工客服接入后会在这里回复您，请稍候。`,
+  askOrderId: '请提供您的订单号（KF开头加12位数字，可在 我的 > 订单 中查看）。',
+  orderIdFormat: '订单号的格式是 KF 加 12 位数字，例如 KF202611220001，请核对后重新发送。',
+  orderIdGiveUp: '暂时没能识别到订单号。您可以在 我的 > 订单 中找到它，随时发给我；也可以回复“转人工”。',
+  askPhoneLast4: '为保护您的隐私，请输入该订单预留手机号的后四位数字。',
+  phoneLast4Format: '请输入 4 位数字（订单预留手机号的后四位）。如需更换订单，直接发送新的订单号即可。',
+  tokenInvalid: '您的登录凭证已失效，我们将通过手机号后四位为您核实身份。',
+  notFoundForUser: (id) => `在您当前登录的账户下暂未查询到订单 ${id}，请核对订单号，或确认下单时使用的账户。`,
+  verificationFailed: (left) => `信息核对未通过，请确认订单号和手机号后四位是否正确（还可尝试 ${left} 次）。`,
+  verificationLocked: '身份核实未通过的次数较多，为保护账户安全，自助查询已暂停，我们为您转接人工客服。',
+  orderServiceDown: '订单系统暂时繁忙，请稍后再试，或回复“转人工”由人工客服为您处理。',
+  statusLine: (o) => `订单 ${o.id}（${o.merchant}，${o.amount}）当前状态：${o.status}。`,
+  eta: (t) => `预计 ${t} 送达。`,
+  deliveredAt: (t) => `系统显示已于 ${t} 送达。`,
+  lateBy: (m) => `很抱歉，订单已超出预计送达时间约 ${m} 分钟，我们已催促配送。`,
+  refundLine: (r) => `该订单的退款（${r.amount}，${r.requestedAt} 申请）当前状态：${r.status}。`,
+  noRefund: '该订单暂无退款申请记录。',
+  offer: {
+    cancel: '该订单目前可以取消，需要我为您提交取消申请吗？',
+    refund: '该订单符合退款条件，需要我为您提交退款申请吗？',
+    return: '该订单在 7 天无理由退换期内，需要我为您提交退换货申请吗？',
+    wrong_item: '需要我为您登记错发/漏发问题吗？登记后我们会在 48 小时内给您解决方案。',
+  },
+  notEligible: {
+    cancel: '该订单当前状态无法直接取消。如需帮助，可回复“转人工”。',
+    refund: '该订单当前状态暂不支持自助退款，可回复“转人工”由人工客服为您核实。',
+    return: '该订单暂不符合 7 天无理由退换条件（已超过期限或属于餐饮/生鲜类），如有质量问题可回复“转人工”。',
+  },
+  changeAddressOpen: (a) => `当前收货地址：${a}。订单尚未配送，可在 订单详情 > 修改地址 中修改；涉及联系方式变更的，需要人工客服核实后处理。`,
+  changeAddressClosed: '订单已进入配送或已完成，无法在线修改地址。如需联系骑手或改派，请回复“转人工”。',
+  confirmYes: '确认提交',
+  confirmNo: '暂不需要',
+  submitted: (kind, id) => `已为您提交${kind}申请，申请编号 ${id}，处理进展会第一时间同步您。`,
+  declined: '好的，没有做任何修改。还有什么可以帮您？',
+  kindName: { cancel: '取消订单', refund: '退款', return: '退换货', wrong_item: '错发/漏发处理' },
+  status: {
+    pending_payment: '待支付', preparing: '商家备餐/备货中', delivering: '配送中', delivered: '已送达',
+    cancelled: '已取消', refunding: '退款处理中', refunded: '已退款',
+  },
+  refundStatus: { processing: '处理中', completed: '已退回原支付账户', rejected: '未通过审核' },
+  turnError: '抱歉，系统刚才出了点问题，您的消息没有丢失。请再发一次，或回复“转人工”由人工客服为您处理。',
+};
+
+const en: Prompts = {
+  fallback: "Sorry, I didn't quite get that. Could you say it another way, or pick one of these common questions?",
+  fallbackHandoff: "Sorry, I still couldn't understand your question, so I'm passing you to a person.",
+  cancelled: 'OK, I have cancelled that. What else can I help you with?',
+  nothingToCancel: 'OK. What else can I help you with?',
+  handoffRecorded: (id) => `I have logged your request for a person (reference ${id}). An agent will reply here as soon as they join.`,
+  askOrderId: 'Please send your order number (KF followed by 12 digits; you can find it under Me > Orders).',
+  orderIdFormat: 'An order number is KF followed by 12 digits, e.g. KF202611220001. Please check it and send it again.',
+  orderIdGiveUp: "I couldn't find an order number. You'll find it under Me > Orders; send it any time, or type \"human\" to talk to a person.",
+  askPhoneLast4: 'To protect your privacy, please enter the last four digits of the phone number on this order.',
+  phoneLast4Format: 'Please enter 4 digits (the last four of the phone number on the order). To switch orders, just send the other order number.',
+  tokenInvalid: 'Your sign-in has expired, so I will verify you with the last four digits of your phone number instead.',
+  notFoundForUser: (id) => `I couldn't find order ${id} under the account you are signed in with. Please check the number, or the account you ordered with.`,
+  verificationFailed: (left) => `Those details didn't match. Please check the order number and the last four digits (${left} attempt${left === 1 ? '' : 's'} left).`,
+  verificationLocked: 'Verification failed too many times, so self-service lookup is paused to protect your account. I am passing you to a person.',
+  orderServiceDown: 'The order system is busy right now. Please try again in a moment, or type "human" and an agent will help you.',
+  statusLine: (o) => `Order ${o.id} (${o.merchant}, ${o.amount}) is currently: ${o.status}.`,
+  eta: (t) => `Expected delivery at ${t}.`,
+  deliveredAt: (t) => `It was marked as delivered at ${t}.`,
+  lateBy: (m) => `Sorry, the order is about ${m} minutes past its expected delivery time; we have chased the courier.`,
+  refundLine: (r) => `The refund for this order (${r.amount}, requested ${r.requestedAt}) is: ${r.status}.`,
+  noRefund: 'There is no refund request on this order yet.',
+  offer: {
+    cancel: 'This order can still be cancelled. Shall I submit a cancellation for you?',
+    refund: 'This order qualifies for a refund. Shall I submit a refund request for you?',
+    return: 'This order is within the 7-day no-reason return period. Shall I submit a return/exchange request?',
+    wrong_item: 'Shall I log the wrong or missing item for you? We will come back with a solution within 48 hours.',
+  },
+  notEligible: {
+    cancel: 'This order can no longer be cancelled online. Type "human" if you need help with it.',
+    refund: 'This order cannot be refunded through self-service in its current state; type "human" and an agent will check it for you.',
+    return: 'This order is not eligible for a 7-day no-reason return (the period has passed, or it is food/fresh produce). Type "human" if there is a quality problem.',
+  },
+  changeAddressOpen: (a) => `The current delivery address is ${a}. The order has not been dispatched yet, so you can change it under Order details > Change address; changes to contact details are checked by an agent.`,
+  changeAddressClosed: 'The order is already out for delivery or completed, so the address cannot be changed online. Type "human" to reach the courier or redirect it.',
+  confirmYes: 'Yes, submit',
+  confirmNo: 'No, thanks',
+  submitted: (kind, id) => `Your ${kind} request has been submitted (reference ${id}). We will keep you posted.`,
+  declined: 'OK, nothing has been changed. What else can I help you with?',
+  kindName: { cancel: 'cancellation', refund: 'refund', return: 'return/exchange', wrong_item: 'wrong/missing item' },
+  status: {
+    pending_payment: 'awaiting payment', preparing: 'being prepared', delivering: 'out for delivery', delivered: 'delivered',
+    cancelled: 'cancelled', refunding: 'refund in progress', refunded: 'refunded',
+  },
+  refundStatus: { processing: 'in progress', completed: 'returned to your original payment method', rejected: 'not approved' },
+  turnError: 'Sorry, something went wrong on our side; your message was not lost. Please send it again, or type "human" to talk to a person.',
+};
+
+export const PROMPTS: Record<Locale, Prompts> = { 'zh-CN': zh, en };
+
+/** Every fixed sentence of both locales, for the compliance test. */
+export function allPromptTexts(): string[] {
+  const out: string[] = [];
+  const visit = (v: unknown): void => {
+    if (typeof v === 'string') out.push(v);
+    else if (typeof v === 'function') out.push(String((v as (...a: unknown[]) => string)('X', 'Y')));
+    else if (v && typeof v === 'object') Object.values(v).forEach(visit);
+  };
+  Object.values(PROMPTS).forEach(visit);
+  return out;
+}
