@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { z } from 'zod';
 import { CorpusFile, type Corpus } from '../nlu/corpus';
+import { NONE_INTENT } from '../nlu/types';
 import { EmotionLexiconFile, type EmotionLexiconData } from '../nlu/emotion';
 import { AnswersFile, MenuFile, type AnswersData, type MenuData } from '../nlu/knowledgeBase';
 import { ComplianceFile, type ComplianceData } from './compliance';
@@ -110,6 +111,7 @@ function checkCrossReferences(data: KefuData, dir: string): void {
   if (data.corpus.zh.locale !== 'zh') issues.push(`  file ${shown}/corpus.zh.json → locale: expected "zh"`);
   if (data.corpus.en.locale !== 'en') issues.push(`  file ${shown}/corpus.en.json → locale: expected "en"`);
   const intents = new Set([...Object.keys(data.corpus.zh.intents), ...Object.keys(data.corpus.en.intents)]);
+  intents.delete(NONE_INTENT);
   for (const intent of intents) {
     if (!data.answers.intents[intent]) issues.push(`  file ${shown}/answers.json → intents.${intent}: missing (the corpus trains this intent)`);
   }

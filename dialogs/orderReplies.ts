@@ -20,18 +20,17 @@ export function replyForOrder(intent: OrderIntent, order: Order, locale: Locale,
   const refundLine = order.refund
     ? p.refundLine({ status: p.refundStatus[order.refund.status], amount: money(order.refund.amount), requestedAt: time(order.refund.requestedAt) })
     : undefined;
+  const lateMinutes = order.status === 'delivering' && order.eta ? Math.floor((now.getTime() - Date.parse(order.eta)) / 60000) : 0;
   const progress = order.status === 'delivered' && order.deliveredAt
     ? p.deliveredAt(time(order.deliveredAt))
-    : order.eta && (order.status === 'delivering' || order.status === 'preparing') ? p.eta(time(order.eta)) : undefined;
+    : lateMinutes > 0
+      ? p.lateBy(lateMinutes)
+      : order.eta && (order.status === 'delivering' || order.status === 'preparing') ? p.eta(time(order.eta)) : undefined;
 
   switch (intent) {
     case 'order_status':
+    case 'delivery_delay':
       return { lines: compact([status, progress]) };
-    case 'delivery_delay': {
-      const lateMinutes = order.eta ? Math.floor((now.getTime() - Date.parse(order.eta)) / 60000) : 0;
-      const late = order.status === 'delivering' && lateMinutes > 0 ? p.lateBy(lateMinutes) : undefined;
-      return { lines: compact([status, late ?? progress]) };
-    }
     case 'cancel_order':
       if (order.status === 'pending_payment' || order.status === 'preparing') return { lines: [status], offer: 'cancel' };
       return { lines: compact([status, order.status === 'cancelled' ? undefined : p.notEligible.cancel]) };

@@ -3,7 +3,7 @@ import { isOrderIntent } from '../nlu/catalogue';
 import { NONE_INTENT, type NluResult } from '../nlu/types';
 import { type DialogDeps, greetingText, handOff, withQuickReplies } from './deps';
 import { detectInterruption } from './interruptions';
-import { ORDER_DIALOG, OrderDialog, type OrderDialogOptions } from './orderDialog';
+import { ORDER_DIALOG, OrderDialog, parseYesNo, type OrderDialogOptions } from './orderDialog';
 import { loadProfile, MAX_INTENT_HISTORY, type ConversationProfile } from './profile';
 import { PROMPTS } from './prompts';
 import { getTurnInfo } from './turnInfo';
@@ -58,6 +58,7 @@ export class RootDialog extends ComponentDialog {
       && nlu.score >= this.options.topicSwitchThreshold
       && nlu.entities.orderIds.length === 0
       && !/\d{4}/.test(text)
+      && parseYesNo(text) === undefined
       && !['greet', 'thanks', 'goodbye'].includes(nlu.intent);
   }
 

@@ -8,7 +8,8 @@ const Phrasing = z.string().trim().min(1).max(500);
 export const CorpusFile = z
   .object({
     locale: z.enum(['zh', 'en']),
-    intents: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'intent IDs are snake_case'), z.array(Phrasing).min(5)),
+    // `None` holds out-of-scope examples: a trained class beside the score threshold.
+    intents: z.record(z.string().regex(/^([a-z][a-z0-9_]*|None)$/, 'intent IDs are snake_case (or None for out-of-scope examples)'), z.array(Phrasing).min(5)),
   })
   .strict()
   .superRefine((corpus, ctx) => {

@@ -1,7 +1,6 @@
 import { containerBootstrap, Nlp, LangEn, type Container, type Nlp as NlpInstance } from '@nlpjs/basic';
 import type { Corpus } from './corpus';
 import type { IntentScore, Locale } from './types';
-import { NONE_INTENT } from './types';
 import { CharNgramStemmerZh, PassThroughTokenizerZh } from './zhFeatures';
 
 export type ZhFeatures = 'char-ngrams' | 'nlpjs-pinyin';
@@ -41,12 +40,12 @@ export class NlpjsClassifier {
     return this.nlp.export(true);
   }
 
-  /** Real intents with their scores, best first; NLP.js's own `None` is left out. */
+  /** Intents with their scores, best first; `None` appears when out-of-scope examples were trained. */
   async classify(text: string, locale: Locale): Promise<IntentScore[]> {
     if (text.trim() === '') return [];
     const out = await this.nlp.nluManager.process({ locale: NLP_LOCALE[locale], utterance: text, settings: this.nlp.nluManager.settings });
     return out.classifications
-      .filter((c) => c.intent !== NONE_INTENT && Number.isFinite(c.score))
+      .filter((c) => Number.isFinite(c.score))
       .sort((a, b) => b.score - a.score)
       .map((c) => ({ intent: c.intent, score: c.score }));
   }

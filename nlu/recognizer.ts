@@ -35,13 +35,15 @@ export class KefuRecognizer implements Recognizer {
     const locale = options.locale ?? detectLocale(text, options.hint);
     const { residual, ...entities } = extractEntities(text);
     const scores = await this.classifier.classify(residual, locale);
-    const best = scores[0];
-    const inScope = best !== undefined && best.score >= this.options.threshold;
+    const real = scores.filter((s) => s.intent !== NONE_INTENT);
+    const best = real[0];
+    // Out of scope when the trained out-of-scope class wins, or the best real intent is too weak.
+    const inScope = best !== undefined && scores[0]?.intent !== NONE_INTENT && best.score >= this.options.threshold;
     return {
       locale,
       intent: inScope ? best.intent : NONE_INTENT,
       score: best?.score ?? 0,
-      alternatives: scores.slice(0, 3),
+      alternatives: real.slice(0, 3),
       entities,
       emotion: this.options.emotion.detect(text, locale),
     };

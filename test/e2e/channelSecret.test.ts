@@ -1,0 +1,35 @@
+import { expect } from 'chai';
+import { BotClient } from '../helpers/botClient';
+import { startKefu, type RunningKefu } from '../helpers/kefuServer';
+
+const SECRET = 'channel-secret-for-tests-0123456789';
+
+describe('production mode: /api/messages requires the channel secret', function () {
+  let kefu: RunningKefu;
+  before(async function () {
+    this.timeout(60_000);
+    kefu = await startKefu({ KEFU_MODE: 'production', BOT_CHANNEL_SECRET: SECRET, USER_TOKEN_SECRET: 'user-token-secret-for-tests' });
+  });
+  after(() => kefu.close());
+
+  for (const [name, headers] of [
+    ['no Authorization header', {}],
+    ['a wrong secret', { authorization: 'Bearer wrong-secret' }],
+    ['the secret with one character changed', { authorization: `Bearer ${SECRET.slice(0, -1)}X` }],
+  ] as const) {
+    it(`refuses ${name} with 401`, async () => {
+      const c = new BotClient(kefu.url, { headers });
+      const res = await c.post(c.activity('message', { text: '你好' }));
+      expect(res.status).to.equal(401);
+    });
+  }
+
+  it('accepts the right secret', async () => {
+    const c = new BotClient(kefu.url, { headers: { authorization: `Bearer ${SECRET}` } });
+    expect(await c.say('怎么开发票')).to.contain('申请开票');
+  });
+
+  it('health checks stay open', async () => {
+    expect((await fetch(`${kefu.url}/healthz`)).status).to.equal(200);
+  });
+});

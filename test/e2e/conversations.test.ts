@@ -1,0 +1,227 @@
+import { expect } from 'chai';
+import { signUserToken } from '../../bot/userToken';
+import { DEV_USER_TOKEN_SECRET } from '../../bot/config';
+import { RecordingHandoffService } from '../../handoff/handoffService';
+import { DemoOrderService } from '../../bot/orders/demoOrderService';
+import { BotClient } from '../helpers/botClient';
+import { startKefu, type RunningKefu } from '../helpers/kefuServer';
+
+// 2026-11-22 10:00 in Shanghai: daytime. Demo order times are relative to this clock.
+const DAY = new Date('2026-11-22T02:00:00Z');
+const NIGHT = new Date('2026-11-22T16:30:00Z'); // 00:30 in Shanghai
+
+describe('conversations over /api/messages (expectReplies)', function () {
+  let kefu: RunningKefu;
+  let handoff: RecordingHandoffService;
+  let now = DAY;
+
+  before(async function () {
+    this.timeout(60_000);
+    handoff = new RecordingHandoffService();
+    kefu = await startKefu({}, { handoff, clock: () => now });
+  });
+  after(() => kefu.close());
+  beforeEach(() => {
+    now = DAY;
+  });
+
+  const client = (opts: ConstructorParameters<typeof BotClient>[1] = {}) => new BotClient(kefu.url, opts);
+  const token = (sub: string, expSeconds: number, secret = DEV_USER_TOKEN_SECRET) =>
+    signUserToken({ sub, exp: Math.floor(DAY.getTime() / 1000) + expSeconds }, secret);
+
+  describe('greeting [000 PART02]', () => {
+    it('greets a new member with the standard greeting and the top FAQs as quick replies', async () => {
+      const c = client();
+      const { activities } = await c.post(c.activity('conversationUpdate', { membersAdded: [{ id: 'customer-1' }] }));
+      expect(activities).to.have.length(1);
+      expect(activities[0].text).to.contain('您好，感谢联系');
+      expect(activities[0].text).not.to.contain('抱歉打扰您休息');
+      const titles = activities[0].suggestedActions?.actions.map((a) => a.title) ?? [];
+      expect(titles).to.include.members(['查询订单', '退款进度', '转人工']);
+    });
+
+    it('adds the night-hours apology at night', async () => {
+      now = NIGHT;
+      const replies = await client().sayFull('你好');
+      expect(replies[0].text).to.contain('您好').and.to.contain('抱歉打扰您休息');
+    });
+
+    it('greets in English when the customer writes English', async () => {
+      const replies = await client().sayFull('hello there');
+      expect(replies[0].text).to.match(/^Hello, thank you for contacting/);
+      expect(replies[0].suggestedActions?.actions.map((a) => a.title)).to.include('Track my order');
+    });
+  });
+
+  describe('FAQ answers from the knowledge base', () => {
+    const cases: Array<{ text: string; expect: RegExp }> = [
+      { text: '怎么开发票', expect: /申请开票/ },
+      { text: '优惠券用不了是怎么回事', expect: /优惠券/ },
+      { text: '忘记密码了登录不上', expect: /客服不会向您索要密码或验证码/ },
+      { text: 'How do I get an invoice for my order?', expect: /Request invoice/i },
+      { text: 'my promo code is not working', expect: /coupon|code/i },
+      { text: "I forgot my password and can't log in", expect: /never ask for your password/i },
+    ];
+    for (const tc of cases) {
+      it(`answers "${tc.text}"`, async () => {
+        expect(await client().say(tc.text)).to.match(tc.expect);
+      });
+    }
+
+    it('opens with empathy when the customer is angry [003 PART04]', async () => {
+      const reply = await client().say('你们这什么破优惠券，气死我了，根本用不了！！');
+      expect(reply).to.match(/抱歉|理解|重视/);
+      expect(reply).to.contain('优惠券');
+    });
+
+    it('a quick-reply label routes straight to its intent', async () => {
+      const reply = await client().say('开发票');
+      expect(reply).to.contain('申请开票');
+    });
+  });
+
+  describe('order flow [000 PART02, 001 二(三)]', () => {
+    it('asks for the order ID, then the phone digits, then answers', async () => {
+      const c = client();
+      expect(await c.say('我的外卖到哪了')).to.contain('订单号');
+      expect(await c.say('KF202611220001')).to.contain('后四位');
+      const answer = await c.say('1234');
+      expect(answer).to.contain('KF202611220001').and.to.contain('配送中');
+      expect(answer).to.contain('超出预计送达时间');
+      expect(answer).not.to.contain('13812341234');
+    });
+
+    it('takes the order ID from the first message and answers in English', async () => {
+      const c = client();
+      expect(await c.say('where is my order KF202611190003')).to.match(/last four digits/);
+      const answer = await c.say('5678');
+      expect(answer).to.contain('KF202611190003').and.to.contain('delivered');
+    });
+
+    it('re-asks with the format when the order ID is malformed', async () => {
+      const c = client();
+      await c.say('查一下我的订单');
+      expect(await c.say('12345')).to.contain('KF 加 12 位数字');
+    });
+
+    it('locks after three wrong digit answers and hands off with reason identity_failed', async () => {
+      const c = client();
+      await c.say('查物流 KF202611220001');
+      expect(await c.say('0000')).to.contain('还可尝试 2 次');
+      expect(await c.say('1111')).to.contain('还可尝试 1 次');
+      const third = await c.say('2222');
+      expect(third).to.contain('自助查询已暂停');
+      expect(handoff.recorded(c.conversationId).map((r) => r.reason)).to.deep.equal(['identity_failed']);
+      // Still locked even with the right digits, and even after "start over".
+      await c.say('重新开始');
+      expect(await c.say('查物流 KF202611220001')).to.contain('自助查询已暂停');
+    });
+
+    it('an unknown order gets exactly the reply a wrong answer gets (no existence oracle)', async () => {
+      const a = client();
+      await a.say('查物流 KF209912319999');
+      const unknown = await a.say('1234');
+      const b = client();
+      await b.say('查物流 KF202611220001');
+      const wrong = await b.say('9999');
+      expect(unknown).to.equal(wrong);
+    });
+
+    it('a valid signed user token verifies without asking for digits', async () => {
+      const c = client({ userId: 'u1001', channelData: { userToken: token('u1001', 600) } });
+      const answer = await c.say('我的订单KF202611220001到哪了');
+      expect(answer).not.to.contain('后四位');
+      expect(answer).to.contain('配送中');
+    });
+
+    it("a token for another user gets the same reply as an unknown order", async () => {
+      const c = client({ userId: 'u1001', channelData: { userToken: token('u1001', 600) } });
+      const other = await c.say('查物流 KF202611190003'); // belongs to u1002
+      const unknown = await c.say('查物流 KF209912319999');
+      expect(other).to.contain('暂未查询到订单 KF202611190003');
+      expect(other.replace('KF202611190003', 'X')).to.equal(unknown.replace('KF209912319999', 'X'));
+    });
+
+    for (const [name, userToken] of [
+      ['an expired token', () => token('u1001', -60)],
+      ['a forged token', () => token('u1001', 600, 'not-the-real-secret-at-all')],
+    ] as const) {
+      it(`${name} is not trusted: verification falls back to the phone digits`, async () => {
+        const c = client({ userId: 'u1001', channelData: { userToken: userToken() } });
+        const reply = await c.say('查物流 KF202611220001');
+        expect(reply).to.contain('登录凭证已失效').and.to.contain('后四位');
+        expect(reply).not.to.contain('配送中');
+      });
+    }
+
+    it('offers to cancel a cancellable order and files the request on "确认"', async () => {
+      const c = client();
+      await c.say('我想取消订单 KF202611220002');
+      const offer = await c.sayFull('1234');
+      expect(offer.map((a) => a.text).join()).to.contain('可以取消');
+      expect(offer.at(-1)?.suggestedActions?.actions.map((a) => a.title)).to.deep.equal(['确认提交', '暂不需要']);
+      const done = await c.say('确认提交');
+      expect(done).to.match(/已为您提交取消订单申请，申请编号 R[0-9A-F]+/);
+      const orders = kefu.kefu.orders as DemoOrderService;
+      expect(orders.requests.some((r) => r.orderId === 'KF202611220002' && r.kind === 'cancel')).to.equal(true);
+    });
+
+    it('a verified order is not re-verified within the conversation', async () => {
+      const c = client();
+      await c.say('查物流 KF202611190003');
+      await c.say('5678');
+      const second = await c.say('退款 KF202611190003');
+      expect(second).not.to.contain('后四位');
+    });
+  });
+
+  describe('interruptions at any step', () => {
+    it('"取消" at the digits prompt leaves the order flow', async () => {
+      const c = client();
+      await c.say('查物流 KF202611220001');
+      expect(await c.say('取消')).to.contain('已取消');
+      // The next message is routed afresh, not read as digits.
+      expect(await c.say('怎么开发票')).to.contain('申请开票');
+    });
+
+    it('"转人工" at the order-ID prompt hands off with reason requested', async () => {
+      const c = client();
+      await c.say('我要退款');
+      expect(await c.say('转人工')).to.contain('转人工请求');
+      expect(handoff.recorded(c.conversationId).map((r) => r.reason)).to.deep.equal(['requested']);
+    });
+
+    it('"start over" works in English mid-dialog', async () => {
+      const c = client();
+      await c.say('I want to cancel my order');
+      expect(await c.say('start over')).to.contain('cancelled');
+    });
+  });
+
+  describe('handoff seam', () => {
+    it('asking for a person records a handoff with reason requested', async () => {
+      const c = client();
+      expect(await c.say('我要人工客服')).to.contain('转人工请求');
+      expect(handoff.recorded(c.conversationId)[0]).to.include({ reason: 'requested', locale: 'zh-CN' });
+    });
+
+    it('the second fallback in a row hands off with reason nlu_fallback', async () => {
+      const c = client();
+      const first = await c.sayFull('今天上海天气怎么样');
+      expect(first[0].text).to.contain('没有完全理解');
+      expect(first[0].suggestedActions?.actions.length).to.be.greaterThan(2);
+      expect(handoff.recorded(c.conversationId)).to.have.length(0);
+      await c.say('给我讲个笑话吧');
+      expect(handoff.recorded(c.conversationId).map((r) => r.reason)).to.deep.equal(['nlu_fallback']);
+    });
+
+    it('a second trigger adds to the open handoff instead of opening another', async () => {
+      const c = client();
+      await c.say('转人工');
+      await c.say('转人工');
+      expect(handoff.recorded(c.conversationId)).to.have.length(2);
+      const tickets = new Set((await Promise.all(handoff.recorded(c.conversationId).map((r) => handoff.requestHandoff(r)))).map((t) => t.id));
+      expect(tickets.size).to.equal(1);
+    });
+  });
+});

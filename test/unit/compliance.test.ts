@@ -1,0 +1,45 @@
+import { expect } from 'chai';
+import { loadData, parseEnv } from '../../bot/config';
+import { ComplianceFilter } from '../../bot/compliance';
+import { allPromptTexts } from '../../dialogs/prompts';
+
+describe('outbound compliance filter [001 三(三), 003 禁忌用語]', () => {
+  const data = loadData(parseEnv({}));
+  const filter = new ComplianceFilter(data.compliance);
+
+  it('passes every shipped FAQ answer, empathy opener, greeting and bot sentence', () => {
+    const texts: Array<[string, string]> = [];
+    for (const [intent, a] of Object.entries(data.answers.intents)) texts.push([`answers.${intent}.zh`, a.zh], [`answers.${intent}.en`, a.en]);
+    for (const [emotion, lists] of Object.entries(data.answers.empathy)) [...lists.zh, ...lists.en].forEach((t, i) => texts.push([`empathy.${emotion}.${i}`, t]));
+    for (const l of ['zh', 'en'] as const) texts.push([`menu.greeting.${l}`, data.menu.greeting[l]], [`menu.nightApology.${l}`, data.menu.nightApology[l]]);
+    allPromptTexts().forEach((t, i) => texts.push([`prompts.${i}`, t]));
+    expect(texts.length).to.be.greaterThan(100);
+    const failures = texts.map(([where, t]) => ({ where, v: filter.check(t) })).filter((x) => x.v.length > 0);
+    expect(failures).to.deep.equal([]);
+  });
+
+  const blocked: Array<[string, string]> = [
+    ['absolute_claims', '我们的服务是行业最佳的'],
+    ['absolute_claims', '这种情况绝对不可能发生'],
+    ['absolute_claims', 'We are the best in class'],
+    ['blame_shifting', '这是技术部门的问题，您找他们吧'],
+    ['blame_shifting', '规则就是这样我们没办法'],
+    ['blame_shifting', "Sorry, that's just the rules."],
+    ['dismissing_feelings', '您太敏感了，别人都没问题'],
+    ['credential_request', '请把密码告诉我，我帮您登录'],
+    ['credential_request', '麻烦提供下验证码'],
+    ['credential_request', 'Please send me the verification code you received'],
+    ['credential_request', 'reply with your password so I can check'],
+  ];
+  for (const [rule, text] of blocked) {
+    it(`blocks "${text}" (${rule})`, () => {
+      expect(filter.check(text).map((v) => v.rule)).to.include(rule);
+    });
+  }
+
+  for (const text of ['客服不会向您索要密码或验证码', 'We will never ask for your password or verification code.', '请勿向任何人提供验证码', '我们会第一时间同步您']) {
+    it(`allows the safety notice "${text}"`, () => {
+      expect(filter.check(text)).to.deep.equal([]);
+    });
+  }
+});
