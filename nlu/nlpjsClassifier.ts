@@ -1,4 +1,4 @@
-import { containerBootstrap, Nlp, LangEn, type Container, type Nlp as NlpInstance } from '@nlpjs/basic';
+import type { Container, Nlp as NlpInstance } from '@nlpjs/basic';
 import type { Corpus } from './corpus';
 import type { IntentScore, Locale } from './types';
 import { CharNgramStemmerZh, PassThroughTokenizerZh } from './zhFeatures';
@@ -52,6 +52,7 @@ export class NlpjsClassifier {
 }
 
 async function createNlp(settings: ClassifierSettings): Promise<NlpInstance> {
+  const { containerBootstrap, Nlp, LangEn } = loadNlpjsBasic();
   const container: Container = await containerBootstrap();
   // NLP.js's own NLU defaults, with its per-epoch console logging off.
   container.registerConfiguration('nlu-??', {
@@ -72,6 +73,27 @@ async function createNlp(settings: ClassifierSettings): Promise<NlpInstance> {
   nlp.settings.log = false;
   nlp.addLanguage(['zh', 'en']);
   return nlp;
+}
+
+let nlpjsBasic: typeof import('@nlpjs/basic') | undefined;
+/**
+ * @nlpjs/basic builds a pino logger with the long-deprecated `prettyPrint` option when first
+ * loaded, which prints a PinoWarning at every start; that one warning is dropped, no other.
+ */
+function loadNlpjsBasic(): typeof import('@nlpjs/basic') {
+  if (nlpjsBasic) return nlpjsBasic;
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const name = typeof warning === 'string' ? (typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type) : warning.name;
+    if (name === 'PinoWarning') return;
+    (emitWarning as (...a: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    nlpjsBasic = require('@nlpjs/basic') as typeof import('@nlpjs/basic');
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+  return nlpjsBasic;
 }
 
 let langZh: unknown;

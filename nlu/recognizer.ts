@@ -43,7 +43,7 @@ export class KefuRecognizer implements Recognizer {
       locale,
       intent: inScope ? best.intent : NONE_INTENT,
       score: best?.score ?? 0,
-      alternatives: real.slice(0, 3),
+      alternatives: real.filter((s) => s.score > 0).slice(0, 3),
       entities,
       emotion: this.options.emotion.detect(text, locale),
     };
