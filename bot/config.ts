@@ -5,7 +5,7 @@ import { CorpusFile, type Corpus } from '../nlu/corpus';
 import { NONE_INTENT } from '../nlu/types';
 import { EmotionLexiconFile, type EmotionLexiconData } from '../nlu/emotion';
 import { AnswersFile, MenuFile, type AnswersData, type MenuData } from '../nlu/knowledgeBase';
-import { ComplianceFile, type ComplianceData } from './compliance';
+import { ComplianceFile, ComplianceFilter, type ComplianceData } from './compliance';
 import { ConfigError } from './configError';
 import { fromRoot, projectRoot } from './paths';
 
@@ -118,5 +118,19 @@ function checkCrossReferences(data: KefuData, dir: string): void {
   data.menu.quickReplies.forEach((q, i) => {
     if (!intents.has(q.intent)) issues.push(`  file ${shown}/menu.json → quickReplies.${i}.intent: "${q.intent}" is not an intent of the corpus`);
   });
+  // An operator's edit must not put a forbidden phrase into an answer [001 三(三), 003 禁忌用語].
+  const filter = new ComplianceFilter(data.compliance);
+  const texts: Array<[string, string]> = [];
+  for (const [intent, a] of Object.entries(data.answers.intents)) texts.push([`answers.json → intents.${intent}.zh`, a.zh], [`answers.json → intents.${intent}.en`, a.en]);
+  for (const [emotion, lists] of Object.entries(data.answers.empathy)) {
+    for (const l of ['zh', 'en'] as const) lists[l].forEach((t, i) => texts.push([`answers.json → empathy.${emotion}.${l}.${i}`, t]));
+  }
+  for (const l of ['zh', 'en'] as const) {
+    texts.push([`menu.json → greeting.${l}`, data.menu.greeting[l]], [`menu.json → nightApology.${l}`, data.menu.nightApology[l]]);
+  }
+  for (const [where, text] of texts) {
+    const v = filter.check(text);
+    if (v.length) issues.push(`  file ${shown}/${where}: contains "${v[0].match}", forbidden by compliance rule ${v[0].rule}`);
+  }
   if (issues.length) throw new ConfigError(`invalid configuration:\n${issues.join('\n')}`);
 }

@@ -66,6 +66,12 @@ describe('configuration is validated at start-up', () => {
       edit(join(dir, 'menu.json'), (j) => { j.quickReplies[0].intent = 'teleport'; });
       expect(thrown(() => loadData(parseEnv({ NLU_DATA_DIR: dir })))).to.contain('menu.json').and.to.contain('quickReplies.0.intent');
     });
+    it('refuses an answer with a forbidden phrase, naming the field and the rule', () => {
+      const dir = copy();
+      edit(join(dir, 'answers.json'), (j) => { j.intents.coupon.zh = '我们的优惠力度是全网最低的'; });
+      const msg = thrown(() => loadData(parseEnv({ NLU_DATA_DIR: dir })));
+      expect(msg).to.contain('intents.coupon.zh').and.to.contain('absolute_claims');
+    });
     it('names a file that is not JSON', () => {
       const dir = copy();
       writeFileSync(join(dir, 'emotion.json'), '{ nope');
