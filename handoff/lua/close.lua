@@ -1,0 +1,19 @@
+-- close: the holding agent (or a supervisor) closes the handoff; the conversation returns to the bot.
+-- KEYS[1] record (hash)  KEYS[2] agent loads (hash)  KEYS[3] open index (hash)  KEYS[4] SLA due (zset)
+-- ARGV[1] by agent  ARGV[2] by a supervisor ("1"/"0")  ARGV[3] resolution  ARGV[4] tags JSON  ARGV[5] now ms
+-- ARGV[6] key prefix
+-- Returns 1 | -1 not found | -4 not yours | -5 already closed
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+local status = redis.call('HGET', KEYS[1], 'status')
+if status == 'closed' then return -5 end
+local holder = redis.call('HGET', KEYS[1], 'assignedTo')
+local allowed = (status == 'assigned' and (holder == ARGV[1] or ARGV[2] == '1')) or (status ~= 'assigned' and ARGV[2] == '1')
+if not allowed then return -4 end
+local id = redis.call('HGET', KEYS[1], 'id')
+if status == 'assigned' and holder then redis.call('HINCRBY', KEYS[2], holder, -1) end
+redis.call('ZREM', ARGV[6] .. 'queue:' .. redis.call('HGET', KEYS[1], 'group'), id)
+redis.call('ZREM', ARGV[6] .. 'callbacks', id)
+redis.call('ZREM', KEYS[4], id)
+redis.call('HSET', KEYS[1], 'status', 'closed', 'closedAt', ARGV[5], 'resolution', ARGV[3], 'tags', ARGV[4])
+redis.call('HDEL', KEYS[3], redis.call('HGET', KEYS[1], 'conversationId'))
+return 1

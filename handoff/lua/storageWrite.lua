@@ -1,0 +1,11 @@
+-- storageWrite: writes one botbuilder Storage item with optimistic concurrency.
+-- KEYS[1] item (hash: json, eTag)
+-- ARGV[1] JSON  ARGV[2] expected eTag ("" or "*" = unconditional)  ARGV[3] new eTag  ARGV[4] TTL seconds
+-- Returns 1 written | -1 eTag conflict
+if ARGV[2] ~= '' and ARGV[2] ~= '*' then
+  local current = redis.call('HGET', KEYS[1], 'eTag')
+  if current and current ~= ARGV[2] then return -1 end
+end
+redis.call('HSET', KEYS[1], 'json', ARGV[1], 'eTag', ARGV[3])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
+return 1

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type { RiskAssessment } from './contextPacket';
+import { Duration } from './duration';
+import { PRIORITIES_BY_RANK, PRIORITY_RANK, Priority, SkillGroup, type HandoffReason } from './types';
+
+const Route = z.object({ group: SkillGroup, priority: Priority }).strict();
+const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
+
+/** `handoff/data/routing.json`: which queue and how urgent, from reason, intent and risk [000 PART02, 003]. */
+export const RoutingFile = z
+  .object({
+    sla: z.object({ urgent: Duration, high: Duration, normal: Duration }).strict(),
+    /** Customers at or above this VIP level move up one priority level [000]. */
+    vipLevelFrom: z.number().int().min(1),
+    /** Orders above this amount move up one priority level [000]. */
+    bigOrderYuan: z.number().positive(),
+    byRiskCategory: z.object({ safety: Route, security: Route, legal: Route, food_safety: Route }).strict(),
+    byIntent: z.record(z.string(), Route),
+    byReason: z.object({ identity_failed: Route, timeout: Route, nlu_fallback: Route, requested: Route }).strict(),
+    workingHours: z.object({ from: ClockTime, to: ClockTime, timeZone: z.string() }).strict(),
+    callbackWithin: z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict(),
+    maxWaitBeforeCallbackOffer: Duration,
+    queueUpdateEvery: Duration,
+  })
+  .strict();
+export type RoutingConfig = z.infer<typeof RoutingFile>;
+
+export interface RoutingInput {
+  reason: HandoffReason;
+  risk: RiskAssessment;
+  /** The customer's latest real intent, if any. */
+  intent?: string;
+  vipLevel: number;
+  maxOrderAmount: number;
+}
+
+export interface RoutingDecision {
+  group: SkillGroup;
+  priority: Priority;
+  slaMs: number;
+}
+
+/** Risk first, then the topic the customer was on, then the reason; VIPs and big orders up one level. */
+export function route(config: RoutingConfig, input: RoutingInput): RoutingDecision {
+  const base = input.risk.level !== 'none' && input.risk.category
+    ? config.byRiskCategory[input.risk.category]
+    : (input.reason === 'identity_failed' ? config.byReason.identity_failed : undefined)
+      ?? (input.intent ? config.byIntent[input.intent] : undefined)
+      ?? config.byReason[input.reason === 'high_risk' ? 'requested' : input.reason];
+  let rank = PRIORITY_RANK[base.priority];
+  if (input.vipLevel >= config.vipLevelFrom || input.maxOrderAmount > config.bigOrderYuan) rank = Math.max(0, rank - 1);
+  const priority = PRIORITIES_BY_RANK[rank];
+  return { group: base.group, priority, slaMs: config.sla[priority] };
+}
+
+/** Whether `now` falls inside the configured working hours (local time of the config's zone). */
+export function withinWorkingHours(config: RoutingConfig, now: Date): boolean {
+  const hm = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: config.workingHours.timeZone }).format(now);
+  const { from, to } = config.workingHours;
+  return from <= to ? hm >= from && hm < to : hm >= from || hm < to;
+}

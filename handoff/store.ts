@@ -1,0 +1,91 @@
+import type { AgentPresence, HandoffReason, HandoffStatus, Priority, SkillGroup, TranscriptEntry } from './types';
+import type { ContextPacket } from './contextPacket';
+
+/** A conversation reference as Bot Framework needs it to message the customer later (JSON). */
+export type StoredReference = Record<string, unknown> & { conversation: { id: string }; serviceUrl?: string; channelId?: string };
+
+export interface Survey {
+  scores: { efficiency: number; attitude: number; clarity: number; solution: number; overall: number };
+  comment?: string;
+  at: string;
+  /** Any score ≤ 3 flags the case for supervisor review [000 PART04]. */
+  flagged: boolean;
+}
+
+export interface HandoffRecord {
+  id: string;
+  conversationId: string;
+  status: HandoffStatus;
+  /** Every trigger that asked for this handoff, first one first. */
+  reasons: HandoffReason[];
+  group: SkillGroup;
+  priority: Priority;
+  createdAt: number;
+  slaDueAt: number;
+  assignedTo?: string;
+  assignedAt?: number;
+  closedAt?: number;
+  resolution?: string;
+  tags?: string[];
+  transfers: Array<{ at: number; by: string; toGroup?: SkillGroup; toAgent?: string; note?: string }>;
+  packet: ContextPacket;
+  reference: StoredReference;
+  survey?: Survey;
+}
+
+/** Why a transition was refused; one code per failure, mapped to HTTP statuses in one place. */
+export type TransitionError = 'not_found' | 'not_queued' | 'at_capacity' | 'not_yours' | 'closed';
+export type TransitionResult = { ok: true; handoff: HandoffRecord } | { ok: false; error: TransitionError };
+
+export interface AgentRef {
+  id: string;
+  capacity: number;
+  /** Supervisors may act on any conversation. */
+  supervisor?: boolean;
+}
+
+/**
+ * The shared state of handoffs, one atomic operation per transition. Two implementations pass
+ * one conformance suite: in-memory (one process) and Redis (any number of processes).
+ */
+export interface HandoffStore {
+  /** Opens a handoff, or — if the conversation already has one open — adds the reason to it (and raises its priority). */
+  open(record: HandoffRecord): Promise<{ created: boolean; handoff: HandoffRecord }>;
+  get(id: string): Promise<HandoffRecord | undefined>;
+  /** The conversation's handoff that is not closed (queued, assigned or awaiting a callback). */
+  openFor(conversationId: string): Promise<HandoffRecord | undefined>;
+  claim(id: string, agent: AgentRef, now: number): Promise<TransitionResult>;
+  /** The most urgent, longest-waiting queued handoff in one of the groups, claimed atomically. */
+  claimNext(agent: AgentRef, groups: readonly SkillGroup[], now: number): Promise<HandoffRecord | undefined>;
+  transfer(id: string, by: AgentRef, to: { group: SkillGroup } | { agent: AgentRef }, note: string | undefined, now: number): Promise<TransitionResult>;
+  close(id: string, by: AgentRef, resolution: string, tags: string[], now: number): Promise<TransitionResult>;
+  /** No agent can take it now: queued → callback (the bot may talk again meanwhile). */
+  toCallback(id: string, now: number): Promise<TransitionResult>;
+  saveSurvey(id: string, survey: Survey): Promise<TransitionResult>;
+  /** Queued handoffs, most urgent first then longest waiting; callbacks after them. */
+  queued(): Promise<HandoffRecord[]>;
+  /** Open handoffs assigned to agents. */
+  assigned(): Promise<HandoffRecord[]>;
+  /** Closed handoffs with a flagged survey, newest first (at most `limit`). */
+  flagged(limit: number): Promise<HandoffRecord[]>;
+  loads(): Promise<Record<string, number>>;
+  setPresence(agentId: string, presence: AgentPresence): Promise<void>;
+  presence(): Promise<Record<string, AgentPresence>>;
+
+  appendTranscript(conversationId: string, entry: TranscriptEntry): Promise<void>;
+  transcript(conversationId: string): Promise<TranscriptEntry[]>;
+  setReference(reference: StoredReference): Promise<void>;
+  reference(conversationId: string): Promise<StoredReference | undefined>;
+
+  /** Arms the response deadline, unless a person already holds the conversation. */
+  armDeadline(conversationId: string, dueAt: number): Promise<boolean>;
+  clearDeadline(conversationId: string): Promise<void>;
+  /** Removes and returns the deadlines due by `now`: each one is returned to exactly one caller. */
+  takeDueDeadlines(now: number, limit: number): Promise<string[]>;
+  /** Same, for handoffs not picked up by their SLA due time. */
+  takeSlaBreaches(now: number, limit: number): Promise<string[]>;
+
+  ping(): Promise<boolean>;
+  /** Releases connections. */
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/** Why the bot stepped aside; recorded with every handoff (DESIGN.md §Handoff). */
+export const HandoffReason = z.enum(['requested', 'timeout', 'high_risk', 'nlu_fallback', 'identity_failed']);
+export type HandoffReason = z.infer<typeof HandoffReason>;
+
+export const Priority = z.enum(['urgent', 'high', 'normal']);
+export type Priority = z.infer<typeof Priority>;
+/** Lower is more urgent; queues sort by rank, then by waiting time. */
+export const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2 };
+export const PRIORITIES_BY_RANK: readonly Priority[] = ['urgent', 'high', 'normal'];
+
+export const SkillGroup = z.enum(['general', 'orders', 'payments', 'after_sales', 'food_safety', 'security', 'safety', 'escalation']);
+export type SkillGroup = z.infer<typeof SkillGroup>;
+
+export const HandoffStatus = z.enum(['queued', 'assigned', 'callback', 'closed']);
+export type HandoffStatus = z.infer<typeof HandoffStatus>;
+
+export const AgentPresence = z.enum(['online', 'away', 'offline']);
+export type AgentPresence = z.infer<typeof AgentPresence>;
+
+export const Speaker = z.enum(['customer', 'bot', 'agent', 'system']);
+export type Speaker = z.infer<typeof Speaker>;
+
+/** One line of the conversation, personal data already masked. */
+export const TranscriptEntry = z.object({
+  at: z.string(),
+  speaker: Speaker,
+  text: z.string(),
+  agentId: z.string().optional(),
+});
+export type TranscriptEntry = z.infer<typeof TranscriptEntry>;

@@ -1,0 +1,171 @@
+import { expect } from 'chai';
+import { MemoryHandoffStore } from '../../handoff/memoryStore';
+import { RedisHandoffStore } from '../../handoff/redisStore';
+import type { AgentRef, HandoffStore } from '../../handoff/store';
+import { record } from '../helpers/handoffFixtures';
+import { testRedis, uniqueNamespace } from '../helpers/redisServer';
+
+const alice: AgentRef = { id: 'alice', capacity: 2 };
+const bob: AgentRef = { id: 'bob', capacity: 2 };
+const sup: AgentRef = { id: 'carol', capacity: 2, supervisor: true };
+
+/** One conformance suite, run against every store implementation. */
+function contract(name: string, make: () => Promise<HandoffStore>): void {
+  describe(`HandoffStore contract: ${name}`, function () {
+    this.timeout(20_000);
+    let store: HandoffStore;
+    beforeEach(async () => { store = await make(); });
+    afterEach(() => store.dispose());
+
+    it('opens one handoff per conversation; a second trigger adds its reason and raises priority', async () => {
+      const first = record({ reason: 'requested' });
+      const a = await store.open(first);
+      expect(a.created).to.equal(true);
+      const second = { ...record({ conversationId: first.conversationId, reason: 'high_risk', priority: 'urgent', group: 'safety' }) };
+      const b = await store.open(second);
+      expect(b.created).to.equal(false);
+      expect(b.handoff.id).to.equal(first.id);
+      expect(b.handoff.reasons).to.deep.equal(['requested', 'high_risk']);
+      expect(b.handoff.priority).to.equal('urgent');
+      expect(b.handoff.group).to.equal('safety');
+      expect((await store.openFor(first.conversationId))?.id).to.equal(first.id);
+    });
+
+    it('orders the queue by priority, then by waiting time', async () => {
+      const t = Date.now();
+      const late = record({ priority: 'normal', createdAt: t - 1000 });
+      const urgent = record({ priority: 'urgent', createdAt: t });
+      const early = record({ priority: 'normal', createdAt: t - 5000 });
+      for (const r of [late, urgent, early]) await store.open(r);
+      expect((await store.queued()).map((h) => h.id)).to.deep.equal([urgent.id, early.id, late.id]);
+      const next = await store.claimNext(alice, ['general'], t);
+      expect(next?.id).to.equal(urgent.id);
+      expect(next?.status).to.equal('assigned');
+      expect(next?.assignedTo).to.equal('alice');
+    });
+
+    it('claims are atomic: of many concurrent claims exactly one wins', async () => {
+      const r = record();
+      await store.open(r);
+      const agents = Array.from({ length: 20 }, (_, i) => ({ id: `agent-${i}`, capacity: 5 }));
+      const results = await Promise.all(agents.map((a) => store.claim(r.id, a, Date.now())));
+      expect(results.filter((x) => x.ok)).to.have.length(1);
+      expect(results.filter((x) => !x.ok).map((x) => (x.ok ? '' : x.error))).to.satisfy((errs: string[]) => errs.every((e) => e === 'not_queued'));
+      const loads = await store.loads();
+      expect(Object.values(loads).reduce((a, b) => a + b, 0)).to.equal(1);
+    });
+
+    it('concurrent claimNext never hands one customer to two agents', async () => {
+      const records = Array.from({ length: 10 }, () => record());
+      for (const r of records) await store.open(r);
+      const agents = Array.from({ length: 15 }, (_, i) => ({ id: `a${i}`, capacity: 1 }));
+      const got = (await Promise.all(agents.map((a) => store.claimNext(a, ['general'], Date.now())))).filter(Boolean);
+      expect(got).to.have.length(10);
+      expect(new Set(got.map((h) => h?.id)).size).to.equal(10);
+    });
+
+    it('respects capacity', async () => {
+      const one = { id: 'solo', capacity: 1 };
+      const [r1, r2] = [record(), record()];
+      await store.open(r1);
+      await store.open(r2);
+      expect((await store.claim(r1.id, one, 1)).ok).to.equal(true);
+      expect(await store.claim(r2.id, one, 2)).to.deep.equal({ ok: false, error: 'at_capacity' });
+      expect(await store.claimNext(one, ['general'], 3)).to.equal(undefined);
+    });
+
+    it('only the holder or a supervisor may transfer or close', async () => {
+      const r = record();
+      await store.open(r);
+      await store.claim(r.id, alice, 1);
+      expect(await store.close(r.id, bob, 'x', [], 2)).to.deep.equal({ ok: false, error: 'not_yours' });
+      expect(await store.transfer(r.id, bob, { group: 'orders' }, undefined, 2)).to.deep.equal({ ok: false, error: 'not_yours' });
+      const moved = await store.transfer(r.id, alice, { group: 'orders' }, 'needs order team', 3);
+      expect(moved.ok && moved.handoff).to.include({ status: 'queued', group: 'orders' });
+      expect(moved.ok && moved.handoff.transfers[0]).to.include({ by: 'alice', toGroup: 'orders', note: 'needs order team' });
+      expect((await store.loads()).alice).to.equal(0);
+      const direct = await store.transfer(r.id, sup, { agent: bob }, undefined, 4);
+      expect(direct.ok && direct.handoff).to.include({ status: 'assigned', assignedTo: 'bob' });
+      const closed = await store.close(r.id, bob, 'refunded', ['refund'], 5);
+      expect(closed.ok && closed.handoff).to.include({ status: 'closed', resolution: 'refunded' });
+      expect(closed.ok && closed.handoff.tags).to.deep.equal(['refund']);
+      expect(await store.openFor(r.conversationId)).to.equal(undefined);
+      expect(await store.close(r.id, bob, 'again', [], 6)).to.deep.equal({ ok: false, error: 'closed' });
+    });
+
+    it('a callback ticket leaves the queue but can still be claimed', async () => {
+      const r = record();
+      await store.open(r);
+      expect((await store.toCallback(r.id, 1)).ok).to.equal(true);
+      expect(await store.claimNext(alice, ['general'], 2)).to.equal(undefined);
+      expect((await store.queued()).map((h) => h.status)).to.deep.equal(['callback']);
+      expect((await store.claim(r.id, alice, 3)).ok).to.equal(true);
+    });
+
+    it('deadlines: armed, cleared, and each due one taken exactly once', async () => {
+      expect(await store.armDeadline('c-a', 100)).to.equal(true);
+      expect(await store.armDeadline('c-b', 200)).to.equal(true);
+      expect(await store.armDeadline('c-c', 300)).to.equal(true);
+      await store.clearDeadline('c-b');
+      const takers = await Promise.all(Array.from({ length: 10 }, () => store.takeDueDeadlines(250, 10)));
+      expect(takers.flat().sort()).to.deep.equal(['c-a']);
+      expect(await store.takeDueDeadlines(1000, 10)).to.deep.equal(['c-c']);
+    });
+
+    it('no deadline is armed while a person holds the conversation', async () => {
+      const r = record();
+      await store.open(r);
+      expect(await store.armDeadline(r.conversationId, 1)).to.equal(false);
+      expect(await store.takeDueDeadlines(10, 10)).to.deep.equal([]);
+    });
+
+    it('opening a handoff cancels the pending response deadline', async () => {
+      const r = record();
+      await store.armDeadline(r.conversationId, 5);
+      await store.open(r);
+      expect(await store.takeDueDeadlines(10, 10)).to.deep.equal([]);
+    });
+
+    it('SLA breaches: a handoff not picked up by its due time is reported once; a claimed one never', async () => {
+      const t = 1_000_000;
+      const waiting = { ...record({ createdAt: t }), slaDueAt: t + 100 };
+      const picked = { ...record({ createdAt: t }), slaDueAt: t + 100 };
+      await store.open(waiting);
+      await store.open(picked);
+      await store.claim(picked.id, alice, t + 50);
+      expect(await store.takeSlaBreaches(t + 200, 10)).to.deep.equal([waiting.id]);
+      expect(await store.takeSlaBreaches(t + 300, 10)).to.deep.equal([]);
+    });
+
+    it('keeps transcripts in order, references, presence and surveys', async () => {
+      await store.appendTranscript('c-t', { at: '1', speaker: 'customer', text: 'hi' });
+      await store.appendTranscript('c-t', { at: '2', speaker: 'bot', text: 'hello' });
+      expect((await store.transcript('c-t')).map((e) => e.text)).to.deep.equal(['hi', 'hello']);
+      await store.setReference({ conversation: { id: 'c-t' }, serviceUrl: 'http://x/' });
+      expect((await store.reference('c-t'))?.serviceUrl).to.equal('http://x/');
+      await store.setPresence('alice', 'online');
+      expect(await store.presence()).to.deep.include({ alice: 'online' });
+      const r = record();
+      await store.open(r);
+      await store.claim(r.id, alice, 1);
+      await store.close(r.id, alice, 'done', [], 2);
+      const survey = { scores: { efficiency: 5, attitude: 2, clarity: 5, solution: 4, overall: 4 }, at: new Date(3).toISOString(), flagged: true };
+      expect((await store.saveSurvey(r.id, survey)).ok).to.equal(true);
+      expect((await store.flagged(10)).map((h) => h.id)).to.include(r.id);
+      expect((await store.get(r.id))?.survey).to.deep.equal(survey);
+    });
+
+    it('returns the packet as stored', async () => {
+      const r = record();
+      r.packet.transcript = [{ at: 'x', speaker: 'customer', text: '我的手机 138****1234' }];
+      await store.open(r);
+      expect((await store.get(r.id))?.packet).to.deep.equal(r.packet);
+    });
+  });
+}
+
+contract('in-memory', async () => new MemoryHandoffStore());
+contract('Redis', async () => {
+  const redis = await testRedis();
+  return new RedisHandoffStore({ url: redis.url, namespace: uniqueNamespace('contract'), ttlSeconds: 600, transcriptEntries: 500 });
+});
