@@ -7,7 +7,21 @@ import { loadProfile, type ConversationProfile } from '../dialogs/profile';
 import { PROMPTS } from '../dialogs/prompts';
 import { RootDialog } from '../dialogs/rootDialog';
 import type { OrderService } from '../dialogs/orderService';
-import { RecordingHandoffService, type HandoffService } from '../handoff/handoffService';
+import { agentRouter } from '../handoff/agentApi';
+import { AgentDirectory } from '../handoff/agents';
+import { MemoryEventBus, RedisEventBus, type EventBus } from '../handoff/events';
+import { HandoffManager } from '../handoff/handoffManager';
+import { MemoryHandoffStore } from '../handoff/memoryStore';
+import { RedisHandoffStore } from '../handoff/redisStore';
+import type { HandoffStore } from '../handoff/store';
+import { SurveyDialog } from '../dialogs/surveyDialog';
+import { RiskScanner } from '../nlu/risk';
+import { BotCustomerActions } from './customerActions';
+import { CustomerLink } from './customerLink';
+import { HandoffMiddleware } from './handoffMiddleware';
+import { HandoffWorker } from './handoffWorker';
+import { RedisStorage } from './redisStorage';
+import { LocalTurnLock, RedisTurnLock, type TurnLock } from './turnLock';
 import { EmotionDetector } from '../nlu/emotion';
 import { KnowledgeBase } from '../nlu/knowledgeBase';
 import { normaliseLocale } from '../nlu/locale';
@@ -25,22 +39,25 @@ import type { Logger } from './log';
 import { DemoOrderService, DemoOrdersFile, resolveRelativeTimes } from './orders/demoOrderService';
 import { HttpOrderService } from './orders/httpOrderService';
 import { fromRoot } from './paths';
-import { TurnQueue } from './turnQueue';
 
 export interface KefuOverrides {
   clock?: () => Date;
   orders?: OrderService;
-  handoff?: HandoffService;
   storage?: Storage;
 }
 
 export interface Kefu {
   app: Express;
   recognizer: KefuRecognizer;
-  handoff: HandoffService;
+  handoff: HandoffManager;
+  store: HandoffStore;
+  events: EventBus;
   orders: OrderService;
+  worker: HandoffWorker;
   /** Resolves once the NLU model is loaded (from the cache or trained). */
   ready: Promise<LoadedClassifier>;
+  /** Stops the worker and releases connections. */
+  close(): Promise<void>;
 }
 
 const ParseRequest = z
@@ -55,14 +72,37 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   const clock = overrides.clock ?? (() => new Date());
   const kb = new KnowledgeBase(data.answers, data.menu);
   const recognizer = new KefuRecognizer({ threshold: env.NLU_THRESHOLD, emotion: new EmotionDetector(data.emotion) });
+  const riskScanner = new RiskScanner(data.risk);
+  const compliance = new ComplianceFilter(data.compliance);
   const orders = overrides.orders ?? createOrderService(env, clock());
-  const handoff = overrides.handoff ?? new RecordingHandoffService();
-  const storage = overrides.storage ?? new BoundedMemoryStorage(env.STATE_MAX_CONVERSATIONS, env.STATE_TTL_SECONDS * 1000);
+  const agents = new AgentDirectory(data.agents);
+
+  // One store for handoffs, events and conversation state: Redis when configured, else memory.
+  let store: HandoffStore;
+  let events: EventBus;
+  let storage: Storage;
+  let turnLock: TurnLock;
+  if (env.REDIS_URL) {
+    const redisStore = new RedisHandoffStore({ url: env.REDIS_URL, namespace: env.REDIS_NAMESPACE, ttlSeconds: env.STATE_TTL_SECONDS, transcriptEntries: 500 });
+    redisStore.redis.on('error', (err: Error) => log.warn('redis connection error', { error: err.message }));
+    store = redisStore;
+    events = new RedisEventBus(redisStore.redis, redisStore.keys.events, (err) => log.warn('event bus', { error: String(err) }));
+    storage = overrides.storage ?? new RedisStorage(redisStore.redis, redisStore.keys, env.STATE_TTL_SECONDS);
+    turnLock = new RedisTurnLock(redisStore.redis, redisStore.keys);
+  } else {
+    store = new MemoryHandoffStore({ transcriptEntries: 500, conversations: env.STATE_MAX_CONVERSATIONS });
+    events = new MemoryEventBus();
+    storage = overrides.storage ?? new BoundedMemoryStorage(env.STATE_MAX_CONVERSATIONS, env.STATE_TTL_SECONDS * 1000);
+    turnLock = new LocalTurnLock();
+  }
+  const manager = new HandoffManager({ store, events, agents, routing: data.routing, orders, clock });
+
   const conversationState = new ConversationState(storage);
   const profile = conversationState.createProperty<ConversationProfile>('profile');
-  const rootDialog = new RootDialog({ kb, orders, handoff, profile }, { humanThreshold: Math.max(env.NLU_THRESHOLD, 0.6), topicSwitchThreshold: 0.85 });
+  const dialogDeps = { kb, orders, handoff: manager, surveys: manager, profile };
+  const rootDialog = new RootDialog(dialogDeps, { humanThreshold: Math.max(env.NLU_THRESHOLD, 0.6), topicSwitchThreshold: 0.85 });
   const bot = new KefuBot({
-    conversationState, profile, recognizer, rootDialog, kb, clock,
+    conversationState, profile, recognizer, rootDialog, surveyDialog: new SurveyDialog(dialogDeps), kb, clock,
     userTokenSecret: env.USER_TOKEN_SECRET ?? DEV_USER_TOKEN_SECRET,
   });
 
@@ -72,7 +112,9 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     MicrosoftAppTenantId: env.MICROSOFT_APP_TENANT_ID,
     MicrosoftAppType: env.MICROSOFT_APP_TYPE,
   }));
-  adapter.use(new ComplianceMiddleware(new ComplianceFilter(data.compliance), log));
+  // Order matters: the handoff gate sees the customer's message before the bot; compliance sees every reply last.
+  adapter.use(new ComplianceMiddleware(compliance, log));
+  adapter.use(new HandoffMiddleware({ store, manager, events, risk: riskScanner, profile, timeoutMs: env.HANDOFF_TIMEOUT_MS, clock, log }));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log.error('turn failed', { conversation: context.activity.conversation?.id, error: error.stack ?? error.message });
     // Drop the broken dialog stack so the next message starts clean, and offer a person.
@@ -81,6 +123,10 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     await context.sendActivity(MessageFactory.suggestedActions([locale === 'en' ? 'Talk to a person' : '转人工'], PROMPTS[locale].turnError));
   };
 
+  const link = new CustomerLink(adapter, env.MICROSOFT_APP_ID ?? '');
+  const worker = new HandoffWorker({ store, manager, events, link, storage, routing: data.routing, clock, log, pollMs: env.HANDOFF_POLL_MS });
+  worker.start();
+
   const ready = loadOrTrain(data.corpus, { zhFeatures: env.NLU_ZH_FEATURES }, env.NLU_MODEL_CACHE_DIR ? fromRoot(env.NLU_MODEL_CACHE_DIR) : undefined, (m) => log.warn(m))
     .then((loaded) => {
       recognizer.useClassifier(loaded.classifier);
@@ -88,7 +134,6 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     });
   ready.catch((err: unknown) => log.error('NLU model failed to load', { error: String(err) }));
 
-  const turns = new TurnQueue();
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: env.MAX_BODY_BYTES, type: ['application/json', 'application/*+json'] }));
@@ -96,8 +141,8 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', (_req, res) => {
-    const checks = { model: recognizer.ready, store: true };
+  app.get('/readyz', async (_req, res) => {
+    const checks = { model: recognizer.ready, store: await store.ping() };
     res.status(checks.model && checks.store ? 200 : 503).json({ ready: checks.model && checks.store, checks });
   });
 
@@ -107,7 +152,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     if (!recognizer.ready) return notReady(res);
     const locale = normaliseLocale(body.data.locale);
     const result = await recognizer.recognize(body.data.text, locale ? { locale } : {});
-    res.json(result);
+    res.json({ ...result, risk: riskScanner.scan(body.data.text) });
   });
 
   const messageGuards = env.KEFU_MODE === 'production' && !env.MICROSOFT_APP_ID && env.BOT_CHANNEL_SECRET
@@ -122,18 +167,25 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
       return;
     }
     if (!recognizer.ready) return notReady(res);
-    await adapter.process(req, res, (context) => turns.run(activity.data.conversation.id, () => bot.run(context)));
+    await adapter.process(req, res, (context) => turnLock.run(activity.data.conversation.id, () => bot.run(context)));
   });
 
+  app.use('/agent/v1', agentRouter({ manager, store, agents, events, clock, customer: new BotCustomerActions(link, bot, store, events, compliance, clock) }));
+
   app.get('/', (_req, res) => {
-    res.json({ name: 'kefu', endpoints: ['POST /api/messages', 'POST /api/nlu/parse', 'GET /healthz', 'GET /readyz'] });
+    res.json({ name: 'kefu', endpoints: ['POST /api/messages', 'POST /api/nlu/parse', '/agent/v1/…', 'GET /healthz', 'GET /readyz'] });
   });
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'no such endpoint' } });
   });
   app.use(errorHandler(log));
 
-  return { app, recognizer, handoff, orders, ready };
+  const close = async () => {
+    worker.stop();
+    await events.dispose();
+    await store.dispose();
+  };
+  return { app, recognizer, handoff: manager, store, events, orders, worker, ready, close };
 }
 
 function createOrderService(env: Env, now: Date): OrderService {

@@ -7,11 +7,16 @@ import { EmotionLexiconFile, type EmotionLexiconData } from '../nlu/emotion';
 import { AnswersFile, MenuFile, type AnswersData, type MenuData } from '../nlu/knowledgeBase';
 import { ComplianceFile, ComplianceFilter, type ComplianceData } from './compliance';
 import { ConfigError } from './configError';
+import { AgentsFile, type Agent } from '../handoff/agents';
+import { RoutingFile, type RoutingConfig } from '../handoff/routing';
+import { RiskLexiconFile, type RiskLexiconData } from '../nlu/risk';
 import { fromRoot, projectRoot } from './paths';
 
 const optionalString = z.string().trim().min(1).optional();
 const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const DEMO_AGENTS_FILE = 'handoff/data/agents.demo.json';
 
 /** Every environment variable kefu reads (README §Configuration). */
 export const EnvSchema = z
@@ -42,6 +47,12 @@ export const EnvSchema = z
     STATE_MAX_CONVERSATIONS: int(100, 10_000_000).default(50_000),
     STATE_TTL_SECONDS: int(60, 30 * 86400).default(86400),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    REDIS_URL: z.preprocess(emptyAsUndefined, z.string().regex(/^rediss?:\/\//, 'expected redis://host:port or rediss://…').optional()),
+    REDIS_NAMESPACE: z.string().regex(/^[a-zA-Z0-9_-]{1,32}$/).default('kefu'),
+    HANDOFF_TIMEOUT_MS: int(100, 600_000).default(30_000),
+    HANDOFF_POLL_MS: int(10, 10_000).default(100),
+    AGENTS_FILE: z.string().default(DEMO_AGENTS_FILE),
+    ROUTING_FILE: z.string().default('handoff/data/routing.json'),
   })
   .superRefine((env, ctx) => {
     if (env.KEFU_MODE !== 'production') return;
@@ -51,6 +62,9 @@ export const EnvSchema = z
     if (!env.USER_TOKEN_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['USER_TOKEN_SECRET'], message: 'required when KEFU_MODE=production' });
     }
+    if (env.AGENTS_FILE === DEMO_AGENTS_FILE) {
+      ctx.addIssue({ code: 'custom', path: ['AGENTS_FILE'], message: 'the demo agents file has public tokens: give your own when KEFU_MODE=production' });
+    }
   });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -58,6 +72,9 @@ export type Env = z.infer<typeof EnvSchema>;
 export const DEV_USER_TOKEN_SECRET = 'kefu-development-user-token-secret';
 
 export interface KefuData {
+  risk: RiskLexiconData;
+  agents: Agent[];
+  routing: RoutingConfig;
   corpus: Corpus;
   answers: AnswersData;
   menu: MenuData;
@@ -99,6 +116,9 @@ export function loadData(env: Env): KefuData {
     menu: loadJsonFile(`${dir}/menu.json`, MenuFile),
     emotion: loadJsonFile(`${dir}/emotion.json`, EmotionLexiconFile),
     compliance: loadJsonFile(fromRoot(env.COMPLIANCE_FILE), ComplianceFile),
+    risk: loadJsonFile(`${dir}/risk.json`, RiskLexiconFile),
+    agents: loadJsonFile(fromRoot(env.AGENTS_FILE), AgentsFile).agents,
+    routing: loadJsonFile(fromRoot(env.ROUTING_FILE), RoutingFile),
   };
   checkCrossReferences(data, dir);
   return data;

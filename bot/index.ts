@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     modelMs: Math.round(loaded.ms),
     startupMs: Math.round(performance.now() - started),
   });
-  const shutdown = () => server.close(() => process.exit(0));
+  const shutdown = () => server.close(() => void kefu.close().then(() => process.exit(0)));
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 }

@@ -3,10 +3,11 @@ import { DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialog
 import { greetingText, withQuickReplies } from '../dialogs/deps';
 import type { ProfileAccessor } from '../dialogs/profile';
 import { ROOT_DIALOG, type RootDialog } from '../dialogs/rootDialog';
+import { SURVEY_DIALOG, type SurveyDialog } from '../dialogs/surveyDialog';
 import { setTurnInfo } from '../dialogs/turnInfo';
 import type { KnowledgeBase } from '../nlu/knowledgeBase';
 import { normaliseLocale } from '../nlu/locale';
-import type { Recognizer } from '../nlu/types';
+import type { Locale, NluResult, Recognizer } from '../nlu/types';
 import { verifyUserToken } from './userToken';
 
 export interface KefuBotDeps {
@@ -14,6 +15,7 @@ export interface KefuBotDeps {
   profile: ProfileAccessor;
   recognizer: Recognizer;
   rootDialog: RootDialog;
+  surveyDialog: SurveyDialog;
   kb: KnowledgeBase;
   userTokenSecret: string;
   clock: () => Date;
@@ -27,7 +29,7 @@ export class KefuBot extends ActivityHandler {
   constructor(private readonly deps: KefuBotDeps) {
     super();
     this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
-    this.dialogs = new DialogSet(this.dialogState).add(deps.rootDialog);
+    this.dialogs = new DialogSet(this.dialogState).add(deps.rootDialog).add(deps.surveyDialog);
 
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
@@ -42,6 +44,25 @@ export class KefuBot extends ActivityHandler {
       }
       await next();
     });
+  }
+
+  /**
+   * Back to the bot after an agent closes: a clean dialog state (the profile's history is kept),
+   * then the satisfaction survey. Runs in a proactive turn.
+   */
+  async returnFromHandoff(context: TurnContext, handoffId: string, closingText: string): Promise<void> {
+    const profile = await this.deps.profile.get(context);
+    await this.dialogState.delete(context);
+    if (profile) {
+      profile.handoff = undefined;
+      profile.fallbackStreak = 0;
+      profile.survey = { handoffId };
+    }
+    await context.sendActivity(closingText);
+    setTurnInfo(context, { nlu: emptyNlu(profile?.locale ?? 'zh-CN'), identity: { status: 'absent' }, now: this.deps.clock() });
+    const dc = await this.dialogs.createContext(context);
+    await dc.beginDialog(SURVEY_DIALOG, { handoffId });
+    await this.deps.conversationState.saveChanges(context, false);
   }
 
   override async run(context: TurnContext): Promise<void> {
@@ -65,4 +86,8 @@ export class KefuBot extends ActivityHandler {
     const profile = await this.deps.profile.get(context);
     if (profile) profile.turns += 1;
   }
+}
+
+function emptyNlu(locale: Locale): NluResult {
+  return { locale, intent: 'None', score: 0, alternatives: [], entities: { orderIds: [], phones: [], amounts: [] }, emotion: { label: 'neutral', score: 0, matched: [] } };
 }

@@ -1,12 +1,12 @@
-import type { TurnContext } from 'botbuilder';
-import { MessageFactory } from 'botbuilder';
-import type { HandoffReason, HandoffService } from '../handoff/handoffService';
+import { MessageFactory, TurnContext } from 'botbuilder';
+import type { HandoffReason, HandoffService, SurveyService } from '../handoff/handoffService';
+import type { StoredReference } from '../handoff/store';
 import type { KnowledgeBase } from '../nlu/knowledgeBase';
 import { lang } from '../nlu/knowledgeBase';
 import type { Locale } from '../nlu/types';
 import type { OrderService } from './orderService';
-import type { ConversationProfile, ProfileAccessor } from './profile';
-import { PROMPTS } from './prompts';
+import { toSnapshot, type ConversationProfile, type ProfileAccessor } from './profile';
+import { handoffInitiation, handoffNotice } from './handoffNotice';
 import { getTurnInfo } from './turnInfo';
 
 /** Everything the dialogs use, as interfaces: no Redis, no HTTP, no NLP.js. */
@@ -14,21 +14,30 @@ export interface DialogDeps {
   kb: KnowledgeBase;
   orders: OrderService;
   handoff: HandoffService;
+  surveys: SurveyService;
   profile: ProfileAccessor;
 }
 
-/** Calls the handoff seam and tells the customer; the reason travels with the request. */
+/** Calls the handoff seam with everything the bot knows, and tells the customer what happens next. */
 export async function handOff(context: TurnContext, deps: DialogDeps, profile: ConversationProfile, reason: HandoffReason, note?: string): Promise<void> {
+  const { nlu, identity, now } = getTurnInfo(context);
+  const reference = TurnContext.getConversationReference(context.activity) as StoredReference;
   const ticket = await deps.handoff.requestHandoff({
-    conversationId: context.activity.conversation.id,
-    channelId: context.activity.channelId,
+    reference,
     customerId: context.activity.from.id,
     locale: profile.locale,
     reason,
     note,
+    snapshot: toSnapshot(profile, {
+      entities: nlu.entities,
+      emotion: { label: nlu.emotion.label, score: nlu.emotion.score },
+      ...(identity.status === 'verified'
+        ? { verification: { method: 'token', at: now.toISOString() }, vipLevel: identity.user.vip ?? 0, displayName: identity.user.name }
+        : { displayName: context.activity.from.name }),
+    }),
   });
-  profile.handoff = { ticketId: ticket.id, reason, at: getTurnInfo(context).now.toISOString() };
-  await context.sendActivity(PROMPTS[profile.locale].handoffRecorded(ticket.id));
+  profile.handoff = { ticketId: ticket.id, reason, at: now.toISOString() };
+  await context.sendActivities([{ type: 'message', text: handoffNotice(ticket, profile.locale) }, handoffInitiation(context, ticket)]);
 }
 
 /** The top FAQs as quick replies (suggested actions) [000 PART02, 001 二(一)2]. */

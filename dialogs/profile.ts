@@ -1,5 +1,5 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
-import type { HandoffReason } from '../handoff/handoffService';
+import type { ConversationSnapshot, HandoffReason } from '../handoff/handoffService';
 import type { IntentId, Locale } from '../nlu/types';
 
 export type VerificationMethod = 'token' | 'phone_last4';
@@ -17,6 +17,8 @@ export interface ConversationProfile {
   };
   intentHistory: Array<{ intent: IntentId; score: number; at: string }>;
   handoff?: { ticketId: string; reason: HandoffReason; at: string };
+  /** Set while the satisfaction survey for a closed handoff is pending. */
+  survey?: { handoffId: string };
   turns: number;
 }
 
@@ -31,4 +33,18 @@ export type ProfileAccessor = StatePropertyAccessor<ConversationProfile>;
 
 export async function loadProfile(accessor: ProfileAccessor, context: TurnContext, locale: Locale): Promise<ConversationProfile> {
   return accessor.get(context, newProfile(locale));
+}
+
+/** What the handoff needs from a conversation's profile (also read by instances without a live turn). */
+export function toSnapshot(profile: ConversationProfile | undefined, extra: Partial<ConversationSnapshot> = {}): ConversationSnapshot {
+  const last = profile?.verification.verified.at(-1);
+  return {
+    intentHistory: profile?.intentHistory ?? [],
+    verification: last ? { method: last.method, at: last.at } : { method: 'none' },
+    verifiedOrderIds: profile?.verification.verified.map((v) => v.orderId) ?? [],
+    entities: { orderIds: [], phones: [], amounts: [] },
+    emotion: { label: 'neutral', score: 0 },
+    vipLevel: 0,
+    ...extra,
+  };
 }

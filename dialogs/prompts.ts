@@ -2,12 +2,32 @@ import type { Locale } from '../nlu/types';
 import type { OrderStatus, ServiceRequestKind } from './orderService';
 
 /** The bot's own sentences (FAQ answers live in nlu/data/answers.json). Every one passes the compliance filter (tested). */
+/** What the customer is told about their handoff. */
+export interface HandoffPrompts {
+  queued: (o: { id: string; ahead: number; minutes: number }) => string;
+  assigned: (o: { id: string; agent: string }) => string;
+  callback: (o: { id: string; within: string }) => string;
+  added: string;
+  highRisk: string;
+  timeout: string;
+  positionUpdate: (o: { ahead: number; minutes: number }) => string;
+  offerCallback: string;
+  callbackBooked: (within: string) => string;
+  agentJoined: (agent: string) => string;
+  closed: string;
+  survey: string;
+  surveyRetry: string;
+  surveyThanks: string;
+  surveyFlagged: string;
+  surveySkipped: string;
+}
+
 export interface Prompts {
+  handoff: HandoffPrompts;
   fallback: string;
   fallbackHandoff: string;
   cancelled: string;
   nothingToCancel: string;
-  handoffRecorded: (ticketId: string) => string;
   askOrderId: string;
   orderIdFormat: string;
   orderIdGiveUp: string;
@@ -39,11 +59,28 @@ export interface Prompts {
 }
 
 const zh: Prompts = {
+  handoff: {
+    queued: (o) => `已为您转接人工客服（编号 ${o.id}），您前面还有 ${o.ahead} 位，预计等待约 ${o.minutes} 分钟。您可以继续描述问题，客服接入后都能看到。`,
+    assigned: (o) => `已为您接通人工客服 ${o.agent}（编号 ${o.id}），请稍候，客服马上回复您。`,
+    callback: (o) => `当前暂无人工客服可以接待，已为您登记回电（编号 ${o.id}），我们会在${o.within}与您联系。`,
+    added: '您的情况已补充到人工服务请求中，客服会一并处理，请稍候。',
+    highRisk: '我们非常重视您反映的情况，已为您紧急转接专员处理，10分钟内会有专人与您联系。如有人身危险，请先拨打 110 或 120。',
+    timeout: '抱歉让您久等了，系统处理较慢，已为您转接人工客服。',
+    positionUpdate: (o) => `您仍在排队中，前面还有 ${o.ahead} 位，预计还需约 ${o.minutes} 分钟，感谢您的耐心。`,
+    offerCallback: '排队时间较长，如不方便等待，回复“回电”即可登记回电，我们会尽快联系您。',
+    callbackBooked: (within) => `已为您登记回电，我们会在${within}与您联系。`,
+    agentJoined: (agent) => `人工客服 ${agent} 已接入，正在查看您的问题。`,
+    closed: '本次人工服务已结束，感谢您的耐心。',
+    survey: '请为本次服务打分（1-5 分）：效率、态度、清晰度、解决程度、总体满意度，例如“5 5 4 5 5”，也可以在后面补充一句意见。回复“跳过”可不评价。',
+    surveyRetry: '请按顺序回复 5 个 1 到 5 的数字，例如“5 5 4 5 5”，或回复“跳过”。',
+    surveyThanks: '感谢您的评价！还有什么可以帮您？',
+    surveyFlagged: '感谢您的评价，给您带来不好的体验非常抱歉，主管会查看本次服务并跟进改进。',
+    surveySkipped: '好的，感谢您的耐心。还有什么可以帮您？',
+  },
   fallback: '抱歉，我没有完全理解您的意思。您可以换个说法，或者选择下面的常见问题：',
   fallbackHandoff: '抱歉，我暂时没能理解您的问题，为您转接人工客服。',
   cancelled: '好的，已取消当前操作。还有什么可以帮您？',
   nothingToCancel: '好的。还有什么可以帮您？',
-  handoffRecorded: (id) => `已为您登记转人工请求（编号 ${id}），人工客服接入后会在这里回复您，请稍候。`,
   askOrderId: '请提供您的订单号（KF开头加12位数字，可在 我的 > 订单 中查看）。',
   orderIdFormat: '订单号的格式是 KF 加 12 位数字，例如 KF202611220001，请核对后重新发送。',
   orderIdGiveUp: '暂时没能识别到订单号。您可以在 我的 > 订单 中找到它，随时发给我；也可以回复“转人工”。',
@@ -87,11 +124,28 @@ const zh: Prompts = {
 };
 
 const en: Prompts = {
+  handoff: {
+    queued: (o) => `I'm passing you to a person (reference ${o.id}). There ${o.ahead === 1 ? 'is 1 person' : `are ${o.ahead} people`} ahead of you; the expected wait is about ${o.minutes} min. Keep describing your issue; the agent will see everything.`,
+    assigned: (o) => `You're connected to ${o.agent} (reference ${o.id}); they will reply in a moment.`,
+    callback: (o) => `No agent can take your chat right now, so I've booked a call back (reference ${o.id}). We will contact you ${o.within}.`,
+    added: "I've added this to your request for a person; the agent will handle it together.",
+    highRisk: 'We take this very seriously and have passed you to a specialist urgently; someone will contact you within 10 minutes. If anyone is in danger, call the emergency services first.',
+    timeout: "Sorry for the wait; our system is slow right now, so I'm passing you to a person.",
+    positionUpdate: (o) => `You're still in the queue with ${o.ahead} ahead of you, about ${o.minutes} min to go. Thank you for your patience.`,
+    offerCallback: 'The wait is long. If you prefer not to wait, reply "callback" and we will call you back.',
+    callbackBooked: (within) => `Done: we will call you back ${within}.`,
+    agentJoined: (agent) => `${agent} has joined and is reading your conversation.`,
+    closed: 'The agent has closed this chat. Thank you for your patience.',
+    survey: 'Please rate this service from 1 to 5 for efficiency, attitude, clarity, solution and overall, e.g. "5 5 4 5 5"; you can add a comment after the numbers. Reply "skip" to skip.',
+    surveyRetry: 'Please reply with five numbers from 1 to 5, e.g. "5 5 4 5 5", or "skip".',
+    surveyThanks: 'Thank you for your feedback! What else can I help you with?',
+    surveyFlagged: "Thank you for your feedback, and I'm sorry it fell short; a supervisor will review this chat.",
+    surveySkipped: 'OK, thank you. What else can I help you with?',
+  },
   fallback: "Sorry, I didn't quite get that. Could you say it another way, or pick one of these common questions?",
   fallbackHandoff: "Sorry, I still couldn't understand your question, so I'm passing you to a person.",
   cancelled: 'OK, I have cancelled that. What else can I help you with?',
   nothingToCancel: 'OK. What else can I help you with?',
-  handoffRecorded: (id) => `I have logged your request for a person (reference ${id}). An agent will reply here as soon as they join.`,
   askOrderId: 'Please send your order number (KF followed by 12 digits; you can find it under Me > Orders).',
   orderIdFormat: 'An order number is KF followed by 12 digits, e.g. KF202611220001. Please check it and send it again.',
   orderIdGiveUp: "I couldn't find an order number. You'll find it under Me > Orders; send it any time, or type \"human\" to talk to a person.",

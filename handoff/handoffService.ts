@@ -1,57 +1,53 @@
-import { randomUUID } from 'node:crypto';
 import type { Locale } from '../nlu/types';
+import type { ContextPacket, RiskAssessment } from './contextPacket';
+import type { StoredReference, Survey } from './store';
+import type { HandoffReason, HandoffStatus } from './types';
 
-/** Why the bot stepped aside; recorded with every handoff (DESIGN.md §Handoff). */
-export type HandoffReason = 'requested' | 'timeout' | 'high_risk' | 'nlu_fallback' | 'identity_failed';
+export type { HandoffReason } from './types';
+
+/** What the bot knows about the conversation when it asks for a person. */
+export interface ConversationSnapshot {
+  intentHistory: Array<{ intent: string; score: number; at: string }>;
+  verification: { method: 'token' | 'phone_last4' | 'none'; at?: string };
+  verifiedOrderIds: string[];
+  entities: ContextPacket['entities'];
+  emotion: ContextPacket['emotion'];
+  vipLevel: number;
+  displayName?: string;
+}
 
 export interface HandoffRequest {
-  conversationId: string;
-  channelId: string;
+  reference: StoredReference;
   customerId: string;
   locale: Locale;
   reason: HandoffReason;
-  /** A short human-readable note, e.g. the last message or the failed step. */
+  snapshot: ConversationSnapshot;
+  risk?: RiskAssessment;
+  /** A short note for the agent, e.g. the step that failed. */
   note?: string;
 }
 
 export interface HandoffTicket {
   id: string;
+  /** False when the request was added to a handoff already open for the conversation. */
+  created: boolean;
+  status: HandoffStatus;
   reason: HandoffReason;
-  /** `recorded` until a real queue exists to place it in. */
-  status: 'recorded';
-  createdAt: string;
+  /** 1-based place in the queue while queued. */
+  position?: number;
+  etaMinutes?: number;
+  agentName?: string;
+  /** For callback tickets: when the customer can expect contact, in their language. */
+  callbackWithin?: string;
+  packet: ContextPacket;
 }
 
-/** The seam the dialogs call; the handoff issue replaces the implementation, not the callers. */
+/** The seam the dialogs call; dialogs know nothing of queues, agents or Redis. */
 export interface HandoffService {
   requestHandoff(request: HandoffRequest): Promise<HandoffTicket>;
 }
 
-/**
- * Records handoff requests in memory and nothing more: no queue, no agents yet. One open record
- * per conversation: a second request adds its reason to the first instead of opening another.
- */
-export class RecordingHandoffService implements HandoffService {
-  private readonly byConversation = new Map<string, { ticket: HandoffTicket; requests: HandoffRequest[] }>();
-
-  async requestHandoff(request: HandoffRequest): Promise<HandoffTicket> {
-    const open = this.byConversation.get(request.conversationId);
-    if (open) {
-      open.requests.push(request);
-      return open.ticket;
-    }
-    const ticket: HandoffTicket = {
-      id: `H-${randomUUID().slice(0, 8)}`,
-      reason: request.reason,
-      status: 'recorded',
-      createdAt: new Date().toISOString(),
-    };
-    this.byConversation.set(request.conversationId, { ticket, requests: [request] });
-    return ticket;
-  }
-
-  /** What was recorded for a conversation (for tests and the operator log). */
-  recorded(conversationId: string): readonly HandoffRequest[] {
-    return this.byConversation.get(conversationId)?.requests ?? [];
-  }
+/** Where the satisfaction survey after a handoff is kept [000 PART04]. */
+export interface SurveyService {
+  saveSurvey(handoffId: string, survey: Survey): Promise<void>;
 }

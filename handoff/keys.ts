@@ -21,6 +21,7 @@ export class RedisKeys {
   get sla(): string { return `${this.tag}sla`; }
   get deadlines(): string { return `${this.tag}deadlines`; }
   get flagged(): string { return `${this.tag}flagged`; }
+  get notices(): string { return `${this.tag}notices`; }
   get events(): string { return `${this.namespace}:events`; }
   transcript(conversationId: string): string { return `${this.namespace}:transcript:{${conversationId}}`; }
   reference(conversationId: string): string { return `${this.namespace}:ref:{${conversationId}}`; }

@@ -17,6 +17,7 @@ export class MemoryHandoffStore implements HandoffStore {
   private readonly references = new Map<string, StoredReference>();
   private readonly deadlines = new Map<string, number>();
   private readonly slaDue = new Map<string, number>();
+  private readonly notices = new Map<string, number>();
 
   constructor(private readonly limits = { transcriptEntries: 500, conversations: 100_000 }) {}
 
@@ -181,8 +182,16 @@ export class MemoryHandoffStore implements HandoffStore {
     return true;
   }
 
-  async clearDeadline(conversationId: string): Promise<void> {
-    this.deadlines.delete(conversationId);
+  async clearDeadline(conversationId: string): Promise<boolean> {
+    return this.deadlines.delete(conversationId);
+  }
+
+  async scheduleNotice(id: string, at: number): Promise<void> {
+    this.notices.set(id, at);
+  }
+
+  async takeDueNotices(now: number, limit: number): Promise<string[]> {
+    return takeDue(this.notices, now, limit);
   }
 
   async takeDueDeadlines(now: number, limit: number): Promise<string[]> {

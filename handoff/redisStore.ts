@@ -195,8 +195,16 @@ export class RedisHandoffStore implements HandoffStore {
     return (await run(this.redis, 'armDeadline', this.keys.deadlines, this.keys.open, conversationId, dueAt, this.keys.tag)) === 1;
   }
 
-  async clearDeadline(conversationId: string): Promise<void> {
-    await this.redis.zrem(this.keys.deadlines, conversationId);
+  async clearDeadline(conversationId: string): Promise<boolean> {
+    return (await this.redis.zrem(this.keys.deadlines, conversationId)) === 1;
+  }
+
+  async scheduleNotice(id: string, at: number): Promise<void> {
+    await this.redis.zadd(this.keys.notices, at, id);
+  }
+
+  async takeDueNotices(now: number, limit: number): Promise<string[]> {
+    return (await run(this.redis, 'takeDue', this.keys.notices, now, limit)) as string[];
   }
 
   async takeDueDeadlines(now: number, limit: number): Promise<string[]> {

@@ -21,6 +21,8 @@ export const RoutingFile = z
     callbackWithin: z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict(),
     maxWaitBeforeCallbackOffer: Duration,
     queueUpdateEvery: Duration,
+    /** An agent's average time per conversation, for the expected wait told to customers. */
+    avgHandleTime: Duration,
   })
   .strict();
 export type RoutingConfig = z.infer<typeof RoutingFile>;

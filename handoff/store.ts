@@ -79,11 +79,16 @@ export interface HandoffStore {
 
   /** Arms the response deadline, unless a person already holds the conversation. */
   armDeadline(conversationId: string, dueAt: number): Promise<boolean>;
-  clearDeadline(conversationId: string): Promise<void>;
+  /** True when the deadline was still pending; false when there was none or it already fired. */
+  clearDeadline(conversationId: string): Promise<boolean>;
   /** Removes and returns the deadlines due by `now`: each one is returned to exactly one caller. */
   takeDueDeadlines(now: number, limit: number): Promise<string[]>;
   /** Same, for handoffs not picked up by their SLA due time. */
   takeSlaBreaches(now: number, limit: number): Promise<string[]>;
+
+  /** Queue-position notices: scheduled per handoff, each due one taken by exactly one instance. */
+  scheduleNotice(id: string, at: number): Promise<void>;
+  takeDueNotices(now: number, limit: number): Promise<string[]>;
 
   ping(): Promise<boolean>;
   /** Releases connections. */

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { signUserToken } from '../../bot/userToken';
 import { DEV_USER_TOKEN_SECRET } from '../../bot/config';
-import { RecordingHandoffService } from '../../handoff/handoffService';
 import { DemoOrderService } from '../../bot/orders/demoOrderService';
 import { BotClient } from '../helpers/botClient';
 import { startKefu, type RunningKefu } from '../helpers/kefuServer';
@@ -12,13 +11,13 @@ const NIGHT = new Date('2026-11-22T16:30:00Z'); // 00:30 in Shanghai
 
 describe('conversations over /api/messages (expectReplies)', function () {
   let kefu: RunningKefu;
-  let handoff: RecordingHandoffService;
   let now = DAY;
+  /** The reasons recorded on the conversation's open handoff ([] when there is none). */
+  const reasons = async (conversationId: string) => (await kefu.kefu.store.openFor(conversationId))?.reasons ?? [];
 
   before(async function () {
     this.timeout(60_000);
-    handoff = new RecordingHandoffService();
-    kefu = await startKefu({}, { handoff, clock: () => now });
+    kefu = await startKefu({}, { clock: () => now });
   });
   after(() => kefu.close());
   beforeEach(() => {
@@ -111,7 +110,7 @@ describe('conversations over /api/messages (expectReplies)', function () {
       expect(await c.say('1111')).to.contain('还可尝试 1 次');
       const third = await c.say('2222');
       expect(third).to.contain('自助查询已暂停');
-      expect(handoff.recorded(c.conversationId).map((r) => r.reason)).to.deep.equal(['identity_failed']);
+      expect(await reasons(c.conversationId)).to.deep.equal(['identity_failed']);
       // Still locked even with the right digits, and even after "start over".
       await c.say('重新开始');
       expect(await c.say('查物流 KF202611220001')).to.contain('自助查询已暂停');
@@ -187,8 +186,8 @@ describe('conversations over /api/messages (expectReplies)', function () {
     it('"转人工" at the order-ID prompt hands off with reason requested', async () => {
       const c = client();
       await c.say('我要退款');
-      expect(await c.say('转人工')).to.contain('转人工请求');
-      expect(handoff.recorded(c.conversationId).map((r) => r.reason)).to.deep.equal(['requested']);
+      expect(await c.say('转人工')).to.contain('登记回电');
+      expect(await reasons(c.conversationId)).to.deep.equal(['requested']);
     });
 
     it('"start over" works in English mid-dialog', async () => {
@@ -198,11 +197,15 @@ describe('conversations over /api/messages (expectReplies)', function () {
     });
   });
 
-  describe('handoff seam', () => {
-    it('asking for a person records a handoff with reason requested', async () => {
+  describe('handoff triggers from the dialogs (no agent online: callback tickets)', () => {
+    it('asking for a person opens a handoff with reason requested and says when to expect contact', async () => {
       const c = client();
-      expect(await c.say('我要人工客服')).to.contain('转人工请求');
-      expect(handoff.recorded(c.conversationId)[0]).to.include({ reason: 'requested', locale: 'zh-CN' });
+      const reply = await c.say('我要人工客服');
+      expect(reply).to.contain('登记回电').and.to.contain('明天 9:00 前');
+      const h = await kefu.kefu.store.openFor(c.conversationId);
+      expect(h).to.include({ status: 'callback' });
+      expect(h?.reasons).to.deep.equal(['requested']);
+      expect(h?.packet.locale).to.equal('zh-CN');
     });
 
     it('the second fallback in a row hands off with reason nlu_fallback', async () => {
@@ -210,18 +213,19 @@ describe('conversations over /api/messages (expectReplies)', function () {
       const first = await c.sayFull('今天上海天气怎么样');
       expect(first[0].text).to.contain('没有完全理解');
       expect(first[0].suggestedActions?.actions.length).to.be.greaterThan(2);
-      expect(handoff.recorded(c.conversationId)).to.have.length(0);
+      expect(await reasons(c.conversationId)).to.deep.equal([]);
       await c.say('给我讲个笑话吧');
-      expect(handoff.recorded(c.conversationId).map((r) => r.reason)).to.deep.equal(['nlu_fallback']);
+      expect(await reasons(c.conversationId)).to.deep.equal(['nlu_fallback']);
     });
 
     it('a second trigger adds to the open handoff instead of opening another', async () => {
       const c = client();
       await c.say('转人工');
-      await c.say('转人工');
-      expect(handoff.recorded(c.conversationId)).to.have.length(2);
-      const tickets = new Set((await Promise.all(handoff.recorded(c.conversationId).map((r) => handoff.requestHandoff(r)))).map((t) => t.id));
-      expect(tickets.size).to.equal(1);
+      const first = await kefu.kefu.store.openFor(c.conversationId);
+      await c.say('我要投诉，给我找人工');
+      const again = await kefu.kefu.store.openFor(c.conversationId);
+      expect(again?.id).to.equal(first?.id);
+      expect(again?.reasons).to.deep.equal(['requested']);
     });
   });
 });

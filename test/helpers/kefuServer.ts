@@ -31,6 +31,10 @@ export async function startKefu(envOverrides: Record<string, string> = {}, overr
     kefu,
     env,
     logs,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await kefu.close();
+    },
   };
 }

@@ -31,6 +31,9 @@ describe('configuration is validated at start-up', () => {
     [{ BOT_CHANNEL_SECRET: 'short' }, 'BOT_CHANNEL_SECRET'],
     [{ KEFU_MODE: 'production', USER_TOKEN_SECRET: 'x'.repeat(20) }, 'BOT_CHANNEL_SECRET'],
     [{ KEFU_MODE: 'production', BOT_CHANNEL_SECRET: 'y'.repeat(20) }, 'USER_TOKEN_SECRET'],
+    [{ KEFU_MODE: 'production', BOT_CHANNEL_SECRET: 'y'.repeat(20), USER_TOKEN_SECRET: 'z'.repeat(20) }, 'AGENTS_FILE'],
+    [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL'],
+    [{ HANDOFF_TIMEOUT_MS: '5' }, 'HANDOFF_TIMEOUT_MS'],
   ];
   for (const [env, variable] of bad) {
     it(`names ${variable} for ${JSON.stringify(env)}`, () => {

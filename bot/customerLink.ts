@@ -1,0 +1,26 @@
+import { type CloudAdapter, type ConversationReference, EventFactory, type Activity, type TurnContext } from 'botbuilder';
+import type { StoredReference } from '../handoff/store';
+
+/**
+ * Messages the customer outside their own turn (agent replies, queue notices, the survey):
+ * a proactive turn through the adapter to the stored conversation reference, so the reply goes
+ * back through the customer's own channel.
+ */
+export class CustomerLink {
+  constructor(private readonly adapter: CloudAdapter, private readonly appId: string) {}
+
+  async withTurn(reference: StoredReference, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    await this.adapter.continueConversationAsync(this.appId, reference as Partial<ConversationReference>, logic);
+  }
+
+  async send(reference: StoredReference, activities: Array<Partial<Activity>>): Promise<void> {
+    await this.withTurn(reference, async (context) => {
+      await context.sendActivities(activities);
+    });
+  }
+
+  /** Bot Framework's handoff.status event: accepted, completed or failed. */
+  static status(reference: StoredReference, state: 'accepted' | 'completed' | 'failed', message?: string): Partial<Activity> {
+    return EventFactory.createHandoffStatus({ id: reference.conversation.id } as never, state, message);
+  }
+}

@@ -1,0 +1,110 @@
+import { ActivityTypes, type Middleware, TurnContext } from 'botbuilder';
+import { handoffInitiation, handoffNotice } from '../dialogs/handoffNotice';
+import { type ProfileAccessor, toSnapshot } from '../dialogs/profile';
+import { PROMPTS } from '../dialogs/prompts';
+import type { EventBus } from '../handoff/events';
+import type { HandoffManager } from '../handoff/handoffManager';
+import type { StoredReference, HandoffStore } from '../handoff/store';
+import { detectLocale, normaliseLocale } from '../nlu/locale';
+import type { RiskScanner } from '../nlu/risk';
+import { type Logger, maskPersonalData } from './log';
+
+export interface HandoffMiddlewareDeps {
+  store: HandoffStore;
+  manager: HandoffManager;
+  events: EventBus;
+  risk: RiskScanner;
+  profile: ProfileAccessor;
+  timeoutMs: number;
+  clock: () => Date;
+  log: Logger;
+}
+
+const CALLBACK_REQUEST = /^(回电|要回电|登记回电|回拨|callback|call me back|call back)[\s\p{P}]*$/iu;
+
+/**
+ * Runs before the bot on every customer activity: records it, keeps the bot silent while a person
+ * holds the conversation (relaying the message to the agent), hands off on a high-risk message,
+ * and arms the response deadline that the bot's first reply clears.
+ */
+export class HandoffMiddleware implements Middleware {
+  constructor(private readonly deps: HandoffMiddlewareDeps) {}
+
+  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    const a = context.activity;
+    // Proactive turns (agent replies, notices) are recorded by whoever sends them.
+    if (a.type === ActivityTypes.Event && a.name === 'ContinueConversation') return next();
+    const { store, clock } = this.deps;
+    const conversationId = a.conversation.id;
+    const now = clock();
+    const reference = TurnContext.getConversationReference(a) as StoredReference;
+    const text = (a.text ?? '').trim();
+    const shown = a.type === ActivityTypes.Message ? maskPersonalData(text || describeAttachments(a.attachments?.length ?? 0)) : undefined;
+    await store.setReference(reference);
+    if (shown !== undefined) await store.appendTranscript(conversationId, { at: now.toISOString(), speaker: 'customer', text: shown });
+
+    const held = await store.openFor(conversationId);
+    if (held && (held.status === 'queued' || held.status === 'assigned')) {
+      if (shown === undefined) return;
+      const locale = held.packet.locale;
+      if (held.status === 'queued' && CALLBACK_REQUEST.test(text)) {
+        const cb = await store.toCallback(held.id, now.getTime());
+        if (cb.ok) {
+          await this.deps.events.publish({ type: 'handoff.callback', handoffId: held.id, conversationId, at: now.toISOString() });
+          await this.reply(context, PROMPTS[locale].handoff.callbackBooked(this.deps.manager.callbackWithin(locale)), 'system');
+          return;
+        }
+      }
+      await this.deps.events.publish({ type: 'handoff.customer_message', handoffId: held.id, conversationId, agentId: held.assignedTo, text: shown, at: now.toISOString() });
+      return; // a person holds the conversation: the bot stays silent, on every path
+    }
+
+    if (text) {
+      const risk = this.deps.risk.scan(text);
+      if (risk.level !== 'none') {
+        const locale = detectLocale(text, normaliseLocale(a.locale));
+        this.deps.log.warn('audit: high-risk message, handing off', { audit: true, conversation: conversationId, category: risk.category, level: risk.level, matched: risk.matched });
+        await store.appendTranscript(conversationId, { at: now.toISOString(), speaker: 'system', text: `high risk: ${risk.category ?? ''} (${risk.matched.join(', ')})` });
+        const profile = await this.deps.profile.get(context);
+        const ticket = await this.deps.manager.requestHandoff({
+          reference, customerId: a.from.id, locale, reason: 'high_risk', risk,
+          snapshot: toSnapshot(profile, { displayName: a.from.name }),
+        });
+        await context.sendActivities([{ type: 'message', text: handoffNotice(ticket, locale) }, handoffInitiation(context, ticket)]);
+        await this.record(conversationId, handoffNotice(ticket, locale), 'system');
+        return; // the bot is locked out of this conversation
+      }
+    }
+
+    let armed = a.type === ActivityTypes.Message ? await store.armDeadline(conversationId, now.getTime() + this.deps.timeoutMs) : false;
+    let late = false;
+    context.onSendActivities(async (_ctx, activities, sendNext) => {
+      if (armed) {
+        armed = false;
+        const pending = await store.clearDeadline(conversationId);
+        // The deadline already fired elsewhere and a person has the conversation: drop the late answer.
+        if (!pending) late = (await store.openFor(conversationId))?.reasons.includes('timeout') ?? false;
+      }
+      if (late) return [];
+      for (const out of activities) {
+        if (out.type === ActivityTypes.Message && out.text) await this.record(conversationId, out.text, 'bot');
+      }
+      return sendNext();
+    });
+    await next();
+    if (armed) await store.clearDeadline(conversationId);
+  }
+
+  private async reply(context: TurnContext, text: string, speaker: 'bot' | 'system'): Promise<void> {
+    await context.sendActivity(text);
+    await this.record(context.activity.conversation.id, text, speaker);
+  }
+
+  private async record(conversationId: string, text: string, speaker: 'bot' | 'system'): Promise<void> {
+    await this.deps.store.appendTranscript(conversationId, { at: this.deps.clock().toISOString(), speaker, text: maskPersonalData(text) });
+  }
+}
+
+function describeAttachments(n: number): string {
+  return n > 0 ? `[${n} attachment${n === 1 ? '' : 's'}]` : '[empty message]';
+}

@@ -1,0 +1,120 @@
+import type { Storage } from 'botbuilder';
+import { handoffInitiation, handoffNotice } from '../dialogs/handoffNotice';
+import { type ConversationProfile, toSnapshot } from '../dialogs/profile';
+import { PROMPTS } from '../dialogs/prompts';
+import type { EventBus } from '../handoff/events';
+import type { HandoffManager } from '../handoff/handoffManager';
+import type { RoutingConfig } from '../handoff/routing';
+import type { HandoffStore } from '../handoff/store';
+import { normaliseLocale } from '../nlu/locale';
+import type { CustomerLink } from './customerLink';
+import type { Logger } from './log';
+
+export interface HandoffWorkerDeps {
+  store: HandoffStore;
+  manager: HandoffManager;
+  events: EventBus;
+  link: CustomerLink;
+  /** Conversation state, to read the profile of a conversation this instance has no turn for. */
+  storage: Storage;
+  routing: RoutingConfig;
+  clock: () => Date;
+  log: Logger;
+  pollMs: number;
+}
+
+/**
+ * Runs on every instance. Deadlines, SLA breaches and queue notices live in the store; each due
+ * one is taken by exactly one instance, so a timer survives the death of the instance that set it
+ * and never fires twice.
+ */
+export class HandoffWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private ticks = 0;
+
+  constructor(private readonly deps: HandoffWorkerDeps) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), this.deps.pollMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      const now = this.deps.clock().getTime();
+      for (const conversationId of await this.deps.store.takeDueDeadlines(now, 100)) await this.safely(() => this.fireTimeout(conversationId));
+      // SLA and queue notices need less precision than the response deadline.
+      if (this.ticks++ % 10 === 0) {
+        for (const id of await this.deps.store.takeSlaBreaches(now, 100)) await this.safely(() => this.slaBreached(id));
+        for (const id of await this.deps.store.takeDueNotices(now, 100)) await this.safely(() => this.queueNotice(id));
+      }
+    } catch (err) {
+      this.deps.log.error('handoff worker tick failed', { error: String(err) });
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async fireTimeout(conversationId: string): Promise<void> {
+    const { store, manager, link } = this.deps;
+    const reference = await store.reference(conversationId);
+    if (!reference) {
+      this.deps.log.warn('response deadline fired for a conversation with no stored reference', { conversation: conversationId });
+      return;
+    }
+    const profile = await this.readProfile(reference.channelId ?? '', conversationId);
+    const locale = profile?.locale ?? normaliseLocale(typeof reference.locale === 'string' ? reference.locale : undefined) ?? 'zh-CN';
+    const customerId = (reference.user as { id?: string } | undefined)?.id ?? 'unknown';
+    const ticket = await manager.requestHandoff({ reference, customerId, locale, reason: 'timeout', snapshot: toSnapshot(profile) });
+    const text = handoffNotice(ticket, locale);
+    await store.appendTranscript(conversationId, { at: this.deps.clock().toISOString(), speaker: 'system', text });
+    await link.withTurn(reference, async (context) => {
+      await context.sendActivities([{ type: 'message', text }, handoffInitiation(context, ticket)]);
+    });
+    this.deps.log.info('response deadline expired: handed off', { conversation: conversationId, handoff: ticket.id });
+  }
+
+  private async slaBreached(id: string): Promise<void> {
+    const h = await this.deps.store.get(id);
+    if (!h || h.status !== 'queued') return;
+    this.deps.log.warn('SLA breach: handoff not picked up in time', { alert: true, handoff: id, group: h.group, priority: h.priority });
+    await this.deps.events.publish({ type: 'handoff.sla_warning', handoffId: id, conversationId: h.conversationId, group: h.group, priority: h.priority, slaDueAt: new Date(h.slaDueAt).toISOString(), at: this.deps.clock().toISOString() });
+  }
+
+  private async queueNotice(id: string): Promise<void> {
+    const { store, manager, routing, link, clock } = this.deps;
+    const h = await store.get(id);
+    if (!h || h.status !== 'queued') return;
+    const ticket = await manager.ticket(h, false);
+    const p = PROMPTS[h.packet.locale].handoff;
+    const waited = clock().getTime() - h.createdAt;
+    const texts = [p.positionUpdate({ ahead: Math.max(0, (ticket.position ?? 1) - 1), minutes: ticket.etaMinutes ?? 1 })];
+    if (waited >= routing.maxWaitBeforeCallbackOffer) texts.push(p.offerCallback);
+    await link.send(h.reference, texts.map((text) => ({ type: 'message', text })));
+    for (const text of texts) await store.appendTranscript(h.conversationId, { at: clock().toISOString(), speaker: 'system', text });
+    await store.scheduleNotice(id, clock().getTime() + routing.queueUpdateEvery);
+  }
+
+  private async readProfile(channelId: string, conversationId: string): Promise<ConversationProfile | undefined> {
+    // ConversationState's storage key; the profile is one of its properties.
+    const key = `${channelId}/conversations/${conversationId}/`;
+    const items = await this.deps.storage.read([key]);
+    return (items[key] as { profile?: ConversationProfile } | undefined)?.profile;
+  }
+
+  private async safely(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      this.deps.log.error('handoff worker task failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    }
+  }
+}

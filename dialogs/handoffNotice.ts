@@ -1,0 +1,33 @@
+import { EventFactory } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
+import type { HandoffTicket } from '../handoff/handoffService';
+import type { TranscriptEntry } from '../handoff/types';
+import type { Locale } from '../nlu/types';
+import { PROMPTS } from './prompts';
+
+/** What the customer is told when their handoff is opened, added to, assigned or turned into a callback. */
+export function handoffNotice(ticket: HandoffTicket, locale: Locale): string {
+  const p = PROMPTS[locale].handoff;
+  const lead = ticket.reason === 'high_risk' && ticket.created ? `${p.highRisk}${locale === 'en' ? ' ' : ''}` : ticket.reason === 'timeout' ? `${p.timeout}${locale === 'en' ? ' ' : ''}` : '';
+  if (!ticket.created && ticket.reason !== 'high_risk') return p.added;
+  switch (ticket.status) {
+    case 'assigned':
+      return lead + p.assigned({ id: ticket.id, agent: ticket.agentName ?? '' });
+    case 'callback':
+      return lead + p.callback({ id: ticket.id, within: ticket.callbackWithin ?? '' });
+    case 'queued':
+      return lead + p.queued({ id: ticket.id, ahead: Math.max(0, (ticket.position ?? 1) - 1), minutes: ticket.etaMinutes ?? 1 });
+    default:
+      return lead + p.added;
+  }
+}
+
+/** Bot Framework's handoff.initiate event, with the context packet and the transcript, for agent hubs. */
+export function handoffInitiation(context: TurnContext, ticket: HandoffTicket): Partial<Activity> {
+  const transcript = { activities: ticket.packet.transcript.map((e) => transcriptActivity(e)) };
+  return EventFactory.createHandoffInitiation(context, ticket.packet, transcript as never);
+}
+
+function transcriptActivity(e: TranscriptEntry): Partial<Activity> {
+  return { type: 'message', text: e.text, timestamp: new Date(e.at), from: { id: e.agentId ?? e.speaker, name: e.speaker, role: e.speaker === 'customer' ? 'user' : 'bot' } };
+}

@@ -1,0 +1,222 @@
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Agent, AgentDirectory } from './agents';
+import type { EventBus, HandoffEvent } from './events';
+import type { HandoffManager } from './handoffManager';
+import type { HandoffRecord, HandoffStore, TransitionError } from './store';
+import { AgentPresence, SkillGroup } from './types';
+
+/** What the agent side needs from the customer side (implemented by the bot). */
+export interface CustomerActions {
+  /** Checks an agent's reply against the outbound compliance list; returns the violations. */
+  check(text: string): Array<{ rule: string; match: string }>;
+  agentMessage(handoff: HandoffRecord, agent: Agent, text: string): Promise<void>;
+  agentJoined(handoff: HandoffRecord, agent: Agent): Promise<void>;
+  /** The conversation returns to the bot, which asks for the survey. */
+  closed(handoff: HandoffRecord): Promise<void>;
+}
+
+export interface AgentApiDeps {
+  manager: HandoffManager;
+  store: HandoffStore;
+  agents: AgentDirectory;
+  events: EventBus;
+  customer: CustomerActions;
+  clock: () => Date;
+}
+
+const HTTP_STATUS: Record<TransitionError | 'unknown_agent', number> = {
+  not_found: 404, not_queued: 409, at_capacity: 409, not_yours: 403, closed: 409, unknown_agent: 400,
+};
+
+const Presence = z.object({ status: AgentPresence }).strict();
+const Message = z.object({ text: z.string().trim().min(1).max(2000) }).strict();
+const Transfer = z.union([
+  z.object({ group: SkillGroup, note: z.string().max(500).optional() }).strict(),
+  z.object({ agentId: z.string().min(1), note: z.string().max(500).optional() }).strict(),
+]);
+const Escalate = z.object({ note: z.string().max(500).optional() }).strict();
+const Close = z.object({ resolution: z.string().trim().min(1).max(500), tags: z.array(z.string().trim().min(1).max(32)).max(10).default([]) }).strict();
+
+type Authed = Request & { agent: Agent };
+
+/** `/agent/v1`: bearer-token auth, zod-validated bodies, one error shape. */
+export function agentRouter(deps: AgentApiDeps): Router {
+  const router = Router();
+  const { manager, store, agents, events, customer, clock } = deps;
+
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    const header = /^Bearer\s+(.+)$/i.exec(req.header('authorization') ?? '')?.[1];
+    // EventSource cannot set headers: the events stream alone also takes ?access_token=.
+    const token = header ?? (req.path === '/events' && typeof req.query.access_token === 'string' ? req.query.access_token : undefined);
+    const agent = token ? agents.authenticate(token.trim()) : undefined;
+    if (!agent) return void fail(res, 401, 'unauthorized', 'missing or wrong agent token (Authorization: Bearer <token>)');
+    (req as Authed).agent = agent;
+    next();
+  });
+
+  const me = (req: Request) => (req as Authed).agent;
+  const body = <T extends z.ZodType>(schema: T, req: Request, res: Response): z.infer<T> | undefined => {
+    const parsed = schema.safeParse(req.body ?? {});
+    if (parsed.success) return parsed.data;
+    fail(res, 400, 'invalid_body', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    return undefined;
+  };
+  const view = (h: HandoffRecord) => {
+    const now = clock().getTime();
+    return {
+      id: h.id, conversationId: h.conversationId, status: h.status, reasons: h.reasons, group: h.group, priority: h.priority,
+      createdAt: new Date(h.createdAt).toISOString(), waitingSeconds: Math.round(((h.assignedAt ?? now) - h.createdAt) / 1000),
+      slaDueAt: new Date(h.slaDueAt).toISOString(), slaRemainingSeconds: Math.round((h.slaDueAt - now) / 1000),
+      assignedTo: h.assignedTo, summary: h.packet.summary, customer: h.packet.customer, risk: h.packet.risk, emotion: h.packet.emotion,
+      resolution: h.resolution, tags: h.tags, transfers: h.transfers, survey: h.survey,
+    };
+  };
+  const canRead = (agent: Agent, h: HandoffRecord) => agent.supervisor || h.assignedTo === agent.id || (h.status !== 'assigned' && h.status !== 'closed' && agent.skills.includes(h.group));
+  const load = async (req: Request, res: Response): Promise<HandoffRecord | undefined> => {
+    const h = await store.get(String(req.params.id));
+    if (!h) return void fail(res, 404, 'not_found', 'no such handoff');
+    if (!canRead(me(req), h)) return void fail(res, 403, 'not_yours', 'this conversation is held by another agent or outside your skill groups');
+    return h;
+  };
+
+  router.get('/me', async (req, res) => {
+    const a = me(req);
+    res.json({ id: a.id, name: a.name, skills: a.skills, tier: a.tier, capacity: a.capacity, supervisor: a.supervisor, presence: (await store.presence())[a.id] ?? 'offline', load: (await store.loads())[a.id] ?? 0 });
+  });
+
+  router.put('/presence', async (req, res) => {
+    const b = body(Presence, req, res);
+    if (!b) return;
+    await store.setPresence(me(req).id, b.status);
+    res.json({ status: b.status });
+  });
+
+  router.get('/queue', async (req, res) => {
+    const a = me(req);
+    const items = (await store.queued()).filter((h) => a.supervisor || a.skills.includes(h.group)).map(view);
+    const byGroup: Record<string, Record<string, number>> = {};
+    for (const h of items) (byGroup[h.group] ??= { urgent: 0, high: 0, normal: 0 })[h.priority] += 1;
+    res.json({ items, byGroup });
+  });
+
+  router.post('/queue/next', async (req, res) => {
+    const h = await manager.claimNext(me(req));
+    if (!h) return void res.status(204).end();
+    await customer.agentJoined(h, me(req));
+    res.json(view(h));
+  });
+
+  router.get('/handoffs', async (req, res) => {
+    const mine = (await store.assigned()).filter((h) => h.assignedTo === me(req).id);
+    res.json({ items: mine.map(view) });
+  });
+
+  router.get('/handoffs/:id', async (req, res) => {
+    const h = await load(req, res);
+    if (!h) return;
+    res.json({ ...view(h), packet: h.packet, transcript: await store.transcript(h.conversationId) });
+  });
+
+  router.post('/handoffs/:id/claim', async (req, res) => {
+    const h = await load(req, res);
+    if (!h) return;
+    const result = await manager.claim(h.id, me(req));
+    if (!result.ok) return void fail(res, HTTP_STATUS[result.error], result.error, `cannot claim: ${result.error}`);
+    await customer.agentJoined(result.handoff, me(req));
+    res.json(view(result.handoff));
+  });
+
+  router.post('/handoffs/:id/messages', async (req, res) => {
+    const b = body(Message, req, res);
+    if (!b) return;
+    const h = await store.get(String(req.params.id));
+    if (!h) return void fail(res, 404, 'not_found', 'no such handoff');
+    const a = me(req);
+    if (h.status !== 'assigned' || (h.assignedTo !== a.id && !a.supervisor)) return void fail(res, 403, 'not_yours', 'claim the conversation before replying');
+    const violations = customer.check(b.text);
+    if (violations.length) {
+      return void res.status(422).json({ error: { code: 'compliance', message: `the reply contains forbidden phrases: ${violations.map((v) => v.match).join(', ')}`, violations } });
+    }
+    await customer.agentMessage(h, a, b.text);
+    res.status(202).json({ delivered: true });
+  });
+
+  const transferTo = async (req: Request, res: Response, to: { group: SkillGroup } | { agentId: string }, note?: string) => {
+    const result = await manager.transfer(String(req.params.id), me(req), to, note);
+    if (!result.ok) return void fail(res, HTTP_STATUS[result.error], result.error, `cannot transfer: ${result.error}`);
+    res.json(view(result.handoff));
+  };
+
+  router.post('/handoffs/:id/transfer', async (req, res) => {
+    const b = body(Transfer, req, res);
+    if (!b) return;
+    await transferTo(req, res, 'group' in b ? { group: b.group } : { agentId: b.agentId }, b.note);
+  });
+
+  router.post('/handoffs/:id/escalate', async (req, res) => {
+    const b = body(Escalate, req, res);
+    if (!b) return;
+    // Escalation goes to the next tier: the escalation group's senior agents [001 二(三)2].
+    await transferTo(req, res, { group: 'escalation' }, b.note ?? `escalated by ${me(req).id} (tier ${me(req).tier})`);
+  });
+
+  router.post('/handoffs/:id/close', async (req, res) => {
+    const b = body(Close, req, res);
+    if (!b) return;
+    const result = await manager.close(String(req.params.id), me(req), b.resolution, b.tags);
+    if (!result.ok) return void fail(res, HTTP_STATUS[result.error], result.error, `cannot close: ${result.error}`);
+    await customer.closed(result.handoff);
+    res.json(view(result.handoff));
+  });
+
+  router.get('/supervisor', async (req, res) => {
+    const a = me(req);
+    if (!a.supervisor) return void fail(res, 403, 'forbidden', 'supervisors only');
+    const [queued, assigned, presence, loads, flagged] = await Promise.all([store.queued(), store.assigned(), store.presence(), store.loads(), store.flagged(50)]);
+    const now = clock().getTime();
+    const queues: Record<string, { waiting: number; oldestWaitSeconds: number }> = {};
+    for (const h of queued.filter((x) => x.status === 'queued')) {
+      const q = (queues[h.group] ??= { waiting: 0, oldestWaitSeconds: 0 });
+      q.waiting += 1;
+      q.oldestWaitSeconds = Math.max(q.oldestWaitSeconds, Math.round((now - h.createdAt) / 1000));
+    }
+    res.json({
+      queues,
+      callbacks: queued.filter((h) => h.status === 'callback').map(view),
+      agents: agents.agents.map((x) => ({ id: x.id, name: x.name, tier: x.tier, skills: x.skills, capacity: x.capacity, presence: presence[x.id] ?? 'offline', load: loads[x.id] ?? 0 })),
+      slaBreaches: queued.filter((h) => h.status === 'queued' && h.slaDueAt < now).map(view),
+      active: assigned.map(view),
+      flaggedSurveys: flagged.map(view),
+    });
+  });
+
+  router.get('/events', (req, res) => {
+    const a = me(req);
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write(': kefu agent events\n\n');
+    const unsubscribe = events.subscribe((e) => {
+      if (relevant(a, e)) res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+    });
+    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    req.on('close', () => {
+      clearInterval(keepAlive);
+      unsubscribe();
+    });
+  });
+
+  return router;
+}
+
+/** An agent hears about their own conversations and their groups' queues; a supervisor hears everything. */
+function relevant(agent: Agent, e: HandoffEvent): boolean {
+  if (agent.supervisor) return true;
+  if ('agentId' in e && e.agentId === agent.id) return true;
+  if (e.type === 'handoff.transferred') return e.toAgent === agent.id || (e.toGroup !== undefined && agent.skills.includes(e.toGroup));
+  if ('group' in e) return agent.skills.includes(e.group);
+  return e.type === 'handoff.callback';
+}
+
+function fail(res: Response, status: number, code: string, message: string): void {
+  res.status(status).json({ error: { code, message } });
+}

@@ -1,0 +1,82 @@
+import { EventEmitter } from 'node:events';
+import type Redis from 'ioredis';
+import { z } from 'zod';
+import { Priority, SkillGroup } from './types';
+
+const base = { handoffId: z.string(), conversationId: z.string(), at: z.string() };
+
+/** What agents' screens hear live (`GET /agent/v1/events`). */
+export const HandoffEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('handoff.new'), ...base, group: SkillGroup, priority: Priority, summary: z.string() }),
+  z.object({ type: z.literal('handoff.updated'), ...base, group: SkillGroup, priority: Priority, reasons: z.array(z.string()) }),
+  z.object({ type: z.literal('handoff.assigned'), ...base, agentId: z.string() }),
+  z.object({ type: z.literal('handoff.customer_message'), ...base, agentId: z.string().optional(), text: z.string() }),
+  z.object({ type: z.literal('handoff.agent_message'), ...base, agentId: z.string(), text: z.string() }),
+  z.object({ type: z.literal('handoff.transferred'), ...base, by: z.string(), toGroup: SkillGroup.optional(), toAgent: z.string().optional() }),
+  z.object({ type: z.literal('handoff.callback'), ...base }),
+  z.object({ type: z.literal('handoff.sla_warning'), ...base, group: SkillGroup, priority: Priority, slaDueAt: z.string() }),
+  z.object({ type: z.literal('handoff.closed'), ...base, agentId: z.string(), resolution: z.string() }),
+  z.object({ type: z.literal('survey.flagged'), ...base }),
+]);
+export type HandoffEvent = z.infer<typeof HandoffEvent>;
+
+export interface EventBus {
+  publish(event: HandoffEvent): Promise<void>;
+  subscribe(listener: (event: HandoffEvent) => void): () => void;
+  dispose(): Promise<void>;
+}
+
+/** One process: an EventEmitter. */
+export class MemoryEventBus implements EventBus {
+  private readonly emitter = new EventEmitter().setMaxListeners(0);
+
+  async publish(event: HandoffEvent): Promise<void> {
+    this.emitter.emit('event', event);
+  }
+
+  subscribe(listener: (event: HandoffEvent) => void): () => void {
+    this.emitter.on('event', listener);
+    return () => this.emitter.off('event', listener);
+  }
+
+  async dispose(): Promise<void> {
+    this.emitter.removeAllListeners();
+  }
+}
+
+/** Many processes: Redis pub/sub, so an agent connected to any instance hears every event. */
+export class RedisEventBus implements EventBus {
+  private readonly local = new MemoryEventBus();
+  private readonly subscriber: Redis;
+
+  constructor(private readonly publisher: Redis, private readonly channel: string, onError: (err: unknown) => void) {
+    this.subscriber = publisher.duplicate();
+    void this.subscriber.subscribe(channel).catch(onError);
+    this.subscriber.on('message', (_channel: string, message: string) => {
+      const parsed = HandoffEvent.safeParse(safeJson(message));
+      if (parsed.success) void this.local.publish(parsed.data);
+      else onError(new Error(`ignored a malformed event on ${channel}`));
+    });
+  }
+
+  async publish(event: HandoffEvent): Promise<void> {
+    await this.publisher.publish(this.channel, JSON.stringify(event));
+  }
+
+  subscribe(listener: (event: HandoffEvent) => void): () => void {
+    return this.local.subscribe(listener);
+  }
+
+  async dispose(): Promise<void> {
+    await this.subscriber.quit().catch(() => undefined);
+    await this.local.dispose();
+  }
+}
+
+function safeJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}
