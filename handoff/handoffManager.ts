@@ -101,12 +101,16 @@ export class HandoffManager implements HandoffService {
     return this.deps.routing.callbackWithin[locale === 'zh-CN' ? 'zh' : 'en'];
   }
 
-  /** Assign to the least-loaded online agent with the skill; nobody → callback ticket. */
-  private async place(handoff: HandoffRecord): Promise<HandoffRecord> {
+  /**
+   * Assign to the least-loaded online agent with the skill; with nobody online (or out of hours),
+   * a new handoff becomes a callback ticket. A transferred one stays queued and never goes back
+   * to the agent who passed it on.
+   */
+  private async place(handoff: HandoffRecord, options: { allowCallback: boolean; exclude?: string } = { allowCallback: true }): Promise<HandoffRecord> {
     const { store, agents, clock, routing } = this.deps;
     const now = clock();
     const [presence, loads] = await Promise.all([store.presence(), store.loads()]);
-    const online = agents.withSkill(handoff.group).filter((a) => presence[a.id] === 'online');
+    const online = agents.withSkill(handoff.group).filter((a) => presence[a.id] === 'online' && a.id !== options.exclude);
     const candidates = online.filter((a) => (loads[a.id] ?? 0) < a.capacity).sort((a, b) => (loads[a.id] ?? 0) / a.capacity - (loads[b.id] ?? 0) / b.capacity);
     for (const agent of candidates) {
       const claimed = await store.claim(handoff.id, { id: agent.id, capacity: agent.capacity }, now.getTime());
@@ -116,7 +120,7 @@ export class HandoffManager implements HandoffService {
       }
     }
     // A high-risk case is never parked as a callback: it waits, urgent, and its SLA alert fires.
-    if ((online.length === 0 || !withinWorkingHours(routing, now)) && !handoff.reasons.includes('high_risk')) {
+    if (options.allowCallback && (online.length === 0 || !withinWorkingHours(routing, now)) && !handoff.reasons.includes('high_risk')) {
       const cb = await store.toCallback(handoff.id, now.getTime());
       if (cb.ok) {
         await this.deps.events.publish({ type: 'handoff.callback', handoffId: handoff.id, conversationId: handoff.conversationId, at: now.toISOString() });
@@ -172,7 +176,7 @@ export class HandoffManager implements HandoffService {
         type: 'handoff.transferred', handoffId: id, conversationId: result.handoff.conversationId, by: by.id, at: this.deps.clock().toISOString(),
         ...('group' in target ? { toGroup: target.group } : { toAgent: target.agent.id }),
       });
-      if (result.handoff.status === 'queued') return { ok: true, handoff: await this.place(result.handoff) };
+      if (result.handoff.status === 'queued') return { ok: true, handoff: await this.place(result.handoff, { allowCallback: false, exclude: by.id }) };
     }
     return result;
   }

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createKefu, type Kefu, type KefuOverrides } from '../../bot/app';
-import { loadData, parseEnv, type Env, type KefuData } from '../../bot/config';
+import { loadData, parseEnv, type Env } from '../../bot/config';
 import { createLogger, type Logger } from '../../bot/log';
 
 export interface RunningKefu {
@@ -12,12 +12,10 @@ export interface RunningKefu {
   close(): Promise<void>;
 }
 
-let cachedData: KefuData | undefined;
-
 /** Starts kefu in-process on a free port, over real HTTP, and waits for the model. */
 export async function startKefu(envOverrides: Record<string, string> = {}, overrides: KefuOverrides = {}): Promise<RunningKefu> {
   const env = parseEnv({ PORT: '0', LOG_LEVEL: 'warn', ...envOverrides });
-  const data = (cachedData ??= loadData(env));
+  const data = loadData(env);
   const logs: string[] = [];
   const log: Logger = createLogger(env.LOG_LEVEL, (line) => logs.push(line));
   const kefu = createKefu(env, data, log, overrides);

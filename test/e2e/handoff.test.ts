@@ -1,0 +1,246 @@
+import { expect } from 'chai';
+import type { Order, OrderService, ServiceRequest } from '../../dialogs/orderService';
+import { AgentClient } from '../helpers/agentClient';
+import { BotClient } from '../helpers/botClient';
+import { ConnectorStub } from '../helpers/connectorStub';
+import { startKefu, type RunningKefu } from '../helpers/kefuServer';
+import { testRedis, uniqueNamespace } from '../helpers/redisServer';
+
+const AGENTS = { AGENTS_FILE: 'test/fixtures/agents.test.json' };
+const DAY = new Date('2026-11-22T02:00:00Z'); // 10:00 in Shanghai, inside working hours
+
+/** The same end-to-end handoff suite against the in-memory store and against Redis. */
+for (const storeName of ['in-memory', 'Redis'] as const) {
+  describe(`handoff end to end (${storeName} store)`, function () {
+    this.timeout(30_000);
+    let kefu: RunningKefu;
+    let stub: ConnectorStub;
+    let serviceUrl: string;
+    const agents: AgentClient[] = [];
+
+    const env = async (extra: Record<string, string> = {}) => ({
+      ...AGENTS,
+      ...(storeName === 'Redis' ? { REDIS_URL: (await testRedis()).url, REDIS_NAMESPACE: uniqueNamespace('e2e') } : {}),
+      ...extra,
+    });
+    const agent = (token: string) => {
+      const a = new AgentClient(kefu.url, token);
+      agents.push(a);
+      return a;
+    };
+    /** A customer whose channel takes replies in the response and proactive messages at the stub. */
+    const customer = (opts: ConstructorParameters<typeof BotClient>[1] = {}) => {
+      const c = new BotClient(kefu.url, opts);
+      const say = c.say.bind(c);
+      c.say = (text: string, extra: Record<string, unknown> = {}) => say(text, { serviceUrl, ...extra });
+      return c;
+    };
+    const proactiveTo = (c: BotClient) => stub.received.filter((r) => r.conversationId === c.conversationId).map((r) => r.body);
+    const waitProactive = async (c: BotClient, match: (b: { type?: string; text?: string; name?: string }) => boolean, timeoutMs = 5000) => {
+      const started = Date.now();
+      for (;;) {
+        const hit = proactiveTo(c).find((b) => match(b as { type?: string; text?: string; name?: string }));
+        if (hit) return hit;
+        if (Date.now() - started > timeoutMs) throw new Error(`no proactive message matched; got ${JSON.stringify(proactiveTo(c).map((b) => b.text ?? b.type))}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+
+    before(async () => {
+      stub = new ConnectorStub();
+      serviceUrl = await stub.start();
+    });
+    after(() => stub.close());
+    afterEach(async () => {
+      agents.splice(0).forEach((a) => a.stop());
+      await kefu?.close();
+    });
+
+    it('verified order, then 转人工: auto-assigned with the full context; relay both ways; bot silent; close → survey', async () => {
+      let now = DAY;
+      kefu = await startKefu(await env(), { clock: () => now });
+      const alice = agent('test-token-alice');
+      expect((await alice.online()).status).to.equal(200);
+      await alice.listen();
+      const c = customer();
+      await c.say('我的外卖到哪了 KF202611220001');
+      await c.say('1234');
+      await c.say('我的电话是13812341234，骑手一直不接');
+      const joined = await c.say('转人工');
+      expect(joined).to.contain('已为您接通人工客服 Alice');
+
+      const assigned = await alice.waitFor((e) => e.type === 'handoff.assigned' && e.conversationId === c.conversationId);
+      await alice.waitFor((e) => e.type === 'handoff.new' && e.conversationId === c.conversationId);
+      const ctx = await alice.call('GET', `/handoffs/${assigned.handoffId}`);
+      expect(ctx.status).to.equal(200);
+      const p = ctx.body.packet;
+      expect(p.version).to.equal(1);
+      expect(p.reason).to.equal('requested');
+      expect(p.group).to.equal('orders');
+      expect(p.customer.verification.method).to.equal('phone_last4');
+      expect(p.customer.maskedPhone).to.equal('138****1234');
+      expect(p.orders).to.deep.include({ id: 'KF202611220001', status: 'delivering', amount: 58.5, merchant: '老王麻辣烫', verified: true });
+      expect(p.intentHistory.map((h: { intent: string }) => h.intent)).to.include('order_status');
+      expect(p.summary).to.contain('订单 KF202611220001').and.to.contain('已验证').and.to.contain('客户要求人工');
+      const said = p.transcript.map((e: { speaker: string; text: string }) => `${e.speaker}: ${e.text}`);
+      expect(said).to.include('customer: 1234');
+      expect(said.join('\n')).to.contain('customer: 我的电话是138****1234').and.not.to.contain('13812341234');
+      expect(said.some((l: string) => l.startsWith('bot: ') && l.includes('配送中'))).to.equal(true);
+      expect(new Date(p.slaDueAt).getTime() - DAY.getTime()).to.equal(2 * 3600 * 1000);
+
+      // The bot stays silent while a person holds the conversation: every path.
+      expect(await c.say('还要多久啊')).to.equal('');
+      expect(await c.say('开发票')).to.equal('');
+      expect(await c.say('', { attachments: [{ contentType: 'image/png', contentUrl: 'http://x/y.png' }] })).to.equal('');
+      const relayed = await alice.waitFor((e) => e.type === 'handoff.customer_message' && e.text === '还要多久啊');
+      expect(relayed.agentId).to.equal('alice');
+
+      // Agent → customer through the customer's own channel.
+      const sent = await alice.call('POST', `/handoffs/${assigned.handoffId}/messages`, { text: '您好，骑手还有5分钟到，请稍等' });
+      expect(sent.status).to.equal(202);
+      await waitProactive(c, (b) => b.text === '您好，骑手还有5分钟到，请稍等');
+
+      // Close: back to the bot, with the survey.
+      now = new Date(DAY.getTime() + 10 * 60_000);
+      const closed = await alice.call('POST', `/handoffs/${assigned.handoffId}/close`, { resolution: '已催促骑手送达', tags: ['delivery'] });
+      expect(closed.status).to.equal(200);
+      await waitProactive(c, (b) => (b.text ?? '').includes('请为本次服务打分'));
+      await waitProactive(c, (b) => b.type === 'event' && b.name === 'handoff.status');
+      expect(await c.say('5 5 4 5 2 骑手态度一般')).to.contain('主管会查看');
+      const h = await kefu.kefu.store.get(assigned.handoffId);
+      expect(h?.survey).to.deep.include({ scores: { efficiency: 5, attitude: 5, clarity: 4, solution: 5, overall: 2 }, comment: '骑手态度一般', flagged: true });
+      expect(h?.packet.transcript.length).to.be.greaterThan(3);
+      const fullTranscript = (await kefu.kefu.store.transcript(c.conversationId)).map((e) => e.speaker);
+      expect(fullTranscript).to.include.members(['customer', 'bot', 'agent', 'system']);
+      // The bot answers again.
+      expect(await c.say('怎么开发票')).to.contain('申请开票');
+      const sup = agent('test-token-sue');
+      const view = await sup.call('GET', '/supervisor');
+      expect(view.body.flaggedSurveys.map((x: { id: string }) => x.id)).to.include(assigned.handoffId);
+    });
+
+    it('queue position, claim-next, transfer and escalate keep the context', async () => {
+      kefu = await startKefu(await env(), { clock: () => DAY });
+      const alice = agent('test-token-alice');
+      await alice.online();
+      // Alice has capacity 2: the third customer waits in the queue.
+      const customers = [customer(), customer(), customer()];
+      for (const c of customers.slice(0, 2)) expect(await c.say('转人工')).to.contain('已为您接通');
+      const third = await customers[2].say('转人工');
+      expect(third).to.contain('您前面还有 0 位').and.to.contain('预计等待');
+      const queue = await alice.call('GET', '/queue');
+      expect(queue.body.items).to.have.length(1);
+      expect(queue.body.byGroup.general.normal).to.equal(1);
+      expect(queue.body.items[0].waitingSeconds).to.be.a('number');
+      expect((await alice.call('POST', '/queue/next')).status).to.equal(204); // at capacity
+
+      const mine = (await alice.call('GET', '/handoffs')).body.items;
+      const moved = await alice.call('POST', `/handoffs/${mine[0].id}/transfer`, { group: 'food_safety', note: '涉及食品问题，请食安组跟进' });
+      expect(moved.status).to.equal(200);
+      expect(moved.body).to.include({ status: 'queued', group: 'food_safety' });
+      const next = await alice.call('POST', '/queue/next');
+      expect(next.status).to.equal(200);
+      expect(next.body.conversationId).to.equal(customers[2].conversationId);
+      await waitProactive(customers[2], (b) => (b.text ?? '').includes('Alice 已接入'));
+
+      const esc = await alice.call('POST', `/handoffs/${next.body.id}/escalate`, { note: '需要主管处理' });
+      expect(esc.body).to.include({ group: 'escalation', status: 'queued' });
+      const sue = agent('test-token-sue');
+      const claimed = await sue.call('POST', `/handoffs/${next.body.id}/claim`);
+      expect(claimed.status).to.equal(200);
+      const ctx = await sue.call('GET', `/handoffs/${next.body.id}`);
+      expect(ctx.body.transfers.map((t: { toGroup: string }) => t.toGroup)).to.deep.equal(['escalation']);
+      expect(ctx.body.packet.conversation.id).to.equal(customers[2].conversationId);
+    });
+
+    it('no agent online: a callback ticket, and the customer is told when to expect contact', async () => {
+      kefu = await startKefu(await env(), { clock: () => DAY });
+      const c = customer();
+      const reply = await c.say('I want to talk to a human');
+      expect(reply).to.contain('call back').and.to.contain('by 9:00 tomorrow');
+      expect((await kefu.kefu.store.openFor(c.conversationId))?.status).to.equal('callback');
+      // Meanwhile the bot keeps helping.
+      expect(await c.say('how do I get an invoice')).to.match(/invoice/i);
+    });
+
+    it('high risk: urgent, locks the bot out, says a person will call within 10 minutes, audited', async () => {
+      kefu = await startKefu(await env(), { clock: () => DAY });
+      const c = customer();
+      const reply = await c.say('我吃了你们家的外卖食物中毒了，现在在医院');
+      expect(reply).to.contain('10分钟内');
+      const h = await kefu.kefu.store.openFor(c.conversationId);
+      expect(h).to.include({ group: 'food_safety', priority: 'urgent', status: 'queued' });
+      expect(h?.reasons).to.deep.equal(['high_risk']);
+      expect(h?.packet.risk).to.deep.include({ level: 'critical', category: 'food_safety' });
+      expect(h?.packet.summary).to.contain('⚠');
+      expect(kefu.logs.join('\n')).to.contain('audit: high-risk message');
+      expect(await c.say('你好')).to.equal('');
+    });
+
+    for (const [text, why] of [
+      ['我家的烟雾报警器一直响，怎么关', '报警器 is not 报警'],
+      ['this price is killing me lol', '"killing me" is not self-harm'],
+      ['我没有被盗号，只是忘了密码', 'a negated phrase is not an accusation'],
+      ["I'm not going to sue you, just want my refund", 'a negated legal threat'],
+    ] as const) {
+      it(`no high-risk handoff for "${text}" (${why})`, async () => {
+        kefu = await startKefu(await env(), { clock: () => DAY });
+        const c = customer();
+        await c.say(text);
+        const h = await kefu.kefu.store.openFor(c.conversationId);
+        expect(h?.reasons ?? []).not.to.include('high_risk');
+      });
+    }
+
+    it('timeout: the bot has not answered within the deadline → handoff, customer told, late answer dropped', async () => {
+      const slowOrders: OrderService = {
+        async findOrder(id: string): Promise<Order | undefined> {
+          await new Promise((r) => setTimeout(r, 1500));
+          return id === 'KF202611220001' ? ({ id, customerId: 'u', phone: '13812341234', status: 'delivering', category: 'food', merchant: 'M', items: [{ name: 'x', quantity: 1, price: 1 }], amount: 1, currency: 'CNY', createdAt: DAY.toISOString(), address: 'A' } satisfies Order) : undefined;
+        },
+        async submitRequest(): Promise<ServiceRequest> { throw new Error('not used'); },
+      };
+      kefu = await startKefu(await env({ HANDOFF_TIMEOUT_MS: '300', HANDOFF_POLL_MS: '20' }), { orders: slowOrders });
+      const c = customer();
+      await c.say('查物流 KF202611220001');
+      const late = await c.say('1234');
+      expect(late).to.equal(''); // the answer came after the deadline: dropped
+      const notice = await waitProactive(c, (b) => (b.text ?? '').includes('系统处理较慢'));
+      expect(notice.text).to.contain('登记回电');
+      const h = await kefu.kefu.store.openFor(c.conversationId);
+      expect(h?.reasons).to.deep.equal(['timeout']);
+      expect(proactiveTo(c).filter((b) => (b.text ?? '').includes('系统处理较慢'))).to.have.length(1);
+    });
+
+    it('the bot answering in time clears the deadline: no timeout handoff', async () => {
+      kefu = await startKefu(await env({ HANDOFF_TIMEOUT_MS: '200', HANDOFF_POLL_MS: '20' }));
+      const c = customer();
+      expect(await c.say('怎么开发票')).to.contain('申请开票');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await kefu.kefu.store.openFor(c.conversationId)).to.equal(undefined);
+    });
+
+    it('agent API auth: 401 without or with a wrong token, 403 on another agent\'s conversation or the supervisor view', async () => {
+      kefu = await startKefu(await env(), { clock: () => DAY });
+      const noToken = await fetch(`${kefu.url}/agent/v1/queue`);
+      expect(noToken.status).to.equal(401);
+      expect((await agent('wrong-token').call('GET', '/queue')).status).to.equal(401);
+      const alice = agent('test-token-alice');
+      const bob = agent('test-token-bob');
+      await alice.online();
+      const c = customer();
+      await c.say('转人工');
+      const id = (await alice.call('GET', '/handoffs')).body.items[0].id as string;
+      expect((await bob.call('GET', `/handoffs/${id}`)).status).to.equal(403);
+      expect((await bob.call('POST', `/handoffs/${id}/messages`, { text: 'hi' })).status).to.equal(403);
+      expect((await bob.call('POST', `/handoffs/${id}/close`, { resolution: 'x' })).status).to.equal(403);
+      expect((await bob.call('POST', `/handoffs/${id}/transfer`, { group: 'orders' })).status).to.equal(403);
+      expect((await bob.call('POST', `/handoffs/${id}/claim`)).status).to.equal(403);
+      expect((await alice.call('GET', '/supervisor')).status).to.equal(403);
+      expect((await alice.call('POST', `/handoffs/${id}/close`, {})).status).to.equal(400);
+      const forbidden = await alice.call('POST', `/handoffs/${id}/messages`, { text: '请把验证码发给我' });
+      expect(forbidden.status).to.equal(422);
+      expect(forbidden.body.error.code).to.equal('compliance');
+    });
+  });
+}
