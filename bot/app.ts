@@ -18,6 +18,7 @@ import { SurveyDialog } from '../dialogs/surveyDialog';
 import { RiskScanner } from '../nlu/risk';
 import { BotCustomerActions } from './customerActions';
 import { CustomerLink } from './customerLink';
+import { devInbox } from './devInbox';
 import { HandoffMiddleware } from './handoffMiddleware';
 import { HandoffWorker } from './handoffWorker';
 import { RedisStorage } from './redisStorage';
@@ -170,6 +171,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     await adapter.process(req, res, (context) => turnLock.run(activity.data.conversation.id, () => bot.run(context)));
   });
 
+  if (env.KEFU_MODE === 'development') app.use('/dev/inbox', devInbox());
   app.use('/agent/v1', agentRouter({ manager, store, agents, events, clock, customer: new BotCustomerActions(link, bot, store, events, compliance, clock) }));
 
   app.get('/', (_req, res) => {

@@ -34,6 +34,7 @@ export function testRedis(): Promise<TestRedis> {
     process.once('exit', () => child.kill());
     const url = `redis://127.0.0.1:${port}`;
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined); // refused until the server is up: retried below
     for (let i = 0; ; i += 1) {
       try {
         await probe.connect();

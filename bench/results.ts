@@ -1,0 +1,16 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fromRoot } from '../bot/paths';
+
+const FILE = fromRoot('bench/results.json');
+
+/** Merges figures into bench/results.json under dotted keys ("handoff.p99_ms"). */
+export function recordResults(values: Record<string, number | string | boolean>): void {
+  const current = existsSync(FILE) ? (JSON.parse(readFileSync(FILE, 'utf8')) as Record<string, unknown>) : {};
+  writeFileSync(FILE, `${JSON.stringify({ ...current, ...values }, null, 2)}\n`);
+}
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+}
+
+export const round2 = (x: number): number => Math.round(x * 100) / 100;
