@@ -40,10 +40,12 @@ export class HandoffMiddleware implements Middleware {
     const reference = TurnContext.getConversationReference(a) as StoredReference;
     const text = (a.text ?? '').trim();
     const shown = a.type === ActivityTypes.Message ? maskPersonalData(text || describeAttachments(a.attachments?.length ?? 0)) : undefined;
-    await store.setReference(reference);
-    if (shown !== undefined) await store.appendTranscript(conversationId, { at: now.toISOString(), speaker: 'customer', text: shown });
-
-    const held = await store.openFor(conversationId);
+    // Independent: issued together (pipelined on Redis).
+    const [, , held] = await Promise.all([
+      store.setReference(reference),
+      shown !== undefined ? store.appendTranscript(conversationId, { at: now.toISOString(), speaker: 'customer', text: shown }) : undefined,
+      store.openFor(conversationId),
+    ]);
     if (held && (held.status === 'queued' || held.status === 'assigned')) {
       if (shown === undefined) return;
       const locale = held.packet.locale;

@@ -35,7 +35,7 @@ export class HandoffManager implements HandoffService {
     const now = clock();
     const conversationId = request.reference.conversation.id;
     const risk = request.risk ?? { level: 'none' as const, matched: [] };
-    const orders = await this.lookupOrders(request);
+    const [orders, transcript] = await Promise.all([this.lookupOrders(request), store.transcript(conversationId)]);
     const lastIntent = [...request.snapshot.intentHistory].reverse().find((h) => h.intent !== 'None' && h.intent !== 'human_agent')?.intent;
     const decision = route(this.deps.routing, {
       reason: request.reason,
@@ -45,7 +45,6 @@ export class HandoffManager implements HandoffService {
       maxOrderAmount: Math.max(0, ...orders.map((o) => o.amount)),
     });
     const slaDueAt = now.getTime() + decision.slaMs;
-    const transcript = await store.transcript(conversationId);
     const draft = {
       version: 1 as const,
       createdAt: now.toISOString(),
