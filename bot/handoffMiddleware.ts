@@ -1,5 +1,5 @@
 import { ActivityTypes, type Middleware, TurnContext } from 'botbuilder';
-import { handoffInitiation, handoffNotice } from '../dialogs/handoffNotice';
+import { handoffActivities, handoffNotice } from '../dialogs/handoffNotice';
 import { type ProfileAccessor, toSnapshot } from '../dialogs/profile';
 import { PROMPTS } from '../dialogs/prompts';
 import type { EventBus } from '../handoff/events';
@@ -72,7 +72,7 @@ export class HandoffMiddleware implements Middleware {
           reference, customerId: a.from.id, locale, reason: 'high_risk', risk,
           snapshot: toSnapshot(profile, { displayName: a.from.name }),
         });
-        await context.sendActivities([{ type: 'message', text: handoffNotice(ticket, locale) }, handoffInitiation(context, ticket)]);
+        await context.sendActivities(handoffActivities(context, ticket, locale));
         await this.record(conversationId, handoffNotice(ticket, locale), 'system');
         return; // the bot is locked out of this conversation
       }

@@ -1,5 +1,5 @@
 import type { Storage } from 'botbuilder';
-import { handoffInitiation, handoffNotice } from '../dialogs/handoffNotice';
+import { handoffActivities, handoffNotice } from '../dialogs/handoffNotice';
 import { type ConversationProfile, toSnapshot } from '../dialogs/profile';
 import { PROMPTS } from '../dialogs/prompts';
 import type { EventBus } from '../handoff/events';
@@ -77,7 +77,7 @@ export class HandoffWorker {
     const text = handoffNotice(ticket, locale);
     await store.appendTranscript(conversationId, { at: this.deps.clock().toISOString(), speaker: 'system', text });
     await link.withTurn(reference, async (context) => {
-      await context.sendActivities([{ type: 'message', text }, handoffInitiation(context, ticket)]);
+      await context.sendActivities(handoffActivities(context, ticket, locale));
     });
     this.deps.log.info('response deadline expired: handed off', { conversation: conversationId, handoff: ticket.id });
   }

@@ -6,7 +6,7 @@ import { lang } from '../nlu/knowledgeBase';
 import type { Locale } from '../nlu/types';
 import type { OrderService } from './orderService';
 import { toSnapshot, type ConversationProfile, type ProfileAccessor } from './profile';
-import { handoffInitiation, handoffNotice } from './handoffNotice';
+import { handoffActivities } from './handoffNotice';
 import { getTurnInfo } from './turnInfo';
 
 /** Everything the dialogs use, as interfaces: no Redis, no HTTP, no NLP.js. */
@@ -37,7 +37,7 @@ export async function handOff(context: TurnContext, deps: DialogDeps, profile: C
     }),
   });
   profile.handoff = { ticketId: ticket.id, reason, at: now.toISOString() };
-  await context.sendActivities([{ type: 'message', text: handoffNotice(ticket, profile.locale) }, handoffInitiation(context, ticket)]);
+  await context.sendActivities(handoffActivities(context, ticket, profile.locale));
 }
 
 /** The top FAQs as quick replies (suggested actions) [000 PART02, 001 二(一)2]. */

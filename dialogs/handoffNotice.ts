@@ -31,3 +31,14 @@ export function handoffInitiation(context: TurnContext, ticket: HandoffTicket): 
 function transcriptActivity(e: TranscriptEntry): Partial<Activity> {
   return { type: 'message', text: e.text, timestamp: new Date(e.at), from: { id: e.agentId ?? e.speaker, name: e.speaker, role: e.speaker === 'customer' ? 'user' : 'bot' } };
 }
+
+/** Everything the customer's channel gets when a handoff is opened or added to, in order. */
+export function handoffActivities(context: TurnContext, ticket: HandoffTicket, locale: Locale): Array<Partial<Activity>> {
+  const out: Array<Partial<Activity>> = [{ type: 'message', text: handoffNotice(ticket, locale) }];
+  if (ticket.created) out.push(handoffInitiation(context, ticket));
+  // No agent could take it: Bot Framework hubs hear "failed", with the callback promise.
+  if (ticket.created && ticket.status === 'callback') {
+    out.push(EventFactory.createHandoffStatus(context.activity.conversation, 'failed', `no agent available; callback booked (${ticket.callbackWithin ?? ''})`));
+  }
+  return out;
+}
