@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './freePort';
 import { fromRoot } from '../../bot/paths';
 
 export interface KefuProcess {
@@ -9,16 +9,6 @@ export interface KefuProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts `node dist/bot/index.js` as its own process, as an operator would, and waits for /readyz. */
 export async function startKefuProcess(env: Record<string, string>): Promise<KefuProcess> {
