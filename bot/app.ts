@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import {
+  type Activity,
   CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, MessageFactory, type Storage, type TurnContext,
 } from 'botbuilder';
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
@@ -19,6 +21,9 @@ import { RiskScanner } from '../nlu/risk';
 import { BotCustomerActions } from './customerActions';
 import { CustomerLink } from './customerLink';
 import { devInbox } from './devInbox';
+import { MemoryActivityLog, RedisActivityLog, type ActivityLog } from './directLine/activityLog';
+import { DirectLineSink, directLineRouter } from './directLine/router';
+import { DirectLineCredentials } from './directLine/tokens';
 import { HandoffMiddleware } from './handoffMiddleware';
 import { HandoffWorker } from './handoffWorker';
 import { RedisStorage } from './redisStorage';
@@ -59,6 +64,8 @@ export interface Kefu {
   ready: Promise<LoadedClassifier>;
   /** Stops the worker and releases connections. */
   close(): Promise<void>;
+  /** The Direct Line secret generated for this run (development mode without DIRECTLINE_SECRET). */
+  directLineSecret?: string;
 }
 
 const ParseRequest = z
@@ -83,6 +90,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   let events: EventBus;
   let storage: Storage;
   let turnLock: TurnLock;
+  let activityLog: ActivityLog;
   if (env.REDIS_URL) {
     const redisStore = new RedisHandoffStore({ url: env.REDIS_URL, namespace: env.REDIS_NAMESPACE, ttlSeconds: env.STATE_TTL_SECONDS, transcriptEntries: 500 });
     redisStore.redis.on('error', (err: Error) => log.warn('redis connection error', { error: err.message }));
@@ -90,7 +98,9 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     events = new RedisEventBus(redisStore.redis, redisStore.keys.events, (err) => log.warn('event bus', { error: String(err) }));
     storage = overrides.storage ?? new RedisStorage(redisStore.redis, redisStore.keys, env.STATE_TTL_SECONDS);
     turnLock = new RedisTurnLock(redisStore.redis, redisStore.keys);
+    activityLog = new RedisActivityLog(redisStore.redis, env.REDIS_NAMESPACE, env.STATE_TTL_SECONDS);
   } else {
+    activityLog = new MemoryActivityLog(env.STATE_MAX_CONVERSATIONS);
     store = new MemoryHandoffStore({ transcriptEntries: 500, conversations: env.STATE_MAX_CONVERSATIONS });
     events = new MemoryEventBus();
     storage = overrides.storage ?? new BoundedMemoryStorage(env.STATE_MAX_CONVERSATIONS, env.STATE_TTL_SECONDS * 1000);
@@ -116,6 +126,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   // Order matters: the handoff gate sees the customer's message before the bot; compliance sees every reply last.
   adapter.use(new ComplianceMiddleware(compliance, log));
   adapter.use(new HandoffMiddleware({ store, manager, events, risk: riskScanner, profile, timeoutMs: env.HANDOFF_TIMEOUT_MS, clock, log }));
+  adapter.use(new DirectLineSink(activityLog, clock));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log.error('turn failed', { conversation: context.activity.conversation?.id, error: error.stack ?? error.message });
     // Drop the broken dialog stack so the next message starts clean, and offer a person.
@@ -172,6 +183,15 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   });
 
   if (env.KEFU_MODE === 'development') app.use('/dev/inbox', devInbox());
+  // Direct Line: with the configured secret, or — on the embedded default — one generated now.
+  const directLineSecret = env.DIRECTLINE_SECRET ?? (env.KEFU_MODE === 'development' ? randomBytes(24).toString('base64url') : undefined);
+  const directLine = directLineSecret ? new DirectLineCredentials(directLineSecret, env.DIRECTLINE_TOKEN_TTL_SECONDS) : undefined;
+  if (directLine) {
+    app.use('/v3/directline', directLineRouter({
+      credentials: directLine, log: activityLog, clock,
+      runTurn: (activity) => turnLock.run(activity.conversation?.id ?? '', () => adapter.processActivityDirect('', activity as Activity, (context) => bot.run(context))),
+    }));
+  }
   app.use('/agent/v1', agentRouter({ manager, store, agents, events, clock, customer: new BotCustomerActions(link, bot, store, events, compliance, clock) }));
 
   app.get('/', (_req, res) => {
@@ -187,7 +207,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     await events.dispose();
     await store.dispose();
   };
-  return { app, recognizer, handoff: manager, store, events, orders, worker, ready, close };
+  return { app, recognizer, handoff: manager, store, events, orders, worker, ready, close, directLineSecret: env.DIRECTLINE_SECRET ? undefined : directLineSecret };
 }
 
 function createOrderService(env: Env, now: Date): OrderService {

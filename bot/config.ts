@@ -53,6 +53,9 @@ export const EnvSchema = z
     HANDOFF_POLL_MS: int(10, 10_000).default(100),
     AGENTS_FILE: z.string().default(DEMO_AGENTS_FILE),
     ROUTING_FILE: z.string().default('handoff/data/routing.json'),
+    DIRECTLINE_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+    DIRECTLINE_TOKEN_TTL_SECONDS: int(60, 86_400).default(3600),
+    WEBCHAT_PUBLIC: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   })
   .superRefine((env, ctx) => {
     if (env.KEFU_MODE !== 'production') return;

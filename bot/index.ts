@@ -23,6 +23,9 @@ async function main(): Promise<void> {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : env.PORT;
     log.info('kefu listening', { url: `http://localhost:${port}`, mode: env.KEFU_MODE });
+    if (kefu.directLineSecret) {
+      log.warn('development Direct Line secret generated for this run (set DIRECTLINE_SECRET to fix one)', { directLineSecret: kefu.directLineSecret, domain: `http://localhost:${port}/v3/directline` });
+    }
     if (env.KEFU_MODE === 'development') {
       log.warn('development mode: POST /api/messages is OPEN (anonymous Bot Framework auth, no channel secret); set KEFU_MODE=production and BOT_CHANNEL_SECRET before exposing it');
     }

@@ -1,0 +1,57 @@
+import type Redis from 'ioredis';
+
+/** A Direct Line conversation's activities, in order; the watermark is the count already read. */
+export interface ActivityLog {
+  append(conversationId: string, activity: Record<string, unknown>): Promise<number>;
+  since(conversationId: string, watermark: number): Promise<{ activities: Array<Record<string, unknown>>; watermark: number }>;
+}
+
+export class MemoryActivityLog implements ActivityLog {
+  private readonly logs = new Map<string, Array<Record<string, unknown>>>();
+
+  constructor(private readonly maxConversations = 10_000, private readonly maxActivities = 1000) {}
+
+  async append(conversationId: string, activity: Record<string, unknown>): Promise<number> {
+    let log = this.logs.get(conversationId);
+    if (!log) {
+      log = [];
+      this.logs.set(conversationId, log);
+      if (this.logs.size > this.maxConversations) this.logs.delete(this.logs.keys().next().value as string);
+    }
+    if (log.length >= this.maxActivities) throw new Error('direct line conversation is full');
+    log.push(activity);
+    return log.length;
+  }
+
+  async since(conversationId: string, watermark: number): Promise<{ activities: Array<Record<string, unknown>>; watermark: number }> {
+    const log = this.logs.get(conversationId) ?? [];
+    return { activities: log.slice(watermark), watermark: log.length };
+  }
+}
+
+/** Shared by every instance: a Redis list per conversation, with a TTL. */
+export class RedisActivityLog implements ActivityLog {
+  constructor(private readonly redis: Redis, private readonly namespace: string, private readonly ttlSeconds: number) {}
+
+  private key(conversationId: string): string {
+    return `${this.namespace}:dl:{${conversationId}}`;
+  }
+
+  async append(conversationId: string, activity: Record<string, unknown>): Promise<number> {
+    const key = this.key(conversationId);
+    const [[, length]] = (await this.redis.multi().rpush(key, JSON.stringify(activity)).expire(key, this.ttlSeconds).exec()) as [[null, number], unknown];
+    return length;
+  }
+
+  async since(conversationId: string, watermark: number): Promise<{ activities: Array<Record<string, unknown>>; watermark: number }> {
+    const raw = await this.redis.lrange(this.key(conversationId), watermark, -1);
+    const activities = raw.flatMap((r) => {
+      try {
+        return [JSON.parse(r) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+    return { activities, watermark: watermark + raw.length };
+  }
+}

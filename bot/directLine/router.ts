@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import type { Activity, Middleware, TurnContext } from 'botbuilder';
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { ActivityLog } from './activityLog';
+import { DirectLineCredentials, type DirectLineAuth } from './tokens';
+
+export const DIRECT_LINE_CHANNEL = 'directline';
+const BOT = { id: 'kefu', name: 'kefu', role: 'bot' };
+/** Never called: replies on Direct Line conversations are captured by DirectLineSink before they leave. */
+const SERVICE_URL = 'https://directline.kefu.invalid/';
+
+const Account = z.object({ id: z.string().min(1).max(256), name: z.string().max(256).optional() }).passthrough();
+const ClientActivity = z
+  .object({
+    type: z.enum(['message', 'event', 'typing', 'conversationUpdate', 'messageReaction']),
+    from: Account,
+    text: z.string().max(4000).optional(),
+    locale: z.string().max(32).optional(),
+    name: z.string().max(128).optional(),
+    value: z.unknown().optional(),
+    channelData: z.record(z.string(), z.unknown()).optional(),
+    attachments: z.array(z.object({ contentType: z.string(), contentUrl: z.string().optional(), name: z.string().optional() }).passthrough()).max(10).optional(),
+  })
+  .passthrough();
+const TokenRequest = z.object({ user: Account.optional() }).passthrough();
+
+export interface DirectLineDeps {
+  credentials: DirectLineCredentials;
+  log: ActivityLog;
+  clock: () => Date;
+  /** Runs one bot turn for the activity (serialised per conversation by the caller). */
+  runTurn(activity: Partial<Activity>): Promise<void>;
+}
+
+/**
+ * Outbound side: on Direct Line conversations, whatever the bot or an agent sends is appended to the
+ * conversation's activity log (shared through Redis when configured), where clients poll for it.
+ * Registered last, so compliance and the transcript see each activity first.
+ */
+export class DirectLineSink implements Middleware {
+  constructor(private readonly log: ActivityLog, private readonly clock: () => Date) {}
+
+  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    if (context.activity.channelId === DIRECT_LINE_CHANNEL) {
+      context.onSendActivities(async (ctx, activities) => {
+        const ids: Array<{ id: string }> = [];
+        for (const a of activities) {
+          if (a.type === 'delay' || a.type === 'invokeResponse' || a.type === 'trace') continue;
+          const id = `${ctx.activity.conversation.id}|${randomUUID().slice(0, 8)}`;
+          await this.log.append(ctx.activity.conversation.id, { ...(a as object), id, timestamp: this.clock().toISOString(), from: a.from?.id ? a.from : BOT });
+          ids.push({ id });
+        }
+        return ids;
+      });
+    }
+    await next();
+  }
+}
+
+/** The subset of Direct Line 3.0 that botframework-directlinejs and botframework-webchat use (polling). */
+export function directLineRouter(deps: DirectLineDeps): Router {
+  const router = Router();
+  const { credentials, log, clock } = deps;
+
+  const auth = (req: Request, res: Response): DirectLineAuth | undefined => {
+    const a = credentials.authenticate(req.header('authorization'), clock());
+    if (!a) fail(res, 403, 'BadArgument', 'missing, invalid or expired Direct Line secret or token');
+    return a;
+  };
+  const authFor = (req: Request, res: Response): DirectLineAuth | undefined => {
+    const a = auth(req, res);
+    if (a?.kind === 'token' && a.claims.conv !== req.params.conversationId) {
+      fail(res, 403, 'BadArgument', 'this token is for another conversation');
+      return undefined;
+    }
+    return a;
+  };
+  const start = async (conversationId: string, userId: string | undefined) => {
+    // Like Direct Line: the bot hears that the user joined, so it can greet.
+    await deps.runTurn({
+      type: 'conversationUpdate', id: `${conversationId}|start`, channelId: DIRECT_LINE_CHANNEL, serviceUrl: SERVICE_URL,
+      conversation: { id: conversationId } as Activity['conversation'], recipient: BOT, from: { id: userId ?? 'user', name: 'user' },
+      membersAdded: [{ id: userId ?? 'user', name: 'user' }], timestamp: clock(),
+    });
+  };
+
+  router.post('/tokens/generate', async (req, res) => {
+    const a = auth(req, res);
+    if (!a) return;
+    if (a.kind !== 'secret') return void fail(res, 403, 'BadArgument', 'tokens are generated with the secret');
+    const body = TokenRequest.safeParse(req.body ?? {});
+    if (!body.success) return void fail(res, 400, 'BadArgument', body.error.issues[0]?.message ?? 'bad body');
+    const conversationId = DirectLineCredentials.newConversationId();
+    res.json({ conversationId, ...credentials.issue(conversationId, body.data.user?.id, clock()) });
+  });
+
+  router.post('/tokens/refresh', async (req, res) => {
+    const a = auth(req, res);
+    if (!a) return;
+    if (a.kind !== 'token') return void fail(res, 403, 'BadArgument', 'refresh needs a token');
+    res.json({ conversationId: a.claims.conv, ...credentials.issue(a.claims.conv, a.claims.user, clock()) });
+  });
+
+  router.post('/conversations', async (req, res) => {
+    const a = auth(req, res);
+    if (!a) return;
+    const conversationId = a.kind === 'token' ? a.claims.conv : DirectLineCredentials.newConversationId();
+    const userId = a.kind === 'token' ? a.claims.user : undefined;
+    const issued = a.kind === 'token' ? credentials.issue(conversationId, userId, clock()) : credentials.issue(conversationId, undefined, clock());
+    const existing = await log.since(conversationId, 0);
+    if (existing.watermark === 0) await start(conversationId, userId);
+    res.status(201).json({ conversationId, ...issued });
+  });
+
+  router.get('/conversations/:conversationId', async (req, res) => {
+    const a = authFor(req, res);
+    if (!a) return;
+    const conversationId = String(req.params.conversationId);
+    res.json({ conversationId, ...credentials.issue(conversationId, a.kind === 'token' ? a.claims.user : undefined, clock()) });
+  });
+
+  router.get('/conversations/:conversationId/activities', async (req, res) => {
+    if (!authFor(req, res)) return;
+    const watermark = Number.parseInt(String(req.query.watermark ?? '0'), 10);
+    const from = Number.isFinite(watermark) && watermark >= 0 ? watermark : 0;
+    const page = await log.since(String(req.params.conversationId), from);
+    res.json({ activities: page.activities, watermark: String(page.watermark) });
+  });
+
+  router.post('/conversations/:conversationId/activities', async (req, res) => {
+    const a = authFor(req, res);
+    if (!a) return;
+    const body = ClientActivity.safeParse(req.body);
+    if (!body.success) return void fail(res, 400, 'BadArgument', body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    const conversationId = String(req.params.conversationId);
+    // A token speaks for its user only.
+    const from = a.kind === 'token' && a.claims.user ? { ...body.data.from, id: a.claims.user } : body.data.from;
+    const id = `${conversationId}|${randomUUID().slice(0, 8)}`;
+    const activity = {
+      ...body.data, from: { ...from, role: 'user' }, id, channelId: DIRECT_LINE_CHANNEL, serviceUrl: SERVICE_URL,
+      conversation: { id: conversationId }, recipient: BOT, timestamp: clock().toISOString(),
+    };
+    await log.append(conversationId, activity);
+    await deps.runTurn({ ...activity, timestamp: clock() } as unknown as Partial<Activity>);
+    res.json({ id });
+  });
+
+  router.post('/conversations/:conversationId/upload', (_req, res) => fail(res, 400, 'NotSupported', 'uploads are not supported; send text'));
+
+  return router;
+}
+
+function fail(res: Response, status: number, code: string, message: string): void {
+  res.status(status).json({ error: { code, message } });
+}
