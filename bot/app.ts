@@ -21,6 +21,7 @@ import { RiskScanner } from '../nlu/risk';
 import { BotCustomerActions } from './customerActions';
 import { CustomerLink } from './customerLink';
 import { devInbox } from './devInbox';
+import { pageRoutes } from './pages';
 import { MemoryActivityLog, RedisActivityLog, type ActivityLog } from './directLine/activityLog';
 import { DirectLineSink, directLineRouter } from './directLine/router';
 import { DirectLineCredentials } from './directLine/tokens';
@@ -192,10 +193,28 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
       runTurn: (activity) => turnLock.run(activity.conversation?.id ?? '', () => adapter.processActivityDirect('', activity as Activity, (context) => bot.run(context))),
     }));
   }
-  app.use('/agent/v1', agentRouter({ manager, store, agents, events, clock, customer: new BotCustomerActions(link, bot, store, events, compliance, clock) }));
+  app.use(pageRoutes({
+    webchatPublic: env.KEFU_MODE === 'development' || env.WEBCHAT_PUBLIC,
+    issueChatToken: directLine ? (userId) => {
+      const conversationId = DirectLineCredentials.newConversationId();
+      return { conversationId, ...directLine.issue(conversationId, userId, clock()) };
+    } : undefined,
+  }));
+  const assist = async (text: string, locale: 'zh-CN' | 'en') => {
+    if (!recognizer.ready) return [];
+    const nlu = await recognizer.recognize(text, { locale });
+    return nlu.alternatives
+      .filter((a) => a.score >= 0.1)
+      .flatMap((a) => {
+        const answer = kb.answer(a.intent, locale);
+        return answer ? [{ intent: a.intent, score: Math.round(a.score * 1000) / 1000, answer }] : [];
+      });
+  };
+  app.use('/agent/v1', agentRouter({ assist, manager, store, agents, events, clock, customer: new BotCustomerActions(link, bot, store, events, compliance, clock) }));
 
   app.get('/', (_req, res) => {
-    res.json({ name: 'kefu', endpoints: ['POST /api/messages', 'POST /api/nlu/parse', '/agent/v1/…', 'GET /healthz', 'GET /readyz'] });
+    // The first thing to try: the customer web chat.
+    res.redirect(302, '/chat');
   });
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'no such endpoint' } });

@@ -24,7 +24,8 @@ export class BotCustomerActions implements CustomerActions {
   }
 
   async agentMessage(h: HandoffRecord, agent: Agent, text: string): Promise<void> {
-    await this.link.send(h.reference, [{ type: 'message', text, from: { id: `agent:${agent.id}`, name: agent.name, role: 'bot' } }]);
+    // The adapter stamps every outgoing activity as the bot's; channelData tells clients a person wrote it.
+    await this.link.send(h.reference, [{ type: 'message', text, channelData: { kefu: { speaker: 'agent', agentId: agent.id, agentName: agent.name } } }]);
     const at = this.clock().toISOString();
     await this.store.appendTranscript(h.conversationId, { at, speaker: 'agent', agentId: agent.id, text: maskPersonalData(text) });
     await this.events.publish({ type: 'handoff.agent_message', handoffId: h.id, conversationId: h.conversationId, agentId: agent.id, text: maskPersonalData(text), at });

@@ -16,7 +16,16 @@ export interface CustomerActions {
   closed(handoff: HandoffRecord): Promise<void>;
 }
 
+/** A suggested answer from the knowledge base for the customer's last question (agent assist). */
+export interface Suggestion {
+  intent: string;
+  score: number;
+  answer: string;
+}
+
 export interface AgentApiDeps {
+  /** Answers from the knowledge base for a customer's message, best first. */
+  assist(text: string, locale: 'zh-CN' | 'en'): Promise<Suggestion[]>;
   manager: HandoffManager;
   store: HandoffStore;
   agents: AgentDirectory;
@@ -43,7 +52,7 @@ type Authed = Request & { agent: Agent };
 /** `/agent/v1`: bearer-token auth, zod-validated bodies, one error shape. */
 export function agentRouter(deps: AgentApiDeps): Router {
   const router = Router();
-  const { manager, store, agents, events, customer, clock } = deps;
+  const { manager, store, agents, events, customer, clock, assist } = deps;
 
   router.use((req: Request, res: Response, next: NextFunction) => {
     const header = /^Bearer\s+(.+)$/i.exec(req.header('authorization') ?? '')?.[1];
@@ -116,6 +125,19 @@ export function agentRouter(deps: AgentApiDeps): Router {
     const h = await load(req, res);
     if (!h) return;
     res.json({ ...view(h), packet: h.packet, transcript: await store.transcript(h.conversationId) });
+  });
+
+  router.get('/handoffs/:id/suggestions', async (req, res) => {
+    const h = await load(req, res);
+    if (!h) return;
+    const last = [...(await store.transcript(h.conversationId))].reverse().find((e) => e.speaker === 'customer' && !e.text.startsWith('['));
+    res.json({ forText: last?.text ?? null, suggestions: last ? await assist(last.text, h.packet.locale) : [] });
+  });
+
+  router.post('/compliance/check', (req, res) => {
+    const b = body(Message, req, res);
+    if (!b) return;
+    res.json({ violations: customer.check(b.text) });
   });
 
   router.post('/handoffs/:id/claim', async (req, res) => {

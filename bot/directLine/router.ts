@@ -48,7 +48,7 @@ export class DirectLineSink implements Middleware {
         for (const a of activities) {
           if (a.type === 'delay' || a.type === 'invokeResponse' || a.type === 'trace') continue;
           const id = `${ctx.activity.conversation.id}|${randomUUID().slice(0, 8)}`;
-          await this.log.append(ctx.activity.conversation.id, { ...(a as object), id, timestamp: this.clock().toISOString(), from: a.from?.id ? a.from : BOT });
+          await this.log.append(ctx.activity.conversation.id, { ...(a as object), id, timestamp: this.clock().toISOString(), from: BOT });
           ids.push({ id });
         }
         return ids;
