@@ -204,7 +204,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     if (!recognizer.ready) return [];
     const nlu = await recognizer.recognize(text, { locale });
     return nlu.alternatives
-      .filter((a) => a.score >= 0.1)
+      .filter((a) => a.score >= 0.1 && !['greet', 'goodbye', 'thanks', 'human_agent'].includes(a.intent))
       .flatMap((a) => {
         const answer = kb.answer(a.intent, locale);
         return answer ? [{ intent: a.intent, score: Math.round(a.score * 1000) / 1000, answer }] : [];
