@@ -103,7 +103,9 @@ const clock = (seconds: number) => `${seconds < 0 ? '-' : ''}${Math.floor(Math.a
 function renderQueue(): void {
   const now = Date.now();
   $('queue-count').textContent = String(queue.length);
-  $('queue').replaceChildren(...queue.map((h) => {
+  // By group, then (as the API orders them) by priority and waiting time.
+  const groups = [...new Set(queue.map((h) => h.group))];
+  $('queue').replaceChildren(...groups.flatMap((g) => [el('li', `${g} (${queue.filter((h) => h.group === g).length})`, 'qgroup'), ...queue.filter((h) => h.group === g).map((h) => {
     const li = el('li', undefined, 'qitem');
     li.dataset.handoff = h.id;
     const slaLeft = Math.round((Date.parse(h.slaDueAt) - now) / 1000);
@@ -118,7 +120,7 @@ function renderQueue(): void {
     claim.addEventListener('click', () => void claimOne(h.id));
     li.append(meta, el('div', h.summary, 'sum'), claim);
     return li;
-  }));
+  })]));
 }
 
 async function claimOne(id: string): Promise<void> {
