@@ -22,6 +22,10 @@ import { BotCustomerActions } from './customerActions';
 import { CustomerLink } from './customerLink';
 import { devInbox } from './devInbox';
 import { pageRoutes } from './pages';
+import { MemoryKeyValueStore, RedisKeyValueStore, type KeyValueStore } from './kv';
+import { WeChatApi } from './wechat/apiClient';
+import { weChatRouter, WeChatSink } from './wechat/channel';
+import { WeChatCrypto } from './wechat/crypto';
 import { MemoryActivityLog, RedisActivityLog, type ActivityLog } from './directLine/activityLog';
 import { DirectLineSink, directLineRouter } from './directLine/router';
 import { DirectLineCredentials } from './directLine/tokens';
@@ -92,6 +96,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   let storage: Storage;
   let turnLock: TurnLock;
   let activityLog: ActivityLog;
+  let kv: KeyValueStore;
   if (env.REDIS_URL) {
     const redisStore = new RedisHandoffStore({ url: env.REDIS_URL, namespace: env.REDIS_NAMESPACE, ttlSeconds: env.STATE_TTL_SECONDS, transcriptEntries: 500 });
     redisStore.redis.on('error', (err: Error) => log.warn('redis connection error', { error: err.message }));
@@ -100,7 +105,9 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     storage = overrides.storage ?? new RedisStorage(redisStore.redis, redisStore.keys, env.STATE_TTL_SECONDS);
     turnLock = new RedisTurnLock(redisStore.redis, redisStore.keys);
     activityLog = new RedisActivityLog(redisStore.redis, env.REDIS_NAMESPACE, env.STATE_TTL_SECONDS);
+    kv = new RedisKeyValueStore(redisStore.redis, env.REDIS_NAMESPACE);
   } else {
+    kv = new MemoryKeyValueStore();
     activityLog = new MemoryActivityLog(env.STATE_MAX_CONVERSATIONS);
     store = new MemoryHandoffStore({ transcriptEntries: 500, conversations: env.STATE_MAX_CONVERSATIONS });
     events = new MemoryEventBus();
@@ -128,6 +135,17 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   adapter.use(new ComplianceMiddleware(compliance, log));
   adapter.use(new HandoffMiddleware({ store, manager, events, risk: riskScanner, profile, timeoutMs: env.HANDOFF_TIMEOUT_MS, clock, log }));
   adapter.use(new DirectLineSink(activityLog, clock));
+  const wechatApis = createWeChatApis(env, kv, log);
+  adapter.use(new WeChatSink(wechatApis, kv, log, async (conversationId, code, message) => {
+    // Surfaced to the agent side, never dropped; a customer WeChat can no longer reach gets a callback.
+    const h = await store.openFor(conversationId);
+    const at = clock().toISOString();
+    await events.publish({ type: 'delivery.failed', handoffId: h?.id ?? '', conversationId, agentId: h?.assignedTo, code, message, at });
+    if (h && code === 'outside_48h_window' && (h.status === 'queued' || h.status === 'assigned')) {
+      const cb = await store.toCallback(h.id, clock().getTime());
+      if (cb.ok) await events.publish({ type: 'handoff.callback', handoffId: h.id, conversationId, at });
+    }
+  }));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log.error('turn failed', { conversation: context.activity.conversation?.id, error: error.stack ?? error.message });
     // Drop the broken dialog stack so the next message starts clean, and offer a person.
@@ -190,7 +208,16 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   if (directLine) {
     app.use('/v3/directline', directLineRouter({
       credentials: directLine, log: activityLog, clock,
-      runTurn: (activity) => turnLock.run(activity.conversation?.id ?? '', () => adapter.processActivityDirect('', activity as Activity, (context) => bot.run(context))),
+      runTurn: (activity) => runChannelTurn(activity),
+    }));
+  }
+  const runChannelTurn = (activity: Partial<Activity>) => turnLock.run(activity.conversation?.id ?? '', () => adapter.processActivityDirect('', activity as Activity, (context) => bot.run(context)));
+  for (const kind of ['wechat', 'wecom'] as const) {
+    const api = wechatApis[kind];
+    const settings = weChatSettings(env, kind);
+    if (!api || !settings) continue;
+    app.use(`/channels/${kind}`, weChatRouter({
+      kind, ...settings, replayWindowS: env.WECHAT_REPLAY_WINDOW_S, replyMarginMs: env.WECHAT_REPLY_MARGIN_MS, kv, api, kb, log, clock, runTurn: runChannelTurn,
     }));
   }
   app.use(pageRoutes({
@@ -227,6 +254,28 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     await store.dispose();
   };
   return { app, recognizer, handoff: manager, store, events, orders, worker, ready, close, directLineSecret: env.DIRECTLINE_SECRET ? undefined : directLineSecret };
+}
+
+function createWeChatApis(env: Env, kv: KeyValueStore, log: Logger): Partial<Record<'wechat' | 'wecom', WeChatApi>> {
+  const apis: Partial<Record<'wechat' | 'wecom', WeChatApi>> = {};
+  if (env.WECHAT_APPID && env.WECHAT_APPSECRET && env.WECHAT_TOKEN) {
+    apis.wechat = new WeChatApi({ kind: 'wechat', baseUrl: env.WECHAT_API_BASE ?? 'https://api.weixin.qq.com', id: env.WECHAT_APPID, secret: env.WECHAT_APPSECRET, kv, log });
+  }
+  if (env.WECOM_CORPID && env.WECOM_SECRET && env.WECOM_AGENTID && env.WECOM_TOKEN && env.WECOM_ENCODING_AES_KEY) {
+    apis.wecom = new WeChatApi({ kind: 'wecom', baseUrl: env.WECOM_API_BASE ?? env.WECHAT_API_BASE ?? 'https://qyapi.weixin.qq.com', id: env.WECOM_CORPID, secret: env.WECOM_SECRET, agentId: env.WECOM_AGENTID, kv, log });
+  }
+  return apis;
+}
+
+function weChatSettings(env: Env, kind: 'wechat' | 'wecom'): { token: string; receiveId: string; crypto?: WeChatCrypto } | undefined {
+  const keys = (current?: string, previous?: string) => [current, previous].filter((k): k is string => Boolean(k));
+  if (kind === 'wechat') {
+    if (!env.WECHAT_TOKEN || !env.WECHAT_APPID) return undefined;
+    const k = keys(env.WECHAT_ENCODING_AES_KEY, env.WECHAT_ENCODING_AES_KEY_PREVIOUS);
+    return { token: env.WECHAT_TOKEN, receiveId: env.WECHAT_APPID, crypto: k.length ? new WeChatCrypto(k, env.WECHAT_APPID) : undefined };
+  }
+  if (!env.WECOM_TOKEN || !env.WECOM_CORPID || !env.WECOM_ENCODING_AES_KEY) return undefined;
+  return { token: env.WECOM_TOKEN, receiveId: env.WECOM_CORPID, crypto: new WeChatCrypto(keys(env.WECOM_ENCODING_AES_KEY, env.WECOM_ENCODING_AES_KEY_PREVIOUS), env.WECOM_CORPID) };
 }
 
 function createOrderService(env: Env, now: Date): OrderService {

@@ -15,6 +15,7 @@ import { fromRoot, projectRoot } from './paths';
 const optionalString = z.string().trim().min(1).optional();
 const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const aesKey = z.string().regex(/^[A-Za-z0-9+/]{43}$/, 'an EncodingAESKey is 43 base64 characters');
 
 export const DEMO_AGENTS_FILE = 'handoff/data/agents.demo.json';
 
@@ -56,8 +57,34 @@ export const EnvSchema = z
     DIRECTLINE_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
     DIRECTLINE_TOKEN_TTL_SECONDS: int(60, 86_400).default(3600),
     WEBCHAT_PUBLIC: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    WECHAT_TOKEN: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9]{3,32}$/, '3–32 letters or digits').optional()),
+    WECHAT_APPID: z.preprocess(emptyAsUndefined, optionalString),
+    WECHAT_APPSECRET: z.preprocess(emptyAsUndefined, optionalString),
+    WECHAT_ENCODING_AES_KEY: z.preprocess(emptyAsUndefined, aesKey.optional()),
+    WECHAT_ENCODING_AES_KEY_PREVIOUS: z.preprocess(emptyAsUndefined, aesKey.optional()),
+    WECOM_TOKEN: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9]{3,32}$/, '3–32 letters or digits').optional()),
+    WECOM_CORPID: z.preprocess(emptyAsUndefined, optionalString),
+    WECOM_AGENTID: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+$/, 'digits').optional()),
+    WECOM_SECRET: z.preprocess(emptyAsUndefined, optionalString),
+    WECOM_ENCODING_AES_KEY: z.preprocess(emptyAsUndefined, aesKey.optional()),
+    WECOM_ENCODING_AES_KEY_PREVIOUS: z.preprocess(emptyAsUndefined, aesKey.optional()),
+    WECHAT_API_BASE: z.preprocess(emptyAsUndefined, z.url().optional()),
+    WECOM_API_BASE: z.preprocess(emptyAsUndefined, z.url().optional()),
+    WECHAT_REPLAY_WINDOW_S: int(0, 86_400).default(300),
+    WECHAT_REPLY_MARGIN_MS: int(100, 4900).default(4500),
   })
   .superRefine((env, ctx) => {
+    // An adapter is mounted only when configured, and then completely.
+    const groups: Array<[string, Array<keyof typeof env>]> = [
+      ['WeChat', ['WECHAT_TOKEN', 'WECHAT_APPID', 'WECHAT_APPSECRET']],
+      ['WeCom', ['WECOM_TOKEN', 'WECOM_CORPID', 'WECOM_AGENTID', 'WECOM_SECRET', 'WECOM_ENCODING_AES_KEY']],
+    ];
+    for (const [name, vars] of groups) {
+      const set = vars.filter((v) => env[v] !== undefined);
+      if (set.length > 0 && set.length < vars.length) {
+        for (const v of vars.filter((x) => env[x] === undefined)) ctx.addIssue({ code: 'custom', path: [v], message: `required for the ${name} adapter (${set.join(', ')} set)` });
+      }
+    }
     if (env.KEFU_MODE !== 'production') return;
     if (!env.BOT_CHANNEL_SECRET && !env.MICROSOFT_APP_ID) {
       ctx.addIssue({ code: 'custom', path: ['BOT_CHANNEL_SECRET'], message: 'required when KEFU_MODE=production (or configure MICROSOFT_APP_ID for Bot Framework auth)' });
@@ -137,6 +164,9 @@ function checkCrossReferences(data: KefuData, dir: string): void {
   intents.delete(NONE_INTENT);
   for (const intent of intents) {
     if (!data.answers.intents[intent]) issues.push(`  file ${shown}/answers.json → intents.${intent}: missing (the corpus trains this intent)`);
+  }
+  for (const [key, intent] of Object.entries(data.menu.menuKeys ?? {})) {
+    if (!data.menu.quickReplies.some((q) => q.intent === intent)) issues.push(`  file ${shown}/menu.json → menuKeys.${key}: intent "${intent}" has no quick reply to route through`);
   }
   data.menu.quickReplies.forEach((q, i) => {
     if (!intents.has(q.intent)) issues.push(`  file ${shown}/menu.json → quickReplies.${i}.intent: "${q.intent}" is not an intent of the corpus`);

@@ -1,6 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Agent, AgentDirectory } from './agents';
+import { CustomerUnreachableError } from './errors';
 import type { EventBus, HandoffEvent } from './events';
 import type { HandoffManager } from './handoffManager';
 import type { HandoffRecord, HandoffStore, TransitionError } from './store';
@@ -160,7 +161,12 @@ export function agentRouter(deps: AgentApiDeps): Router {
     if (violations.length) {
       return void res.status(422).json({ error: { code: 'compliance', message: `the reply contains forbidden phrases: ${violations.map((v) => v.match).join(', ')}`, violations } });
     }
-    await customer.agentMessage(h, a, b.text);
+    try {
+      await customer.agentMessage(h, a, b.text);
+    } catch (err) {
+      if (err instanceof CustomerUnreachableError) return void fail(res, 409, err.code, err.message);
+      throw err;
+    }
     res.status(202).json({ delivered: true });
   });
 

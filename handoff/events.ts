@@ -17,6 +17,8 @@ export const HandoffEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('handoff.sla_warning'), ...base, group: SkillGroup, priority: Priority, slaDueAt: z.string() }),
   z.object({ type: z.literal('handoff.closed'), ...base, agentId: z.string(), resolution: z.string() }),
   z.object({ type: z.literal('survey.flagged'), ...base }),
+  /** A message could not reach the customer (WeChat quota, 48-hour window, API down). */
+  z.object({ type: z.literal('delivery.failed'), ...base, agentId: z.string().optional(), code: z.string(), message: z.string() }),
 ]);
 export type HandoffEvent = z.infer<typeof HandoffEvent>;
 

@@ -110,7 +110,10 @@ export class MemoryHandoffStore implements HandoffStore {
   async toCallback(id: string, _now: number): Promise<TransitionResult> {
     const h = this.handoffs.get(id);
     if (!h) return { ok: false, error: 'not_found' };
-    if (h.status !== 'queued') return { ok: false, error: 'not_queued' };
+    if (h.status !== 'queued' && h.status !== 'assigned') return { ok: false, error: 'not_queued' };
+    if (h.status === 'assigned' && h.assignedTo) this.load.set(h.assignedTo, Math.max(0, (this.load.get(h.assignedTo) ?? 0) - 1));
+    h.assignedTo = undefined;
+    h.assignedAt = undefined;
     h.status = 'callback';
     this.slaDue.delete(h.id);
     return { ok: true, handoff: clone(h) };

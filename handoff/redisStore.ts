@@ -131,7 +131,7 @@ export class RedisHandoffStore implements HandoffStore {
 
   async toCallback(id: string, now: number): Promise<TransitionResult> {
     const k = this.keys;
-    return this.result(id, (await run(this.redis, 'toCallback', k.handoff(id), k.callbacks, k.sla, now, k.tag)) as number);
+    return this.result(id, (await run(this.redis, 'toCallback', k.handoff(id), k.callbacks, k.sla, k.loads, now, k.tag)) as number);
   }
 
   async saveSurvey(id: string, survey: Survey): Promise<TransitionResult> {

@@ -59,7 +59,7 @@ export interface HandoffStore {
   claimNext(agent: AgentRef, groups: readonly SkillGroup[], now: number): Promise<HandoffRecord | undefined>;
   transfer(id: string, by: AgentRef, to: { group: SkillGroup } | { agent: AgentRef }, note: string | undefined, now: number): Promise<TransitionResult>;
   close(id: string, by: AgentRef, resolution: string, tags: string[], now: number): Promise<TransitionResult>;
-  /** No agent can take it now: queued → callback (the bot may talk again meanwhile). */
+  /** No agent can take it, or the customer cannot be messaged: queued or assigned → callback (the bot may talk again meanwhile). */
   toCallback(id: string, now: number): Promise<TransitionResult>;
   saveSurvey(id: string, survey: Survey): Promise<TransitionResult>;
   /** Queued handoffs, most urgent first then longest waiting; callbacks after them. */

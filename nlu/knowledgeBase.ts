@@ -28,6 +28,8 @@ export const MenuFile = z
     nightHours: HourRange,
     timeZone: z.string().refine((tz) => { try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; } }, 'unknown IANA time zone'),
     quickReplies: z.array(z.object({ intent: z.string().min(1), label: Bilingual }).strict()).min(1).max(8),
+    /** WeChat custom-menu CLICK keys → intents (each needs a quick reply to route through). */
+    menuKeys: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,128}$/), z.string().min(1)).optional(),
   })
   .strict();
 export type MenuData = z.infer<typeof MenuFile>;

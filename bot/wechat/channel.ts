@@ -1,0 +1,246 @@
+import { randomUUID } from 'node:crypto';
+import type { Activity, Middleware, TurnContext } from 'botbuilder';
+import express, { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { CustomerUnreachableError } from '../../handoff/errors';
+import type { KnowledgeBase } from '../../nlu/knowledgeBase';
+import type { KeyValueStore } from '../kv';
+import type { Logger } from '../log';
+import type { WeChatApi } from './apiClient';
+import { signatureMatches, WeChatCrypto, WeChatCryptoError, wechatSignature } from './crypto';
+import { encryptedReplyXml, MAX_XML_BYTES, parseWeChatXml, textReplyXml, WeChatXmlError } from './xml';
+
+export type WeChatKind = 'wechat' | 'wecom';
+/** WeChat stops accepting customer-service messages 48 hours after the user last wrote. */
+export const WINDOW_MS = 48 * 3600 * 1000;
+const DEDUP_MS = 10 * 60 * 1000;
+const SERVICE_URL = 'https://wechat.kefu.invalid/';
+
+const Digits = z.string().regex(/^\d+$/);
+/** A push after decryption: every value a string, as WeChat sends it. */
+const Push = z.object({
+  ToUserName: z.string().min(1),
+  FromUserName: z.string().min(1).max(128),
+  CreateTime: Digits,
+  MsgType: z.enum(['text', 'image', 'voice', 'video', 'shortvideo', 'location', 'link', 'event', 'file']),
+  MsgId: Digits.optional(),
+  Content: z.string().max(4000).optional(),
+  Recognition: z.string().max(4000).optional(),
+  PicUrl: z.string().optional(),
+  MediaId: z.string().optional(),
+  Format: z.string().optional(),
+  Location_X: z.string().optional(),
+  Location_Y: z.string().optional(),
+  Label: z.string().optional(),
+  Title: z.string().optional(),
+  Description: z.string().optional(),
+  Url: z.string().optional(),
+  Event: z.string().optional(),
+  EventKey: z.string().optional(),
+  AgentID: z.string().optional(),
+}).passthrough();
+type Push = z.infer<typeof Push>;
+
+export interface WeChatChannelOptions {
+  kind: WeChatKind;
+  token: string;
+  /** appid or corpid: the receive ID inside encrypted messages. */
+  receiveId: string;
+  crypto?: WeChatCrypto;
+  replayWindowS: number;
+  replyMarginMs: number;
+  kv: KeyValueStore;
+  api: WeChatApi;
+  kb: KnowledgeBase;
+  log: Logger;
+  clock: () => Date;
+  runTurn(activity: Partial<Activity>): Promise<void>;
+}
+
+/** Activities a turn produced while the passive reply is still open. */
+class Collector {
+  readonly texts: string[] = [];
+  open = true;
+}
+
+/** What this process is collecting for passive replies, by conversation. */
+const collectors = new Map<string, Collector>();
+
+/** WeChat has no buttons in a text reply: quick replies become a line to type from. */
+export function renderForWeChat(a: Partial<Activity>): string | undefined {
+  if (a.type !== 'message' || !a.text) return undefined;
+  const actions = a.suggestedActions?.actions?.map((x) => x.title).filter(Boolean) ?? [];
+  return actions.length ? `${a.text}\n\n回复：${actions.join(' / ')}` : a.text;
+}
+
+/**
+ * Outbound side for WeChat conversations: inside the 5-second window replies are collected for the
+ * passive reply; after it (late answers, agent replies, notices, the survey) they go through the
+ * message API. A WeChat user silent for 48 hours cannot be messaged: the send is refused.
+ */
+export class WeChatSink implements Middleware {
+  constructor(private readonly apis: Partial<Record<WeChatKind, WeChatApi>>, private readonly kv: KeyValueStore, private readonly log: Logger, private readonly onUndeliverable: (conversationId: string, code: string, message: string) => Promise<void>) {}
+
+  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    const kind = context.activity.channelId as WeChatKind;
+    const api = this.apis[kind];
+    if (api) {
+      context.onSendActivities(async (ctx, activities) => {
+        const conversationId = ctx.activity.conversation.id;
+        const user = conversationId.slice(kind.length + 1);
+        const texts = activities.map(renderForWeChat).filter((t): t is string => t !== undefined);
+        const collector = collectors.get(conversationId);
+        if (collector?.open) {
+          collector.texts.push(...texts);
+        } else {
+          for (const text of texts) await this.deliver(kind, api, conversationId, user, text);
+        }
+        return activities.map(() => ({ id: randomUUID() }));
+      });
+    }
+    await next();
+  }
+
+  async deliver(kind: WeChatKind, api: WeChatApi, conversationId: string, user: string, text: string): Promise<void> {
+    if (kind === 'wechat' && !(await this.kv.get(`${kind}:last:${user}`))) {
+      await this.onUndeliverable(conversationId, 'outside_48h_window', 'the WeChat user has not written for 48 hours');
+      throw new UndeliverableError('outside_48h_window', 'the customer has not written on WeChat for 48 hours: a callback ticket was opened instead');
+    }
+    try {
+      await api.sendText(user, text);
+    } catch (err) {
+      const code = String((err as { code?: unknown }).code ?? 'error');
+      this.log.warn('WeChat message API failed', { conversation: conversationId, code, error: (err as Error).message });
+      await this.onUndeliverable(conversationId, code, (err as Error).message);
+      throw new UndeliverableError(code, (err as Error).message);
+    }
+  }
+}
+
+export class UndeliverableError extends CustomerUnreachableError {}
+
+/** GET/POST /channels/wechat or /channels/wecom. */
+export function weChatRouter(o: WeChatChannelOptions): Router {
+  const router = Router();
+  const q = (req: Request, name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
+  const fail = (res: Response, status: number, message: string) => void res.status(status).type('text/plain').send(message);
+
+  const fresh = (timestamp: string | undefined): boolean => {
+    if (!timestamp || !/^\d+$/.test(timestamp)) return false;
+    if (o.replayWindowS === 0) return true;
+    return Math.abs(o.clock().getTime() / 1000 - Number(timestamp)) <= o.replayWindowS;
+  };
+
+  router.get('/', (req, res) => {
+    const [timestamp, nonce, echostr] = [q(req, 'timestamp'), q(req, 'nonce'), q(req, 'echostr')];
+    if (!timestamp || !nonce || !echostr) return fail(res, 400, 'missing timestamp, nonce or echostr');
+    if (!fresh(timestamp)) return fail(res, 403, 'stale timestamp');
+    if (o.kind === 'wechat') {
+      if (!signatureMatches(q(req, 'signature'), wechatSignature(o.token, timestamp, nonce))) return fail(res, 403, 'bad signature');
+      return void res.type('text/plain').send(echostr);
+    }
+    // WeCom: msg_signature over the encrypted echostr; the answer is the decrypted echostr, bare.
+    if (!o.crypto || !signatureMatches(q(req, 'msg_signature'), wechatSignature(o.token, timestamp, nonce, echostr))) return fail(res, 403, 'bad signature');
+    try {
+      res.type('text/plain').send(o.crypto.decrypt(echostr));
+    } catch {
+      fail(res, 400, 'cannot decrypt echostr');
+    }
+  });
+
+  router.post('/', express.text({ type: () => true, limit: MAX_XML_BYTES }), async (req, res) => {
+    const [timestamp, nonce] = [q(req, 'timestamp'), q(req, 'nonce')];
+    if (!timestamp || !nonce) return fail(res, 400, 'missing timestamp or nonce');
+    if (!fresh(timestamp)) return fail(res, 403, 'stale timestamp');
+    // The Official Account signs every push over the query alone: checked before the body is read.
+    if (o.kind === 'wechat' && !signatureMatches(q(req, 'signature'), wechatSignature(o.token, timestamp, nonce))) return fail(res, 403, 'bad signature');
+    const body = typeof req.body === 'string' ? req.body : '';
+    let fields: Record<string, string>;
+    let encrypted = false;
+    try {
+      fields = parseWeChatXml(body);
+      if (fields.Encrypt !== undefined || q(req, 'encrypt_type') === 'aes' || o.kind === 'wecom') {
+        if (!o.crypto || fields.Encrypt === undefined) return fail(res, 400, 'encrypted message without an Encrypt element or key');
+        if (!signatureMatches(q(req, 'msg_signature'), wechatSignature(o.token, timestamp, nonce, fields.Encrypt))) return fail(res, 403, 'bad msg_signature');
+        fields = parseWeChatXml(o.crypto.decrypt(fields.Encrypt));
+        encrypted = true;
+      }
+    } catch (err) {
+      if (err instanceof WeChatXmlError || err instanceof WeChatCryptoError) return fail(res, 400, err.message);
+      throw err;
+    }
+    const push = Push.safeParse(fields);
+    if (!push.success) return fail(res, 400, `unexpected message: ${push.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const m = push.data;
+
+    // WeChat retries an unanswered push: the same message is handled once, on any instance.
+    const dedupKey = m.MsgId ?? `${m.FromUserName}:${m.CreateTime}:${m.Event ?? ''}`;
+    if (!(await o.kv.setIfAbsent(`${o.kind}:seen:${dedupKey}`, '1', DEDUP_MS))) return void res.type('text/plain').send('success');
+    await o.kv.set(`${o.kind}:last:${m.FromUserName}`, String(o.clock().getTime()), WINDOW_MS);
+
+    const activity = toActivity(o, m);
+    if (!activity) return void res.type('text/plain').send('success');
+    const conversationId = activity.conversation?.id as string;
+    const collector = new Collector();
+    collectors.set(conversationId, collector);
+    const turn = o.runTurn(activity).catch((err: unknown) => o.log.error('WeChat turn failed', { conversation: conversationId, error: String(err) }));
+    const inTime = await Promise.race([turn.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), o.replyMarginMs))]);
+    collector.open = false;
+    if (collectors.get(conversationId) === collector) collectors.delete(conversationId);
+    if (!inTime) {
+      // Too slow for the passive reply: "success" now, the answer through the message API.
+      res.type('text/plain').send('success');
+      for (const text of collector.texts) {
+        await o.api.sendText(m.FromUserName, text).catch((err: unknown) => o.log.warn('late WeChat answer not delivered', { error: String(err) }));
+      }
+      return;
+    }
+    if (collector.texts.length === 0) return void res.type('text/plain').send('success');
+    const now = Math.floor(o.clock().getTime() / 1000);
+    const reply = textReplyXml(m.FromUserName, m.ToUserName, now, collector.texts.join('\n\n'));
+    if (!encrypted || !o.crypto) return void res.type('application/xml').send(reply);
+    const replyNonce = String(Math.floor(Math.random() * 1e9));
+    const enc = o.crypto.encrypt(reply);
+    res.type('application/xml').send(encryptedReplyXml(enc, wechatSignature(o.token, String(now), replyNonce, enc), String(now), replyNonce));
+  });
+
+  return router;
+}
+
+/** A push as a Bot Framework activity; undefined for events kefu does not act on. */
+function toActivity(o: WeChatChannelOptions, m: Push): Partial<Activity> | undefined {
+  const user = { id: m.FromUserName, name: m.FromUserName, role: 'user' };
+  const base = {
+    channelId: o.kind, serviceUrl: SERVICE_URL, id: m.MsgId ?? `${m.FromUserName}:${m.CreateTime}`,
+    conversation: { id: `${o.kind}:${m.FromUserName}` } as Activity['conversation'],
+    from: user, recipient: { id: m.ToUserName, name: 'kefu', role: 'bot' }, timestamp: new Date(Number(m.CreateTime) * 1000),
+    locale: 'zh-CN', channelData: { wechat: { msgType: m.MsgType, event: m.Event, agentId: m.AgentID } },
+  };
+  switch (m.MsgType) {
+    case 'text':
+      return { ...base, type: 'message', text: m.Content ?? '' };
+    case 'voice':
+      return m.Recognition ? { ...base, type: 'message', text: m.Recognition } : { ...base, type: 'message', attachments: [{ contentType: `audio/${m.Format ?? 'amr'}`, contentUrl: m.MediaId, name: 'voice' }] };
+    case 'image':
+      return { ...base, type: 'message', attachments: [{ contentType: 'image/jpeg', contentUrl: m.PicUrl, name: 'image' }] };
+    case 'location':
+      return { ...base, type: 'message', attachments: [{ contentType: 'application/vnd.kefu.location', name: m.Label, content: { x: m.Location_X, y: m.Location_Y } }] };
+    case 'link':
+      return { ...base, type: 'message', attachments: [{ contentType: 'text/html', contentUrl: m.Url, name: m.Title }] };
+    case 'video':
+    case 'shortvideo':
+    case 'file':
+      return { ...base, type: 'message', attachments: [{ contentType: 'application/octet-stream', contentUrl: m.MediaId, name: m.MsgType }] };
+    case 'event': {
+      const event = (m.Event ?? '').toLowerCase();
+      if (event === 'subscribe' || event === 'enter_agent') return { ...base, type: 'conversationUpdate', membersAdded: [user] };
+      if (event === 'click' && m.EventKey) {
+        // A menu key names an intent; the bot gets that intent's quick-reply label, routed deterministically.
+        const intent = o.kb.menu.menuKeys?.[m.EventKey];
+        const label = intent ? o.kb.menu.quickReplies.find((x) => x.intent === intent)?.label.zh : undefined;
+        return label ? { ...base, type: 'message', text: label } : undefined;
+      }
+      return undefined; // unsubscribe, VIEW, LOCATION reports…: nothing to answer
+    }
+  }
+}
