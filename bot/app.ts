@@ -69,6 +69,7 @@ export interface Kefu {
   ready: Promise<LoadedClassifier>;
   /** Stops the worker and releases connections. */
   close(): Promise<void>;
+  kv: KeyValueStore;
   /** The Direct Line secret generated for this run (development mode without DIRECTLINE_SECRET). */
   directLineSecret?: string;
 }
@@ -253,7 +254,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     await events.dispose();
     await store.dispose();
   };
-  return { app, recognizer, handoff: manager, store, events, orders, worker, ready, close, directLineSecret: env.DIRECTLINE_SECRET ? undefined : directLineSecret };
+  return { app, recognizer, handoff: manager, store, events, orders, worker, ready, close, kv, directLineSecret: env.DIRECTLINE_SECRET ? undefined : directLineSecret };
 }
 
 function createWeChatApis(env: Env, kv: KeyValueStore, log: Logger): Partial<Record<'wechat' | 'wecom', WeChatApi>> {

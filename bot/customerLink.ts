@@ -13,10 +13,17 @@ export class CustomerLink {
     await this.adapter.continueConversationAsync(this.appId, reference as Partial<ConversationReference>, logic);
   }
 
+  /** Sends, and rejects when the channel refused delivery (the adapter would otherwise swallow it in onTurnError). */
   async send(reference: StoredReference, activities: Array<Partial<Activity>>): Promise<void> {
+    let failure: unknown;
     await this.withTurn(reference, async (context) => {
-      await context.sendActivities(activities);
+      try {
+        await context.sendActivities(activities);
+      } catch (err) {
+        failure = err;
+      }
     });
+    if (failure) throw failure;
   }
 
   /** Bot Framework's handoff.status event: accepted, completed or failed. */

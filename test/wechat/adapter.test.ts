@@ -1,0 +1,222 @@
+import { expect } from 'chai';
+import type { Order, OrderService, ServiceRequest } from '../../dialogs/orderService';
+import { WeChatCrypto, wechatSignature } from '../../bot/wechat/crypto';
+import { parseWeChatXml } from '../../bot/wechat/xml';
+import { AgentClient } from '../helpers/agentClient';
+import { startKefu, type RunningKefu } from '../helpers/kefuServer';
+import { WeChatApiStub } from '../helpers/wechatStub';
+
+const TOKEN = 'kefutoken';
+const APPID = 'wxkefu00000001';
+const AES = 'K'.repeat(10) + 'abcdefghijklmnopqrstuvwxyz0123456';
+const GH = 'gh_kefu';
+
+const now = () => String(Math.floor(Date.now() / 1000));
+let seq = 0;
+const msgId = () => String(7_000_000_000_000_000_000n + BigInt(Date.now()) * 1000n + BigInt(seq++));
+
+/** XML exactly as WeChat pushes it. */
+const textXml = (from: string, content: string, id = msgId()) =>
+  `<xml><ToUserName><![CDATA[${GH}]]></ToUserName>\n<FromUserName><![CDATA[${from}]]></FromUserName>\n<CreateTime>${now()}</CreateTime>\n<MsgType><![CDATA[text]]></MsgType>\n<Content><![CDATA[${content}]]></Content>\n<MsgId>${id}</MsgId>\n</xml>`;
+const eventXml = (from: string, event: string, key = '') =>
+  `<xml><ToUserName><![CDATA[${GH}]]></ToUserName><FromUserName><![CDATA[${from}]]></FromUserName><CreateTime>${now()}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[${event}]]></Event>${key ? `<EventKey><![CDATA[${key}]]></EventKey>` : ''}</xml>`;
+
+describe('WeChat Official Account adapter over real HTTP', function () {
+  this.timeout(30_000);
+  let kefu: RunningKefu;
+  let stub: WeChatApiStub;
+  const slow = { ms: 0 };
+
+  before(async () => {
+    stub = new WeChatApiStub();
+    const base = await stub.start();
+    const demo = { findOrder: async (id: string): Promise<Order | undefined> => {
+      await new Promise((r) => setTimeout(r, slow.ms));
+      return id === 'KF202611220001' ? ({ id, customerId: 'u1001', phone: '13812341234', status: 'delivering', category: 'food', merchant: '老王麻辣烫', items: [{ name: 'x', quantity: 1, price: 1 }], amount: 58.5, currency: 'CNY', createdAt: new Date().toISOString(), eta: new Date(Date.now() + 20 * 60_000).toISOString(), address: 'A' } satisfies Order) : undefined;
+    }, submitRequest: async (): Promise<ServiceRequest> => { throw new Error('unused'); } } satisfies OrderService;
+    kefu = await startKefu({
+      WECHAT_TOKEN: TOKEN, WECHAT_APPID: APPID, WECHAT_APPSECRET: 'app-secret', WECHAT_ENCODING_AES_KEY: AES,
+      WECHAT_API_BASE: base, WECHAT_REPLY_MARGIN_MS: '1500', AGENTS_FILE: 'test/fixtures/agents.test.json',
+    }, { orders: demo });
+  });
+  after(async () => {
+    await kefu.close();
+    await stub.close();
+  });
+  beforeEach(() => { slow.ms = 0; stub.failNext = []; });
+
+  const signed = (extra: Record<string, string> = {}, ts = now()) => {
+    const nonce = String(Math.floor(Math.random() * 1e9));
+    return new URLSearchParams({ timestamp: ts, nonce, signature: wechatSignature(TOKEN, ts, nonce), openid: 'x', ...extra });
+  };
+  const post = async (xml: string, query = signed()) => {
+    const res = await fetch(`${kefu.url}/channels/wechat?${query}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml });
+    return { status: res.status, text: await res.text() };
+  };
+  const reply = async (xml: string) => {
+    const r = await post(xml);
+    expect(r.status).to.equal(200);
+    return r.text === 'success' ? '' : parseWeChatXml(r.text).Content;
+  };
+
+  it('URL verification echoes echostr only for a good, fresh signature', async () => {
+    const ok = await fetch(`${kefu.url}/channels/wechat?${signed({ echostr: 'e123' })}`);
+    expect(await ok.text()).to.equal('e123');
+    const bad = signed({ echostr: 'e123' });
+    bad.set('signature', 'f'.repeat(40));
+    expect((await fetch(`${kefu.url}/channels/wechat?${bad}`)).status).to.equal(403);
+    expect((await fetch(`${kefu.url}/channels/wechat?${signed({ echostr: 'e' }, String(Math.floor(Date.now() / 1000) - 3600))}`)).status).to.equal(403);
+  });
+
+  it('greets on subscribe with the FAQ menu, answers FAQs, menu clicks and voice', async () => {
+    const user = 'oUser-faq';
+    const hello = await reply(eventXml(user, 'subscribe'));
+    expect(hello).to.contain('您好，感谢联系').and.to.contain('回复：查询订单 / 退款进度');
+    expect(await reply(textXml(user, '怎么开发票'))).to.contain('申请开票');
+    expect(await reply(eventXml(user, 'CLICK', 'COUPON'))).to.contain('优惠券');
+    const voice = `<xml><ToUserName><![CDATA[${GH}]]></ToUserName><FromUserName><![CDATA[${user}]]></FromUserName><CreateTime>${now()}</CreateTime><MsgType><![CDATA[voice]]></MsgType><MediaId><![CDATA[m1]]></MediaId><Format><![CDATA[amr]]></Format><Recognition><![CDATA[发票怎么开]]></Recognition><MsgId>${msgId()}</MsgId></xml>`;
+    expect(await reply(voice)).to.contain('申请开票');
+    expect(await reply(eventXml(user, 'unsubscribe'))).to.equal('');
+  });
+
+  it('encrypted mode: verifies msg_signature, decrypts, and answers with an encrypted, signed reply', async () => {
+    const crypto = new WeChatCrypto([AES], APPID);
+    const encrypt = crypto.encrypt(textXml('oUser-enc', '你好'));
+    const q = signed({ encrypt_type: 'aes' });
+    q.set('msg_signature', wechatSignature(TOKEN, q.get('timestamp') as string, q.get('nonce') as string, encrypt));
+    const r = await post(`<xml><ToUserName><![CDATA[${GH}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`, q);
+    expect(r.status).to.equal(200);
+    const env = parseWeChatXml(r.text);
+    expect(env.MsgSignature).to.equal(wechatSignature(TOKEN, env.TimeStamp, env.Nonce, env.Encrypt));
+    const inner = parseWeChatXml(crypto.decrypt(env.Encrypt));
+    expect(inner).to.include({ ToUserName: 'oUser-enc', FromUserName: GH, MsgType: 'text' });
+    expect(inner.Content).to.contain('您好');
+    const forged = signed({ encrypt_type: 'aes', msg_signature: 'a'.repeat(40) });
+    expect((await post(`<xml><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`, forged)).status).to.equal(403);
+  });
+
+  it('refuses bad and stale signatures, and hostile or broken XML, and keeps serving', async () => {
+    const bad = signed();
+    bad.set('signature', '0'.repeat(40));
+    expect((await post(textXml('oUser-x', 'hi'), bad)).status).to.equal(403);
+    expect((await post(textXml('oUser-x', 'hi'), signed({}, '1409735669'))).status).to.equal(403);
+    expect((await post('<!DOCTYPE xml [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><xml><Content>&b;</Content></xml>')).status).to.equal(400);
+    expect((await post('<xml><ToUserName><![CDATA[gh')).status).to.equal(400);
+    expect((await post(`<xml><Content>${'x'.repeat(80_000)}</Content></xml>`)).status).to.equal(413);
+    expect((await post('<xml><MsgType>text</MsgType></xml>')).status).to.equal(400);
+    expect(await reply(textXml('oUser-x', '怎么开发票'))).to.contain('申请开票');
+  });
+
+  it('a retried MsgId is processed once and answered once', async () => {
+    const id = msgId();
+    const xml = textXml('oUser-retry', '怎么开发票', id);
+    const answers = [await post(xml), await post(xml), await post(xml)];
+    expect(answers.filter((a) => a.text.includes('申请开票'))).to.have.length(1);
+    expect(answers.slice(1).map((a) => a.text)).to.deep.equal(['success', 'success']);
+    const transcript = await kefu.kefu.store.transcript('wechat:oUser-retry');
+    expect(transcript.filter((e) => e.speaker === 'customer')).to.have.length(1);
+  });
+
+  it('an answer slower than the margin: "success" at once, the answer later through the message API, once', async () => {
+    const user = 'oUser-slow';
+    await reply(textXml(user, '查物流 KF202611220001'));
+    slow.ms = 2500;
+    const before = stub.sent.length;
+    const started = Date.now();
+    const r = await post(textXml(user, '1234'));
+    expect(r.text).to.equal('success');
+    expect(Date.now() - started).to.be.lessThan(2500);
+    await stub.waitForSent(before + 1, 8000);
+    await new Promise((res) => setTimeout(res, 500));
+    const mine = stub.sent.slice(before).filter((m) => m.body.touser === user);
+    expect(mine).to.have.length(1);
+    expect(mine[0].body.text.content).to.contain('配送中');
+    expect(mine[0].path).to.equal('/cgi-bin/message/custom/send');
+  });
+
+  it('handoff over WeChat: the agent\'s replies and the survey arrive through the message API; 40001 refreshes the token once', async () => {
+    const user = 'oUser-handoff';
+    const alice = new AgentClient(kefu.url, 'test-token-alice');
+    await alice.online();
+    expect(await reply(textXml(user, '转人工'))).to.contain('已为您接通人工客服 Alice');
+    const h = (await alice.call('GET', '/handoffs')).body.items.find((x: { conversationId: string }) => x.conversationId === `wechat:${user}`);
+    expect(await reply(textXml(user, '我的订单有问题'))).to.equal(''); // the bot stays silent
+    const tokensBefore = stub.tokenCalls;
+    stub.failNext = [40001];
+    const before = stub.sent.length;
+    expect((await alice.call('POST', `/handoffs/${h.id}/messages`, { text: '您好，我是 Alice' })).status).to.equal(202);
+    expect(stub.sent.slice(before).map((m) => [m.body.touser, m.body.text.content])).to.deep.include([user, '您好，我是 Alice']);
+    expect(stub.tokenCalls).to.equal(tokensBefore + 1);
+    await alice.call('POST', `/handoffs/${h.id}/close`, { resolution: 'done' });
+    await stub.waitForSent(before + 3);
+    expect(stub.sent.slice(before).map((m) => m.body.text.content).join('\n')).to.contain('请为本次服务打分');
+  });
+
+  it('a quota error is surfaced to the agent; a user silent past 48 hours gets a callback ticket instead', async () => {
+    const user = 'oUser-quota';
+    const alice = new AgentClient(kefu.url, 'test-token-alice');
+    await alice.online();
+    await alice.listen();
+    await reply(textXml(user, '转人工'));
+    const h = (await alice.call('GET', '/handoffs')).body.items.find((x: { conversationId: string }) => x.conversationId === `wechat:${user}`);
+    stub.failNext = [45047];
+    const quota = await alice.call('POST', `/handoffs/${h.id}/messages`, { text: '在吗' });
+    expect(quota.status).to.equal(409);
+    expect(quota.body.error.code).to.equal('45047');
+    await alice.waitFor((e) => e.type === 'delivery.failed' && e.conversationId === `wechat:${user}`);
+    await kefu.kefu.kv.del(`wechat:last:${user}`); // as if 48 hours had passed
+    const late = await alice.call('POST', `/handoffs/${h.id}/messages`, { text: '在吗' });
+    expect(late.status).to.equal(409);
+    expect(late.body.error.code).to.equal('outside_48h_window');
+    expect((await kefu.kefu.store.get(h.id))?.status).to.equal('callback');
+    alice.stop();
+  });
+});
+
+describe('published vectors over HTTP (replay window off)', function () {
+  this.timeout(20_000);
+  let kefu: RunningKefu;
+  let stub: WeChatApiStub;
+  before(async () => {
+    stub = new WeChatApiStub();
+    const base = await stub.start();
+    kefu = await startKefu({
+      // Vector C (Tencent's official Python sample) and W (WeCom's official C++ sample, doc 90968).
+      WECHAT_TOKEN: 'spamtest', WECHAT_APPID: 'wx2c2769f8efd9abc2', WECHAT_APPSECRET: 's', WECHAT_ENCODING_AES_KEY: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+      WECOM_TOKEN: 'QDG6eK', WECOM_CORPID: 'wx5823bf96d3bd56c7', WECOM_AGENTID: '218', WECOM_SECRET: 's', WECOM_ENCODING_AES_KEY: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
+      WECHAT_API_BASE: base, WECHAT_REPLAY_WINDOW_S: '0',
+    });
+  });
+  after(async () => {
+    await kefu.close();
+    await stub.close();
+  });
+
+  it('vector C is accepted as an encrypted push and answered encrypted for the same appid', async () => {
+    const encrypt = 'hyzAe4OzmOMbd6TvGdIOO6uBmdJoD0Fk53REIHvxYtJlE2B655HuD0m8KUePWB3+LrPXo87wzQ1QLvbeUgmBM4x6F8PGHQHFVAFmOD2LdJF9FrXpbUAh0B5GIItb52sn896wVsMSHGuPE328HnRGBcrS7C41IzDWyWNlZkyyXwon8T332jisa+h6tEDYsVticbSnyU8dKOIbgU6ux5VTjg3yt+WGzjlpKn6NPhRjpA912xMezR4kw6KWwMrCVKSVCZciVGCgavjIQ6X8tCOp3yZbGpy0VxpAe+77TszTfRd5RJSVO/HTnifJpXgCSUdUue1v6h0EIBYYI1BD1DlD+C0CR8e6OewpusjZ4uBl9FyJvnhvQl+q5rv1ixrcpCumEPo5MJSgM9ehVsNPfUM669WuMyVWQLCzpu9GhglF2PE=';
+    const q = new URLSearchParams({ timestamp: '1409735669', nonce: '1320562132', signature: wechatSignature('spamtest', '1409735669', '1320562132'), encrypt_type: 'aes', msg_signature: '5d197aaffba7e9b25a30732f161a50dee96bd5fa' });
+    const res = await fetch(`${kefu.url}/channels/wechat?${q}`, { method: 'POST', body: `<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>` });
+    expect(res.status).to.equal(200);
+    const text = await res.text();
+    if (text !== 'success') {
+      const inner = new WeChatCrypto(['abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG'], 'wx2c2769f8efd9abc2').decrypt(parseWeChatXml(text).Encrypt);
+      expect(parseWeChatXml(inner).ToUserName).to.equal('oyORnuP8q7ou2gfYjqLzSIWZf0rs');
+    }
+  });
+
+  it('WeCom: vector W URL verification returns the decrypted echostr; the W message is answered encrypted for the corpid', async () => {
+    const v = new URLSearchParams({ msg_signature: '5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3', timestamp: '1409659589', nonce: '263014780', echostr: 'P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==' });
+    const echo = await fetch(`${kefu.url}/channels/wecom?${v}`);
+    expect(await echo.text()).to.equal('1616140317555161061');
+    const encrypt = 'RypEvHKD8QQKFhvQ6QleEB4J58tiPdvo+rtK1I9qca6aM/wvqnLSV5zEPeusUiX5L5X/0lWfrf0QADHHhGd3QczcdCUpj911L3vg3W/sYYvuJTs3TUUkSUXxaccAS0qhxchrRYt66wiSpGLYL42aM6A8dTT+6k4aSknmPj48kzJs8qLjvd4Xgpue06DOdnLxAUHzM6+kDZ+HMZfJYuR+LtwGc2hgf5gsijff0ekUNXZiqATP7PF5mZxZ3Izoun1s4zG4LUMnvw2r+KqCKIw+3IQH03v+BCA9nMELNqbSf6tiWSrXJB3LAVGUcallcrw8V2t9EL4EhzJWrQUax5wLVMNS0+rUPA3k22Ncx4XXZS9o0MBH27Bo6BpNelZpS+/uh9KsNlY6bHCmJU9p8g7m3fVKn28H3KDYA5Pl/T8Z1ptDAVe0lXdQ2YoyyH2uyPIGHBZZIs2pDBS8R07+qN+E7Q==';
+    const q = new URLSearchParams({ msg_signature: '477715d11cdb4164915debcba66cb864d751f3e6', timestamp: '1409659813', nonce: '1372623149' });
+    const res = await fetch(`${kefu.url}/channels/wecom?${q}`, { method: 'POST', body: `<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt><AgentID><![CDATA[218]]></AgentID></xml>` });
+    expect(res.status).to.equal(200);
+    const env = parseWeChatXml(await res.text());
+    const inner = parseWeChatXml(new WeChatCrypto(['jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C'], 'wx5823bf96d3bd56c7').decrypt(env.Encrypt));
+    expect(inner.ToUserName).to.equal('mycreate');
+    expect(inner.Content).to.match(/Hello/);
+    const wrongSig = new URLSearchParams({ ...Object.fromEntries(q), msg_signature: '0'.repeat(40) });
+    expect((await fetch(`${kefu.url}/channels/wecom?${wrongSig}`, { method: 'POST', body: `<xml><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>` })).status).to.equal(403);
+  });
+});
