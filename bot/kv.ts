@@ -14,19 +14,28 @@ export class MemoryKeyValueStore implements KeyValueStore {
 
   constructor(private readonly maxItems = 200_000, private readonly now: () => number = Date.now) {}
 
+  // Check and set with no await in between: atomic within the process.
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    if ((await this.get(key)) !== undefined) return false;
-    await this.set(key, value, ttlMs);
+    if (this.read(key) !== undefined) return false;
+    this.write(key, value, ttlMs);
     return true;
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
+    this.write(key, value, ttlMs);
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return this.read(key);
+  }
+
+  private write(key: string, value: string, ttlMs: number): void {
     this.items.delete(key);
     this.items.set(key, { value, expiresAt: this.now() + ttlMs });
     if (this.items.size > this.maxItems) this.items.delete(this.items.keys().next().value as string);
   }
 
-  async get(key: string): Promise<string | undefined> {
+  private read(key: string): string | undefined {
     const item = this.items.get(key);
     if (!item) return undefined;
     if (item.expiresAt <= this.now()) {

@@ -217,6 +217,17 @@ describe('published vectors over HTTP (replay window off)', function () {
     expect(inner.ToUserName).to.equal('mycreate');
     expect(inner.Content).to.match(/Hello/);
     const wrongSig = new URLSearchParams({ ...Object.fromEntries(q), msg_signature: '0'.repeat(40) });
+    // Hand the WeCom user to an agent: the agent's reply goes out through WeCom's application message API.
+    const wecom = new WeChatCrypto(['jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C'], 'wx5823bf96d3bd56c7');
+    const ask = wecom.encrypt(`<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName><CreateTime>1409659900</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[转人工]]></Content><MsgId>4561255354251345999</MsgId><AgentID>218</AgentID></xml>`);
+    const aq = new URLSearchParams({ timestamp: '1409659900', nonce: '42', msg_signature: wechatSignature('QDG6eK', '1409659900', '42', ask) });
+    expect((await fetch(`${kefu.url}/channels/wecom?${aq}`, { method: 'POST', body: `<xml><Encrypt><![CDATA[${ask}]]></Encrypt></xml>` })).status).to.equal(200);
+    const h = await kefu.kefu.store.openFor('wecom:zhangsan');
+    const sue = new AgentClient(kefu.url, 'demo-token-carol');
+    expect((await sue.call('POST', `/handoffs/${h?.id}/claim`)).status).to.equal(200);
+    await stub.waitForSent(1);
+    expect(stub.sent[0]).to.deep.include({ path: '/cgi-bin/message/send' });
+    expect(stub.sent[0].body).to.deep.include({ touser: 'zhangsan', msgtype: 'text', agentid: 218 });
     expect((await fetch(`${kefu.url}/channels/wecom?${wrongSig}`, { method: 'POST', body: `<xml><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>` })).status).to.equal(403);
   });
 });
