@@ -9,11 +9,8 @@ import { startKefuProcess } from '../test/helpers/kefuProcess';
 import { testRedis, uniqueNamespace } from '../test/helpers/redisServer';
 import { percentile, recordResults, round2 } from './results';
 
-async function main(): Promise<void> {
-  const n = Number(process.argv[2] ?? 500);
-  const runs = Number(process.argv[3] ?? 3);
-  const redis = await testRedis();
-  const env = { REDIS_URL: redis.url, REDIS_NAMESPACE: uniqueNamespace('bench'), LOG_LEVEL: 'error' };
+export async function handoffBench(n: number, runs: number, redisUrl: string): Promise<Record<string, number | string>> {
+  const env = { REDIS_URL: redisUrl, REDIS_NAMESPACE: uniqueNamespace('bench'), LOG_LEVEL: 'error' };
   const [a, b] = await Promise.all([startKefuProcess(env), startKefuProcess(env)]);
   try {
     const agent = new AgentClient(b.url, 'demo-token-carol'); // a supervisor hears every event
@@ -58,18 +55,27 @@ async function main(): Promise<void> {
     }
     agent.stop();
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-    const out: Record<string, number> = { 'handoff.samples_per_run': Math.min(n, 300) + n, 'handoff.runs': runs };
+    const out: Record<string, number | string> = { 'handoff.samples_per_run': Math.min(n, 300) + n, 'handoff.runs': runs };
     for (const key of Object.keys(perRun[0])) out[key] = round2(median(perRun.map((r) => r[key])));
-    process.stderr.write(`per run p99: ${perRun.map((r) => round2(r['handoff.p99_ms'])).join(', ')} ms\n`);
+    out['handoff.per_run_p99_ms'] = perRun.map((r) => round2(r['handoff.p99_ms'])).join(', ');
+    return out;
+  } finally {
+    await Promise.all([a.kill(), b.kill()]);
+  }
+}
+
+async function main(): Promise<void> {
+  const redis = await testRedis();
+  try {
+    const out = await handoffBench(Number(process.argv[2] ?? 500), Number(process.argv[3] ?? 3), redis.url);
     recordResults(out);
     process.stdout.write(`${JSON.stringify({ machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, ...out }, null, 2)}\n`);
   } finally {
-    await Promise.all([a.kill(), b.kill()]);
     await redis.stop();
   }
 }
 
-main().catch((err: unknown) => {
+if (require.main === module) main().catch((err: unknown) => {
   process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

@@ -70,6 +70,8 @@ export interface Kefu {
   /** Stops the worker and releases connections. */
   close(): Promise<void>;
   kv: KeyValueStore;
+  /** Runs one turn for an activity without HTTP (replies are discarded unless a sink takes them). */
+  processActivity(activity: Partial<Activity>): Promise<void>;
   /** The Direct Line secret generated for this run (development mode without DIRECTLINE_SECRET). */
   directLineSecret?: string;
 }
@@ -99,7 +101,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   let activityLog: ActivityLog;
   let kv: KeyValueStore;
   if (env.REDIS_URL) {
-    const redisStore = new RedisHandoffStore({ url: env.REDIS_URL, namespace: env.REDIS_NAMESPACE, ttlSeconds: env.STATE_TTL_SECONDS, transcriptEntries: 500 });
+    const redisStore = new RedisHandoffStore({ url: env.REDIS_URL, namespace: env.REDIS_NAMESPACE, ttlSeconds: env.STATE_TTL_SECONDS, transcriptEntries: env.TRANSCRIPT_MAX_ENTRIES });
     redisStore.redis.on('error', (err: Error) => log.warn('redis connection error', { error: err.message }));
     store = redisStore;
     events = new RedisEventBus(redisStore.redis, redisStore.keys.events, (err) => log.warn('event bus', { error: String(err) }));
@@ -110,7 +112,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   } else {
     kv = new MemoryKeyValueStore();
     activityLog = new MemoryActivityLog(env.STATE_MAX_CONVERSATIONS);
-    store = new MemoryHandoffStore({ transcriptEntries: 500, conversations: env.STATE_MAX_CONVERSATIONS });
+    store = new MemoryHandoffStore({ transcriptEntries: env.TRANSCRIPT_MAX_ENTRIES, conversations: env.STATE_MAX_CONVERSATIONS });
     events = new MemoryEventBus();
     storage = overrides.storage ?? new BoundedMemoryStorage(env.STATE_MAX_CONVERSATIONS, env.STATE_TTL_SECONDS * 1000);
     turnLock = new LocalTurnLock();
@@ -254,7 +256,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     await events.dispose();
     await store.dispose();
   };
-  return { app, recognizer, handoff: manager, store, events, orders, worker, ready, close, kv, directLineSecret: env.DIRECTLINE_SECRET ? undefined : directLineSecret };
+  return { app, recognizer, handoff: manager, store, events, orders, worker, ready, close, kv, processActivity: runChannelTurn, directLineSecret: env.DIRECTLINE_SECRET ? undefined : directLineSecret };
 }
 
 function createWeChatApis(env: Env, kv: KeyValueStore, log: Logger): Partial<Record<'wechat' | 'wecom', WeChatApi>> {

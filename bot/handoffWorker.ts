@@ -50,7 +50,11 @@ export class HandoffWorker {
     this.running = true;
     try {
       const now = this.deps.clock().getTime();
-      for (const conversationId of await this.deps.store.takeDueDeadlines(now, 100)) await this.safely(() => this.fireTimeout(conversationId));
+      // Drain in batches: a burst of due deadlines is not spread over many ticks.
+      for (let batch = await this.deps.store.takeDueDeadlines(now, 100); ; batch = await this.deps.store.takeDueDeadlines(this.deps.clock().getTime(), 100)) {
+        await Promise.all(batch.map((conversationId) => this.safely(() => this.fireTimeout(conversationId))));
+        if (batch.length < 100) break;
+      }
       // SLA and queue notices need less precision than the response deadline.
       if (this.ticks++ % 10 === 0) {
         for (const id of await this.deps.store.takeSlaBreaches(now, 100)) await this.safely(() => this.slaBreached(id));

@@ -1,4 +1,5 @@
 import type { OrderIntent } from '../nlu/catalogue';
+import { dateFormat } from '../nlu/clock';
 import type { Locale } from '../nlu/types';
 import type { Order, ServiceRequestKind } from './orderService';
 import { PROMPTS } from './prompts';
@@ -57,7 +58,7 @@ export function money(amount: number): string {
 }
 
 export function formatTime(iso: string, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale === 'zh-CN' ? 'zh-CN' : 'en-GB', {
+  return dateFormat(locale === 'zh-CN' ? 'zh-CN' : 'en-GB', {
     month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone,
   }).format(new Date(iso));
 }

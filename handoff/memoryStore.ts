@@ -152,6 +152,7 @@ export class MemoryHandoffStore implements HandoffStore {
   }
 
   async appendTranscript(conversationId: string, entry: TranscriptEntry): Promise<void> {
+    if (this.limits.transcriptEntries === 0) return;
     let list = this.transcripts.get(conversationId);
     if (!list) {
       list = [];

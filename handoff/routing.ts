@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateFormat } from '../nlu/clock';
 import type { RiskAssessment } from './contextPacket';
 import { Duration } from './duration';
 import { PRIORITIES_BY_RANK, PRIORITY_RANK, Priority, SkillGroup, type HandoffReason } from './types';
@@ -57,7 +58,7 @@ export function route(config: RoutingConfig, input: RoutingInput): RoutingDecisi
 
 /** Whether `now` falls inside the configured working hours (local time of the config's zone). */
 export function withinWorkingHours(config: RoutingConfig, now: Date): boolean {
-  const hm = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: config.workingHours.timeZone }).format(now);
+  const hm = dateFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: config.workingHours.timeZone }).format(now);
   const { from, to } = config.workingHours;
   return from <= to ? hm >= from && hm < to : hm >= from || hm < to;
 }

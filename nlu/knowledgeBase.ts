@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateFormat } from './clock';
 import type { IntentId, Locale } from './types';
 
 const Text = z.string().trim().min(1).max(2000);
@@ -57,7 +58,7 @@ export class KnowledgeBase {
   }
 
   isNight(now: Date): boolean {
-    const hour = Number(new Intl.DateTimeFormat('en-GB', { hour: 'numeric', hourCycle: 'h23', timeZone: this.menu.timeZone }).format(now));
+    const hour = Number(dateFormat('en-GB', { hour: 'numeric', hourCycle: 'h23', timeZone: this.menu.timeZone }).format(now));
     const [start, end] = this.menu.nightHours.split('-').map(Number);
     return start > end ? hour >= start || hour < end : hour >= start && hour < end;
   }

@@ -1,0 +1,42 @@
+/* Runs in its own process: autocannon against /api/messages with scripted conversations.
+ * argv: JSON {url, connections, durationS, rate?} → prints one JSON result line. */
+import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+
+/** A mix of real dialogs: greetings, FAQs in both languages, the order flow with verification. */
+const SCRIPT = ['你好', '怎么开发票', '查物流 KF202611220001', '1234', 'How do I use a coupon?', 'where is my order KF202611190003', '5678', '谢谢'];
+
+const opts = JSON.parse(process.argv[2] ?? '{}') as { url: string; connections: number; durationS: number; rate?: number };
+
+interface Ctx { step?: number; conv?: string }
+
+const instance = autocannon({
+  url: `${opts.url}/api/messages`,
+  connections: opts.connections,
+  duration: opts.durationS,
+  ...(opts.rate ? { overallRate: opts.rate } : {}),
+  requests: [{
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    setupRequest: (req: autocannon.Request, ctx: object) => {
+      const context = ctx as Ctx;
+      const step = context.step ?? 0;
+      context.step = step + 1;
+      // A fresh conversation every pass through the script.
+      if (step % SCRIPT.length === 0 || !context.conv) context.conv = `load-${randomUUID()}`;
+      req.body = JSON.stringify({
+        type: 'message', channelId: 'load', serviceUrl: 'http://127.0.0.1:9/', deliveryMode: 'expectReplies',
+        from: { id: context.conv }, recipient: { id: 'kefu' }, conversation: { id: context.conv }, text: SCRIPT[step % SCRIPT.length],
+      });
+      return req;
+    },
+  }],
+}, (err, result) => {
+  if (err) {
+    process.stderr.write(String(err));
+    process.exit(1);
+  }
+  const r = result as unknown as { requests: { average: number; total: number }; latency: { p50: number; p99: number; average: number }; errors: number; timeouts: number; non2xx: number };
+  process.stdout.write(`${JSON.stringify({ rps: r.requests.average, total: r.requests.total, p50_ms: r.latency.p50, p99_ms: r.latency.p99, errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx })}\n`);
+});
+void instance;

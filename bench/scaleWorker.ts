@@ -1,0 +1,65 @@
+/* One scale measurement, in its own process (run with --expose-gc): N active conversations, each
+ * left inside the order dialog waiting for the phone digits (profile, dialog state, transcript,
+ * conversation reference), then the memory they hold — in this process and in Redis.
+ * argv: JSON {n, transcript, redisUrl?, namespace?} */
+import Redis from 'ioredis';
+import { createKefu } from '../bot/app';
+import { loadData, parseEnv } from '../bot/config';
+import { createLogger } from '../bot/log';
+
+const o = JSON.parse(process.argv[2] ?? '{}') as { n: number; transcript: boolean; redisUrl?: string; namespace?: string };
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+
+async function usedMemory(redis: Redis | undefined): Promise<number> {
+  if (!redis) return 0;
+  const info = await redis.info('memory');
+  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
+}
+
+async function main(): Promise<void> {
+  const env = parseEnv({
+    LOG_LEVEL: 'error', STATE_MAX_CONVERSATIONS: String(o.n + 10_000), TRANSCRIPT_MAX_ENTRIES: o.transcript ? '500' : '0',
+    ...(o.redisUrl ? { REDIS_URL: o.redisUrl, REDIS_NAMESPACE: o.namespace ?? 'scale' } : {}),
+  });
+  const kefu = createKefu(env, loadData(env), createLogger('error'));
+  await kefu.ready;
+  kefu.worker.stop();
+  const redis = o.redisUrl ? new Redis(o.redisUrl) : undefined;
+  const turn = (i: number) => kefu.processActivity({
+    type: 'message', id: `m${i}`, channelId: 'bench', serviceUrl: 'http://127.0.0.1:9/', deliveryMode: 'expectReplies',
+    from: { id: `user-${i}`, name: 'u' }, recipient: { id: 'kefu', name: 'kefu' }, conversation: { id: `scale-${i}` } as never,
+    text: '查物流 KF202611220001', timestamp: new Date(),
+  } as never);
+  // Warm up on a few conversations so one-off allocations (JIT, caches) are not counted per conversation.
+  for (let i = 0; i < 200; i += 1) await turn(o.n + i);
+  gc();
+  await new Promise((r) => setTimeout(r, 200));
+  gc();
+  const rss0 = process.memoryUsage().rss;
+  const heap0 = process.memoryUsage().heapUsed;
+  const redis0 = await usedMemory(redis);
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(Array.from({ length: 64 }, async () => {
+    while (next < o.n) await turn(next++);
+  }));
+  const seconds = (performance.now() - started) / 1000;
+  gc();
+  await new Promise((r) => setTimeout(r, 200));
+  gc();
+  const rss1 = process.memoryUsage().rss;
+  const heap1 = process.memoryUsage().heapUsed;
+  const redis1 = await usedMemory(redis);
+  process.stdout.write(`${JSON.stringify({
+    n: o.n, transcript: o.transcript, store: o.redisUrl ? 'redis' : 'memory', seconds: Math.round(seconds),
+    rss_bytes_per_conversation: Math.round((rss1 - rss0) / o.n),
+    heap_bytes_per_conversation: Math.round((heap1 - heap0) / o.n),
+    redis_bytes_per_conversation: redis ? Math.round((redis1 - redis0) / o.n) : undefined,
+    rss_mib: Math.round(rss1 / 2 ** 20),
+  })}\n`);
+  await redis?.quit();
+  await kefu.close();
+  process.exit(0);
+}
+
+void main();
