@@ -161,7 +161,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   const worker = new HandoffWorker({ store, manager, events, link, storage, routing: data.routing, clock, log, pollMs: env.HANDOFF_POLL_MS });
   worker.start();
 
-  const ready = loadOrTrain(data.corpus, { zhFeatures: env.NLU_ZH_FEATURES }, env.NLU_MODEL_CACHE_DIR ? fromRoot(env.NLU_MODEL_CACHE_DIR) : undefined, (m) => log.warn(m))
+  const ready = loadOrTrain(data.corpus, { zhFeatures: env.NLU_ZH_FEATURES, linearWeight: env.NLU_LINEAR_WEIGHT }, env.NLU_MODEL_CACHE_DIR ? fromRoot(env.NLU_MODEL_CACHE_DIR) : undefined, (m) => log.warn(m))
     .then((loaded) => {
       recognizer.useClassifier(loaded.classifier);
       return loaded;

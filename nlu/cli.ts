@@ -1,5 +1,8 @@
-/* `npm run nlu -- eval --test FILE [--locale zh|en] [--threshold N] [--zh-features char-ngrams|nlpjs-pinyin] [--errors]`
- * Evaluates the shipped corpus's model (the bot's own code path) on held-out JSON lines. */
+/* `npm run nlu -- eval --test FILE [--locale zh|en] [--threshold N] [--zh-features …] [--linear-weight N] [--errors]`
+ *   evaluates the shipped corpus's model (the bot's own recogniser) on held-out JSON lines;
+ * `npm run nlu -- eval --train FILE --test FILE [--val FILE] [--locale zh|en] [--baseline]`
+ *   trains kefu's pipeline on any data in the format of shared/bench-data and evaluates it (and,
+ *   with --baseline, plain @nlpjs/basic with its defaults, in the same run). */
 import { parseArgs } from 'node:util';
 import { loadData, parseEnv } from '../bot/config';
 import { fromRoot } from '../bot/paths';
@@ -9,32 +12,61 @@ import { readLabelled } from './labelled';
 import { loadOrTrain } from './modelCache';
 import type { ZhFeatures } from './nlpjsClassifier';
 import { KefuRecognizer } from './recognizer';
+import { decide, runReport, trainBaseline, trainKefu, tune } from './benchEval';
+import { detectLocale } from './locale';
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {
       test: { type: 'string', multiple: true },
+      train: { type: 'string' },
+      val: { type: 'string' },
+      baseline: { type: 'boolean', default: false },
       locale: { type: 'string' },
       threshold: { type: 'string' },
       'zh-features': { type: 'string' },
+      'linear-weight': { type: 'string' },
       errors: { type: 'boolean', default: false },
       'no-cache': { type: 'boolean', default: false },
     },
   });
   if (positionals[0] !== 'eval' || !values.test?.length) {
-    process.stderr.write('usage: npm run nlu -- eval --test FILE [--test FILE…] [--locale zh|en] [--threshold N] [--zh-features char-ngrams|nlpjs-pinyin] [--errors]\n');
+    process.stderr.write('usage: npm run nlu -- eval --test FILE [--test FILE…] [--locale zh|en] [--threshold N] [--zh-features char-ngrams|nlpjs-pinyin] [--linear-weight N] [--errors]\n'
+      + '       npm run nlu -- eval --train FILE --test FILE [--val FILE] [--locale zh|en] [--baseline]\n');
     process.exit(2);
   }
   const env = parseEnv(process.env);
+  if (values.train) {
+    const train = readLabelled(values.train);
+    const test = readLabelled(values.test[0]);
+    const locale = values.locale === 'zh' ? 'zh-CN' : values.locale === 'en' ? 'en' : detectLocale(train.slice(0, 50).map((r) => r.text).join(' '));
+    // Weight and threshold: given, or chosen on --val (else on a tenth of the training rows).
+    const val = values.val ? readLabelled(values.val) : undefined;
+    const tuned = values['linear-weight'] !== undefined && values.threshold !== undefined
+      ? { weight: Number(values['linear-weight']), threshold: Number(values.threshold), tuneS: 0 }
+      : await tune(train, val, locale);
+    const kefu = await trainKefu(train, locale, tuned.weight);
+    const out: Record<string, unknown> = {
+      train: values.train, test: values.test[0], locale, linearWeight: tuned.weight, tune_s: Math.round(tuned.tuneS * 100) / 100,
+      kefu: await runReport(async (text) => ({ intent: decide(await kefu.predict(text), tuned.threshold), score: 0 }), test, kefu.trainS, tuned.threshold),
+    };
+    if (values.baseline) {
+      const base = await trainBaseline(train, locale);
+      out.baseline = await runReport(base.predict, test, base.trainS, null);
+    }
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return;
+  }
   const data = loadData(env);
   const zhFeatures = (values['zh-features'] ?? env.NLU_ZH_FEATURES) as ZhFeatures;
   const threshold = values.threshold !== undefined ? Number(values.threshold) : env.NLU_THRESHOLD;
-  const loaded = await loadOrTrain(data.corpus, { zhFeatures }, values['no-cache'] ? undefined : fromRoot(env.NLU_MODEL_CACHE_DIR), (m) => process.stderr.write(`${m}\n`));
+  const linearWeight = values['linear-weight'] !== undefined ? Number(values['linear-weight']) : env.NLU_LINEAR_WEIGHT;
+  const loaded = await loadOrTrain(data.corpus, { zhFeatures, linearWeight }, values['no-cache'] ? undefined : fromRoot(env.NLU_MODEL_CACHE_DIR), (m) => process.stderr.write(`${m}\n`));
   const recognizer = new KefuRecognizer({ threshold, emotion: new EmotionDetector(data.emotion) });
   recognizer.useClassifier(loaded.classifier);
   const locale = values.locale === 'zh' ? 'zh-CN' : values.locale === 'en' ? 'en' : undefined;
-  const out: Record<string, unknown> = { zhFeatures, threshold, model: { source: loaded.source, ms: Math.round(loaded.ms) } };
+  const out: Record<string, unknown> = { zhFeatures, linearWeight, threshold, model: { source: loaded.source, ms: Math.round(loaded.ms) } };
   for (const file of values.test) {
     const report = await evaluate(recognizer, readLabelled(file), locale);
     out[file] = {

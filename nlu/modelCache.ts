@@ -1,16 +1,23 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { modelKey, type Corpus } from './corpus';
-import { NlpjsClassifier, type ClassifierSettings } from './nlpjsClassifier';
+import { HybridClassifier, type HybridModel, type HybridSettings } from './hybridClassifier';
+import { DEFAULT_LINEAR } from './linearClassifier';
 
 /** Bump when the features or the way the model is built change, so old caches are not reused. */
-const PIPELINE_VERSION = 'kefu-nlu-1';
+const PIPELINE_VERSION = 'kefu-nlu-2';
 
-const CachedModel = z.object({ key: z.string(), createdAt: z.string(), model: z.string().min(2) });
+const LinearData = z.object({ version: z.literal(1), features: z.array(z.string()), classes: z.array(z.string()), weights: z.string(), bias: z.array(z.number()) });
+const CachedModel = z.object({
+  key: z.string(),
+  createdAt: z.string(),
+  model: z.object({ nlpjs: z.string().min(2), linear: z.object({ zh: LinearData, en: LinearData }) }),
+});
 
 export interface LoadedClassifier {
-  classifier: NlpjsClassifier;
+  classifier: HybridClassifier;
   source: 'cache' | 'trained';
   key: string;
   ms: number;
@@ -22,26 +29,26 @@ export interface LoadedClassifier {
  */
 export async function loadOrTrain(
   corpus: Corpus,
-  settings: ClassifierSettings,
+  settings: HybridSettings,
   cacheDir: string | undefined,
   warn: (message: string) => void,
 ): Promise<LoadedClassifier> {
   const started = performance.now();
   const nlpjsVersion = (require('@nlpjs/basic/package.json') as { version: string }).version;
-  const key = modelKey(corpus, settings, `${PIPELINE_VERSION}/${nlpjsVersion}`);
+  const key = modelKey(corpus, { ...settings, linear: DEFAULT_LINEAR }, `${PIPELINE_VERSION}/${nlpjsVersion}`);
   const file = cacheDir ? join(cacheDir, `nlu-model-${key}.json`) : undefined;
   if (file) {
     try {
       const cached = CachedModel.parse(JSON.parse(await readFile(file, 'utf8')));
       if (cached.key === key) {
-        const classifier = await NlpjsClassifier.fromModel(cached.model, settings);
+        const classifier = await HybridClassifier.fromModel(cached.model as HybridModel, settings);
         return { classifier, source: 'cache', key, ms: performance.now() - started };
       }
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') warn(`ignoring unreadable NLU model cache ${file}: ${String(err)}`);
     }
   }
-  const classifier = await NlpjsClassifier.train(corpus, settings);
+  const classifier = await HybridClassifier.fromModel(await trainInWorker(corpus, settings), settings);
   if (file && cacheDir) {
     try {
       await mkdir(cacheDir, { recursive: true });
@@ -53,4 +60,17 @@ export async function loadOrTrain(
     }
   }
   return { classifier, source: 'trained', key, ms: performance.now() - started };
+}
+
+/** Trains off the event loop; the model comes back serialised and is loaded here. */
+function trainInWorker(corpus: Corpus, settings: HybridSettings): Promise<HybridModel> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(join(__dirname, 'trainWorker.js'), { workerData: { corpus, settings } });
+    worker.once('message', (m: { ok: boolean; model?: HybridModel; error?: string }) => {
+      void worker.terminate();
+      if (m.ok && m.model) resolve(m.model);
+      else reject(new Error(`NLU training failed: ${m.error ?? 'unknown error'}`));
+    });
+    worker.once('error', reject);
+  });
 }

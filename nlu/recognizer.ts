@@ -1,7 +1,7 @@
 import type { EmotionDetector } from './emotion';
 import { extractEntities } from './entities';
 import { detectLocale } from './locale';
-import type { NlpjsClassifier } from './nlpjsClassifier';
+import type { IntentClassifier } from './hybridClassifier';
 import { NONE_INTENT, type Locale, type NluResult, type Recognizer } from './types';
 
 export class ModelNotReadyError extends Error {
@@ -18,7 +18,7 @@ export interface RecognizerOptions {
 
 /** Locale → entities → intent on the text without entities → emotion. */
 export class KefuRecognizer implements Recognizer {
-  private classifier: NlpjsClassifier | undefined;
+  private classifier: IntentClassifier | undefined;
 
   constructor(private readonly options: RecognizerOptions) {}
 
@@ -26,7 +26,7 @@ export class KefuRecognizer implements Recognizer {
     return this.classifier !== undefined;
   }
 
-  useClassifier(classifier: NlpjsClassifier): void {
+  useClassifier(classifier: IntentClassifier): void {
     this.classifier = classifier;
   }
 
