@@ -76,6 +76,9 @@ export interface Kefu {
   directLineSecret?: string;
 }
 
+/** How long three failed checks lock an order's phone-digit verification, across conversations. */
+const VERIFY_LOCK_MS = 60 * 60 * 1000;
+
 const ParseRequest = z
   .object({
     text: z.string().min(1, 'text must not be empty').max(2000, 'text longer than 2000 characters'),
@@ -121,7 +124,11 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
 
   const conversationState = new ConversationState(storage);
   const profile = conversationState.createProperty<ConversationProfile>('profile');
-  const dialogDeps = { kb, orders, handoff: manager, surveys: manager, profile };
+  const attempts = {
+    failures: async (orderId: string) => Number((await kv.get(`verify-fail:${orderId}`)) ?? 0),
+    recordFailure: (orderId: string) => kv.increment(`verify-fail:${orderId}`, VERIFY_LOCK_MS),
+  };
+  const dialogDeps = { kb, orders, handoff: manager, surveys: manager, profile, attempts };
   const rootDialog = new RootDialog(dialogDeps, { humanThreshold: Math.max(env.NLU_THRESHOLD, 0.6), topicSwitchThreshold: 0.85 });
   const bot = new KefuBot({
     conversationState, profile, recognizer, rootDialog, surveyDialog: new SurveyDialog(dialogDeps), kb, clock,
@@ -201,7 +208,9 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
       return;
     }
     if (!recognizer.ready) return notReady(res);
-    await adapter.process(req, res, (context) => turnLock.run(activity.data.conversation.id, () => bot.run(context)));
+    // The lock covers the whole turn, the handoff gate included: with several instances a message
+    // racing a handoff must see it (or be seen by it), never slip past it to the bot.
+    await turnLock.run(activity.data.conversation.id, () => adapter.process(req, res, (context) => bot.run(context)));
   });
 
   if (env.KEFU_MODE === 'development') app.use('/dev/inbox', devInbox());

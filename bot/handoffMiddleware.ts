@@ -57,6 +57,16 @@ export class HandoffMiddleware implements Middleware {
           return;
         }
       }
+      // A high-risk message while waiting (or while talking to an agent) still escalates the handoff.
+      const risk = text ? this.deps.risk.scan(text) : undefined;
+      if (risk && risk.level !== 'none') {
+        this.deps.log.warn('audit: high-risk message during a handoff, escalating', { audit: true, conversation: conversationId, handoff: held.id, category: risk.category, level: risk.level, matched: risk.matched });
+        const ticket = await this.deps.manager.requestHandoff({
+          reference, customerId: a.from.id, locale, reason: 'high_risk', risk,
+          snapshot: toSnapshot(await this.deps.profile.get(context), { displayName: a.from.name }),
+        });
+        if (ticket.status === 'queued') await this.reply(context, PROMPTS[locale].handoff.highRisk, 'system');
+      }
       await this.deps.events.publish({ type: 'handoff.customer_message', handoffId: held.id, conversationId, agentId: held.assignedTo, text: shown, at: now.toISOString() });
       return; // a person holds the conversation: the bot stays silent, on every path
     }

@@ -7,6 +7,10 @@ export interface KeyValueStore {
   set(key: string, value: string, ttlMs: number): Promise<void>;
   get(key: string): Promise<string | undefined>;
   del(key: string): Promise<void>;
+  /** Adds one and returns the new count; the count expires `ttlMs` after it was first set. */
+  increment(key: string, ttlMs: number): Promise<number>;
+  /** Deletes the key only if it still holds `value` (a lock released by its holder only). */
+  deleteIfEquals(key: string, value: string): Promise<void>;
 }
 
 export class MemoryKeyValueStore implements KeyValueStore {
@@ -48,6 +52,18 @@ export class MemoryKeyValueStore implements KeyValueStore {
   async del(key: string): Promise<void> {
     this.items.delete(key);
   }
+
+  async increment(key: string, ttlMs: number): Promise<number> {
+    const current = this.items.get(key);
+    const live = current && current.expiresAt > this.now() ? current : undefined;
+    const next = Number(live?.value ?? 0) + 1;
+    this.items.set(key, { value: String(next), expiresAt: live?.expiresAt ?? this.now() + ttlMs });
+    return next;
+  }
+
+  async deleteIfEquals(key: string, value: string): Promise<void> {
+    if (this.read(key) === value) this.items.delete(key);
+  }
 }
 
 export class RedisKeyValueStore implements KeyValueStore {
@@ -71,5 +87,16 @@ export class RedisKeyValueStore implements KeyValueStore {
 
   async del(key: string): Promise<void> {
     await this.redis.del(this.k(key));
+  }
+
+  async increment(key: string, ttlMs: number): Promise<number> {
+    const k = this.k(key);
+    const [[, count]] = (await this.redis.multi().incr(k).pexpire(k, ttlMs, 'NX').exec()) as [[null, number], unknown];
+    return count;
+  }
+
+  async deleteIfEquals(key: string, value: string): Promise<void> {
+    // Compare-and-delete in one step, as handoff/lua/unlock.lua does for turn locks.
+    await this.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, this.k(key), value);
   }
 }

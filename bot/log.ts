@@ -13,7 +13,8 @@ export function maskPersonalData(text: string): string {
   return text
     .replace(/(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])/g, '$1********$2') // ID card (18)
     .replace(/(?<!\d)(\d{4})\d{8,11}(\d{4})(?!\d)/g, '$1****$2') // bank card (16–19)
-    .replace(/(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g, '$1****$2'); // mobile (11)
+    // mobile, also as +86 / 86-prefixed and with spaces or hyphens (the shapes nlu/entities.ts reads)
+    .replace(/(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?\d{4}[\s-]?(\d{4})(?!\d)/g, '$1****$2');
 }
 
 export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Logger {

@@ -9,8 +9,18 @@ import { toSnapshot, type ConversationProfile, type ProfileAccessor } from './pr
 import { handoffActivities } from './handoffNotice';
 import { getTurnInfo } from './turnInfo';
 
+/**
+ * Failed identity checks per order, across conversations: a new conversation must not buy a fresh
+ * set of guesses at an order's last four digits.
+ */
+export interface VerificationAttempts {
+  failures(orderId: string): Promise<number>;
+  recordFailure(orderId: string): Promise<number>;
+}
+
 /** Everything the dialogs use, as interfaces: no Redis, no HTTP, no NLP.js. */
 export interface DialogDeps {
+  attempts: VerificationAttempts;
   kb: KnowledgeBase;
   orders: OrderService;
   handoff: HandoffService;

@@ -100,6 +100,13 @@ export class OrderDialog extends ComponentDialog {
         return step.endDialog();
       }
     }
+    if ((await this.deps.attempts.failures(orderId)) >= MAX_VERIFICATION_FAILURES) {
+      // Locked for this order whichever conversation asks; the customer reaches a person instead.
+      profile.verification.locked = true;
+      await step.context.sendActivity(p.verificationLocked);
+      await handOff(step.context, this.deps, profile, 'identity_failed', `order ${orderId} (locked)`);
+      return step.endDialog();
+    }
     if (identity.status === 'invalid' && !step.options.retry) await step.context.sendActivity(p.tokenInvalid);
     return step.prompt(LAST4_PROMPT, { prompt: p.askPhoneLast4, retryPrompt: p.phoneLast4Format });
   }
@@ -122,13 +129,14 @@ export class OrderDialog extends ComponentDialog {
       return step.next();
     }
     profile.verification.failures += 1;
-    if (profile.verification.failures >= MAX_VERIFICATION_FAILURES) {
+    const orderFailures = await this.deps.attempts.recordFailure(orderId);
+    if (profile.verification.failures >= MAX_VERIFICATION_FAILURES || orderFailures >= MAX_VERIFICATION_FAILURES) {
       profile.verification.locked = true;
       await step.context.sendActivity(p.verificationLocked);
       await handOff(step.context, this.deps, profile, 'identity_failed', `order ${orderId}`);
       return step.endDialog();
     }
-    await step.context.sendActivity(p.verificationFailed(MAX_VERIFICATION_FAILURES - profile.verification.failures));
+    await step.context.sendActivity(p.verificationFailed(MAX_VERIFICATION_FAILURES - Math.max(profile.verification.failures, orderFailures)));
     return step.replaceDialog(ORDER_DIALOG, { ...step.options, orderId, retry: true });
   }
 
@@ -186,8 +194,8 @@ export class OrderDialog extends ComponentDialog {
 }
 
 function recordVerified(profile: ConversationProfile, orderId: string, method: VerificationMethod, now: Date): void {
+  // Failures are not reset: verifying one's own order must not buy more guesses at another.
   profile.verification.verified.push({ orderId, method, at: now.toISOString() });
-  profile.verification.failures = 0;
 }
 
 async function validateOrderId(pc: PromptValidatorContext<string>): Promise<boolean> {

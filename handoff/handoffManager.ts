@@ -169,7 +169,7 @@ export class HandoffManager implements HandoffService {
     } else {
       target = to;
     }
-    const result = await this.deps.store.transfer(id, { id: by.id, capacity: by.capacity, supervisor: by.supervisor }, target, note, this.deps.clock().getTime());
+    const result = await this.deps.store.transfer(id, { id: by.id, capacity: by.capacity, supervisor: by.supervisor }, target, note === undefined ? undefined : maskPersonalData(note), this.deps.clock().getTime());
     if (result.ok) {
       await this.deps.events.publish({
         type: 'handoff.transferred', handoffId: id, conversationId: result.handoff.conversationId, by: by.id, at: this.deps.clock().toISOString(),
@@ -181,8 +181,9 @@ export class HandoffManager implements HandoffService {
   }
 
   async close(id: string, by: Agent, resolution: string, tags: string[]): Promise<TransitionResult> {
-    const result = await this.deps.store.close(id, { id: by.id, capacity: by.capacity, supervisor: by.supervisor }, resolution, tags, this.deps.clock().getTime());
-    if (result.ok) await this.deps.events.publish({ type: 'handoff.closed', handoffId: id, conversationId: result.handoff.conversationId, agentId: by.id, resolution, at: this.deps.clock().toISOString() });
+    const masked = maskPersonalData(resolution);
+    const result = await this.deps.store.close(id, { id: by.id, capacity: by.capacity, supervisor: by.supervisor }, masked, tags, this.deps.clock().getTime());
+    if (result.ok) await this.deps.events.publish({ type: 'handoff.closed', handoffId: id, conversationId: result.handoff.conversationId, agentId: by.id, resolution: masked, at: this.deps.clock().toISOString() });
     return result;
   }
 

@@ -94,7 +94,7 @@ export class WeChatApi {
       await this.o.kv.set(this.tokenKey, ok.data.access_token, ttlMs);
       return ok.data.access_token;
     } finally {
-      if ((await this.o.kv.get(this.lockKey)) === me) await this.o.kv.del(this.lockKey);
+      await this.o.kv.deleteIfEquals(this.lockKey, me);
     }
   }
 
@@ -111,7 +111,9 @@ export class WeChatApi {
         if (res.status >= 500) throw new Error(`HTTP ${res.status}`);
         return (await res.json()) as unknown;
       } catch (err) {
-        if (attempt >= delays.length) throw new WeChatApiError('network', `WeChat API unreachable: ${(err as Error).message}`);
+        // A POST that may have reached WeChat (timeout, 5xx) is not repeated: the customer would get it twice.
+        const neverArrived = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET/.test(String((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message));
+        if (attempt >= delays.length || (init.method !== 'GET' && !neverArrived)) throw new WeChatApiError('network', `WeChat API unreachable: ${(err as Error).message}`);
         this.o.log.warn('WeChat API call failed, retrying', { attempt: attempt + 1, error: (err as Error).message });
         await new Promise((r) => setTimeout(r, delays[attempt]));
       }

@@ -20,6 +20,7 @@ redis.call('RPUSH', KEYS[3], ARGV[6])
 if ARGV[4] ~= '' then
   redis.call('HSET', KEYS[1], 'status', 'assigned', 'assignedTo', ARGV[4], 'assignedAt', ARGV[7])
   redis.call('HINCRBY', KEYS[2], ARGV[4], 1)
+  redis.call('ZREM', ARGV[8] .. 'sla', id)
 else
   redis.call('HSET', KEYS[1], 'status', 'queued', 'group', ARGV[3])
   redis.call('HDEL', KEYS[1], 'assignedTo', 'assignedAt')

@@ -105,15 +105,26 @@ describe('conversations over /api/messages (expectReplies)', function () {
 
     it('locks after three wrong digit answers and hands off with reason identity_failed', async () => {
       const c = client();
-      await c.say('查物流 KF202611220001');
+      await c.say('查物流 KF202611010005');
       expect(await c.say('0000')).to.contain('还可尝试 2 次');
-      expect(await c.say('1111')).to.contain('还可尝试 1 次');
-      const third = await c.say('2222');
+      expect(await c.say('2222')).to.contain('还可尝试 1 次');
+      const third = await c.say('3333');
       expect(third).to.contain('自助查询已暂停');
       expect(await reasons(c.conversationId)).to.deep.equal(['identity_failed']);
       // Still locked even with the right digits, and even after "start over".
       await c.say('重新开始');
-      expect(await c.say('查物流 KF202611220001')).to.contain('自助查询已暂停');
+      expect(await c.say('查物流 KF202611010005')).to.contain('自助查询已暂停');
+    });
+
+    it('a new conversation does not buy new guesses: three failures on an order lock it everywhere', async () => {
+      for (const guess of ['0001', '0002', '0003']) {
+        const c = client({ userId: `guesser-${guess}` });
+        await c.say('退款进度 KF202611150004');
+        await c.say(guess);
+      }
+      const next = client({ userId: 'guesser-4' });
+      expect(await next.say('退款进度 KF202611150004')).to.contain('自助查询已暂停');
+      expect(await reasons(next.conversationId)).to.deep.equal(['identity_failed']);
     });
 
     it('an unknown order gets exactly the reply a wrong answer gets (no existence oracle)', async () => {
