@@ -40,9 +40,15 @@ export class BotCustomerActions implements CustomerActions {
   async closed(h: HandoffRecord): Promise<void> {
     const text = PROMPTS[h.packet.locale].handoff.closed;
     await this.store.appendTranscript(h.conversationId, { at: this.clock().toISOString(), speaker: 'system', text: `closed by ${h.assignedTo ?? 'supervisor'}: ${h.resolution ?? ''}` });
+    let failure: unknown;
     await this.link.withTurn(h.reference, async (context) => {
-      await context.sendActivity(CustomerLink.status(h.reference, 'completed'));
-      await this.bot.returnFromHandoff(context, h.id, text);
+      try {
+        await context.sendActivity(CustomerLink.status(h.reference, 'completed'));
+        await this.bot.returnFromHandoff(context, h.id, text);
+      } catch (err) {
+        failure = err; // not onTurnError: that would wipe the conversation's state
+      }
     });
+    if (failure) throw failure;
   }
 }

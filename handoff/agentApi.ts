@@ -113,8 +113,7 @@ export function agentRouter(deps: AgentApiDeps): Router {
   router.post('/queue/next', async (req, res) => {
     const h = await manager.claimNext(me(req));
     if (!h) return void res.status(204).end();
-    await customer.agentJoined(h, me(req));
-    res.json(view(h));
+    res.json({ ...view(h), customerNotified: await notify(() => customer.agentJoined(h, me(req))) });
   });
 
   router.get('/handoffs', async (req, res) => {
@@ -146,8 +145,7 @@ export function agentRouter(deps: AgentApiDeps): Router {
     if (!h) return;
     const result = await manager.claim(h.id, me(req));
     if (!result.ok) return void fail(res, HTTP_STATUS[result.error], result.error, `cannot claim: ${result.error}`);
-    await customer.agentJoined(result.handoff, me(req));
-    res.json(view(result.handoff));
+    res.json({ ...view(result.handoff), customerNotified: await notify(() => customer.agentJoined(result.handoff, me(req))) });
   });
 
   router.post('/handoffs/:id/messages', async (req, res) => {
@@ -194,8 +192,7 @@ export function agentRouter(deps: AgentApiDeps): Router {
     if (!b) return;
     const result = await manager.close(String(req.params.id), me(req), b.resolution, b.tags);
     if (!result.ok) return void fail(res, HTTP_STATUS[result.error], result.error, `cannot close: ${result.error}`);
-    await customer.closed(result.handoff);
-    res.json(view(result.handoff));
+    res.json({ ...view(result.handoff), customerNotified: await notify(() => customer.closed(result.handoff)) });
   });
 
   router.get('/supervisor', async (req, res) => {
@@ -243,6 +240,17 @@ function relevant(agent: Agent, e: HandoffEvent): boolean {
   if (e.type === 'handoff.transferred') return e.toAgent === agent.id || (e.toGroup !== undefined && agent.skills.includes(e.toGroup));
   if ('group' in e) return agent.skills.includes(e.group);
   return e.type === 'handoff.callback';
+}
+
+/** Telling the customer can fail (WeChat's 48-hour window, quota); the agent's action still stands. */
+async function notify(send: () => Promise<void>): Promise<boolean> {
+  try {
+    await send();
+    return true;
+  } catch (err) {
+    if (err instanceof CustomerUnreachableError) return false;
+    throw err;
+  }
 }
 
 function fail(res: Response, status: number, code: string, message: string): void {

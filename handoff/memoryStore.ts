@@ -94,7 +94,8 @@ export class MemoryHandoffStore implements HandoffStore {
 
   async close(id: string, by: AgentRef, resolution: string, tags: string[], now: number): Promise<TransitionResult> {
     const h = this.handoffs.get(id);
-    const refused = this.refuse(h, by);
+    // A callback ticket is closed by whoever made the call back; otherwise the holder or a supervisor.
+    const refused = h?.status === 'callback' ? undefined : this.refuse(h, by);
     if (refused) return refused;
     const rec = h as HandoffRecord;
     if (rec.status === 'assigned' && rec.assignedTo) this.load.set(rec.assignedTo, Math.max(0, (this.load.get(rec.assignedTo) ?? 0) - 1));

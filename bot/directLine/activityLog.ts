@@ -7,25 +7,29 @@ export interface ActivityLog {
 }
 
 export class MemoryActivityLog implements ActivityLog {
-  private readonly logs = new Map<string, Array<Record<string, unknown>>>();
+  /** Per conversation: activities kept, and how many older ones were dropped (watermarks stay absolute). */
+  private readonly logs = new Map<string, { dropped: number; items: Array<Record<string, unknown>> }>();
 
   constructor(private readonly maxConversations = 10_000, private readonly maxActivities = 1000) {}
 
   async append(conversationId: string, activity: Record<string, unknown>): Promise<number> {
     let log = this.logs.get(conversationId);
     if (!log) {
-      log = [];
+      log = { dropped: 0, items: [] };
       this.logs.set(conversationId, log);
       if (this.logs.size > this.maxConversations) this.logs.delete(this.logs.keys().next().value as string);
     }
-    if (log.length >= this.maxActivities) throw new Error('direct line conversation is full');
-    log.push(activity);
-    return log.length;
+    log.items.push(activity);
+    if (log.items.length > this.maxActivities) {
+      log.items.shift();
+      log.dropped += 1;
+    }
+    return log.dropped + log.items.length;
   }
 
   async since(conversationId: string, watermark: number): Promise<{ activities: Array<Record<string, unknown>>; watermark: number }> {
-    const log = this.logs.get(conversationId) ?? [];
-    return { activities: log.slice(watermark), watermark: log.length };
+    const log = this.logs.get(conversationId) ?? { dropped: 0, items: [] };
+    return { activities: log.items.slice(Math.max(0, watermark - log.dropped)), watermark: log.dropped + log.items.length };
   }
 }
 

@@ -92,7 +92,8 @@ export function directLineRouter(deps: DirectLineDeps): Router {
     const body = TokenRequest.safeParse(req.body ?? {});
     if (!body.success) return void fail(res, 400, 'BadArgument', body.error.issues[0]?.message ?? 'bad body');
     const conversationId = DirectLineCredentials.newConversationId();
-    res.json({ conversationId, ...credentials.issue(conversationId, body.data.user?.id, clock()) });
+    // Every token speaks for one user; without one given, a fresh ID the client cannot choose.
+    res.json({ conversationId, ...credentials.issue(conversationId, body.data.user?.id ?? newUserId(), clock()) });
   });
 
   router.post('/tokens/refresh', async (req, res) => {
@@ -106,8 +107,8 @@ export function directLineRouter(deps: DirectLineDeps): Router {
     const a = auth(req, res);
     if (!a) return;
     const conversationId = a.kind === 'token' ? a.claims.conv : DirectLineCredentials.newConversationId();
-    const userId = a.kind === 'token' ? a.claims.user : undefined;
-    const issued = a.kind === 'token' ? credentials.issue(conversationId, userId, clock()) : credentials.issue(conversationId, undefined, clock());
+    const userId = a.kind === 'token' ? (a.claims.user ?? newUserId()) : newUserId();
+    const issued = credentials.issue(conversationId, userId, clock());
     const existing = await log.since(conversationId, 0);
     if (existing.watermark === 0) await start(conversationId, userId);
     res.status(201).json({ conversationId, ...issued });
@@ -117,7 +118,7 @@ export function directLineRouter(deps: DirectLineDeps): Router {
     const a = authFor(req, res);
     if (!a) return;
     const conversationId = String(req.params.conversationId);
-    res.json({ conversationId, ...credentials.issue(conversationId, a.kind === 'token' ? a.claims.user : undefined, clock()) });
+    res.json({ conversationId, ...credentials.issue(conversationId, a.kind === 'token' ? (a.claims.user ?? newUserId()) : newUserId(), clock()) });
   });
 
   router.get('/conversations/:conversationId/activities', async (req, res) => {
@@ -150,6 +151,8 @@ export function directLineRouter(deps: DirectLineDeps): Router {
 
   return router;
 }
+
+const newUserId = () => `dl-user-${randomUUID().slice(0, 12)}`;
 
 function fail(res: Response, status: number, code: string, message: string): void {
   res.status(status).json({ error: { code, message } });

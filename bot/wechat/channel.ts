@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Activity, Middleware, TurnContext } from 'botbuilder';
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
@@ -17,12 +17,14 @@ const DEDUP_MS = 10 * 60 * 1000;
 const SERVICE_URL = 'https://wechat.kefu.invalid/';
 
 const Digits = z.string().regex(/^\d+$/);
+const MSG_TYPES = ['text', 'image', 'voice', 'video', 'shortvideo', 'location', 'link', 'event', 'file'] as const;
+const KNOWN_TYPES = new Set<string>(MSG_TYPES);
 /** A push after decryption: every value a string, as WeChat sends it. */
 const Push = z.object({
   ToUserName: z.string().min(1),
   FromUserName: z.string().min(1).max(128),
   CreateTime: Digits,
-  MsgType: z.enum(['text', 'image', 'voice', 'video', 'shortvideo', 'location', 'link', 'event', 'file']),
+  MsgType: z.enum(MSG_TYPES),
   MsgId: Digits.optional(),
   Content: z.string().max(4000).optional(),
   Recognition: z.string().max(4000).optional(),
@@ -155,6 +157,13 @@ export function weChatRouter(o: WeChatChannelOptions): Router {
     // The Official Account signs every push over the query alone: checked before the body is read.
     if (o.kind === 'wechat' && !signatureMatches(q(req, 'signature'), wechatSignature(o.token, timestamp, nonce))) return fail(res, 403, 'bad signature');
     const body = typeof req.body === 'string' ? req.body : '';
+    // The query signature does not cover the body: a captured (timestamp, nonce) reused with another
+    // body is a replay. WeChat's own retries reuse them with the same body, and pass.
+    const bodyHash = createHash('sha256').update(body).digest('hex');
+    const nonceKey = `${o.kind}:nonce:${timestamp}:${nonce}`;
+    if (!(await o.kv.setIfAbsent(nonceKey, bodyHash, Math.max(o.replayWindowS, 300) * 2000)) && (await o.kv.get(nonceKey)) !== bodyHash) {
+      return fail(res, 403, 'replayed signature');
+    }
     let fields: Record<string, string>;
     let encrypted = false;
     try {
@@ -169,13 +178,17 @@ export function weChatRouter(o: WeChatChannelOptions): Router {
       if (err instanceof WeChatXmlError || err instanceof WeChatCryptoError) return fail(res, 400, err.message);
       throw err;
     }
+    if (fields.MsgType !== undefined && !KNOWN_TYPES.has(fields.MsgType)) {
+      o.log.info('WeChat message type not handled', { msgType: fields.MsgType });
+      return void res.type('text/plain').send('success'); // acknowledged, so WeChat does not retry it
+    }
     const push = Push.safeParse(fields);
     if (!push.success) return fail(res, 400, `unexpected message: ${push.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const m = push.data;
 
     // WeChat retries an unanswered push: the same message is handled once, on any instance.
-    const dedupKey = m.MsgId ?? `${m.FromUserName}:${m.CreateTime}:${m.Event ?? ''}`;
-    if (!(await o.kv.setIfAbsent(`${o.kind}:seen:${dedupKey}`, '1', DEDUP_MS))) return void res.type('text/plain').send('success');
+    const dedupKey = `${o.kind}:seen:${m.MsgId ?? `${m.FromUserName}:${m.CreateTime}:${m.Event ?? ''}`}`;
+    if (!(await o.kv.setIfAbsent(dedupKey, '1', DEDUP_MS))) return void res.type('text/plain').send('success');
     await o.kv.set(`${o.kind}:last:${m.FromUserName}`, String(o.clock().getTime()), WINDOW_MS);
 
     const activity = toActivity(o, m);
@@ -183,7 +196,10 @@ export function weChatRouter(o: WeChatChannelOptions): Router {
     const conversationId = activity.conversation?.id as string;
     const collector = new Collector();
     collectors.set(conversationId, collector);
-    const turn = o.runTurn(activity).catch((err: unknown) => o.log.error('WeChat turn failed', { conversation: conversationId, error: String(err) }));
+    const turn = o.runTurn(activity).catch(async (err: unknown) => {
+      o.log.error('WeChat turn failed', { conversation: conversationId, error: String(err) });
+      await o.kv.del(dedupKey); // not handled: WeChat's retry must not be dropped as a duplicate
+    });
     const inTime = await Promise.race([turn.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), o.replyMarginMs))]);
     collector.open = false;
     if (collectors.get(conversationId) === collector) collectors.delete(conversationId);

@@ -7,7 +7,8 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local status = redis.call('HGET', KEYS[1], 'status')
 if status == 'closed' then return -5 end
 local holder = redis.call('HGET', KEYS[1], 'assignedTo')
-local allowed = (status == 'assigned' and (holder == ARGV[1] or ARGV[2] == '1')) or (status ~= 'assigned' and ARGV[2] == '1')
+-- A callback ticket is closed by whoever made the call back; otherwise the holder or a supervisor.
+local allowed = (status == 'assigned' and (holder == ARGV[1] or ARGV[2] == '1')) or status == 'callback' or ARGV[2] == '1'
 if not allowed then return -4 end
 local id = redis.call('HGET', KEYS[1], 'id')
 if status == 'assigned' and holder then redis.call('HINCRBY', KEYS[2], holder, -1) end

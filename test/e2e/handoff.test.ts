@@ -177,6 +177,21 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
       expect(await c.say('你好')).to.equal('');
     });
 
+    it('a high-risk message while waiting escalates the open handoff to urgent', async () => {
+      kefu = await startKefu(await env(), { clock: () => DAY });
+      const alice = agent('test-token-alice');
+      await alice.online();
+      const busy = [customer(), customer()];
+      for (const c of busy) await c.say('转人工');
+      const c = customer();
+      await c.say('转人工');
+      expect((await kefu.kefu.store.openFor(c.conversationId))?.priority).to.equal('normal');
+      expect(await c.say('我吃了你们的外卖食物中毒了')).to.contain('10分钟内');
+      const h = await kefu.kefu.store.openFor(c.conversationId);
+      expect(h).to.include({ priority: 'urgent', group: 'food_safety' });
+      expect(h?.reasons).to.deep.equal(['requested', 'high_risk']);
+    });
+
     for (const [text, why] of [
       ['我家的烟雾报警器一直响，怎么关', '报警器 is not 报警'],
       ['this price is killing me lol', '"killing me" is not self-harm'],

@@ -107,6 +107,14 @@ describe('WeChat Official Account adapter over real HTTP', function () {
     expect(await reply(textXml('oUser-x', '怎么开发票'))).to.contain('申请开票');
   });
 
+  it('a captured signed query reused with another body is refused; unknown message types are acknowledged', async () => {
+    const q = signed();
+    expect((await post(textXml('oUser-replay', '怎么开发票'), q)).status).to.equal(200);
+    expect((await post(textXml('oUser-victim', '转人工'), q)).status).to.equal(403);
+    const odd = `<xml><ToUserName><![CDATA[${GH}]]></ToUserName><FromUserName><![CDATA[oUser-x]]></FromUserName><CreateTime>${now()}</CreateTime><MsgType><![CDATA[miniprogrampage]]></MsgType><MsgId>${msgId()}</MsgId></xml>`;
+    expect(await post(odd)).to.deep.equal({ status: 200, text: 'success' });
+  });
+
   it('a retried MsgId is processed once and answered once', async () => {
     const id = msgId();
     const xml = textXml('oUser-retry', '怎么开发票', id);
@@ -169,6 +177,11 @@ describe('WeChat Official Account adapter over real HTTP', function () {
     expect(late.status).to.equal(409);
     expect(late.body.error.code).to.equal('outside_48h_window');
     expect((await kefu.kefu.store.get(h.id))?.status).to.equal('callback');
+    // After calling the customer back, any agent closes the ticket; the customer cannot be told, and that is reported.
+    const bob = new AgentClient(kefu.url, 'test-token-bob');
+    const closed = await bob.call('POST', `/handoffs/${h.id}/close`, { resolution: '已电话回访' });
+    expect(closed.status).to.equal(200);
+    expect(closed.body.customerNotified).to.equal(false);
     alice.stop();
   });
 });
