@@ -18,6 +18,7 @@ export class MemoryHandoffStore implements HandoffStore {
   private readonly deadlines = new Map<string, number>();
   private readonly slaDue = new Map<string, number>();
   private readonly notices = new Map<string, number>();
+  private readonly closedOrder: string[] = [];
 
   constructor(private readonly limits = { transcriptEntries: 500, conversations: 100_000 }) {}
 
@@ -105,6 +106,9 @@ export class MemoryHandoffStore implements HandoffStore {
     rec.tags = tags;
     this.openByConversation.delete(rec.conversationId);
     this.slaDue.delete(rec.id);
+    // Bounded: closed handoffs beyond the limit are forgotten, oldest first.
+    this.closedOrder.push(rec.id);
+    while (this.closedOrder.length > this.limits.conversations) this.handoffs.delete(this.closedOrder.shift() as string);
     return { ok: true, handoff: clone(rec) };
   }
 
