@@ -1,10 +1,9 @@
 /* Runs in its own process: autocannon against /api/messages with scripted conversations.
  * argv: JSON {url, connections, durationS, rate?} → prints one JSON result line. */
 import { randomUUID } from 'node:crypto';
+import { SCRIPT } from './script';
 import autocannon from 'autocannon';
 
-/** A mix of real dialogs: greetings, FAQs in both languages, the order flow with verification. */
-const SCRIPT = ['你好', '怎么开发票', '查物流 KF202611220001', '1234', 'How do I use a coupon?', 'where is my order KF202611190003', '5678', '谢谢'];
 
 const opts = JSON.parse(process.argv[2] ?? '{}') as { url: string; connections: number; durationS: number; rate?: number };
 

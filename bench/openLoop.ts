@@ -2,9 +2,9 @@
  * evenly spaced) whatever the server's latency, spread over CONVERSATIONS conversations running the
  * same dialog script as loadgen. argv: JSON {url, rate, conversations, durationS}. */
 import { randomUUID } from 'node:crypto';
+import { SCRIPT } from './script';
 import { Agent, request } from 'node:http';
 
-const SCRIPT = ['你好', '怎么开发票', '查物流 KF202611220001', '1234', 'How do I use a coupon?', 'where is my order KF202611190003', '5678', '谢谢'];
 const o = JSON.parse(process.argv[2] ?? '{}') as { url: string; rate: number; conversations: number; durationS: number };
 const target = new URL(`${o.url}/api/messages`);
 const agent = new Agent({ keepAlive: true, maxSockets: o.conversations });

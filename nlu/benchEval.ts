@@ -44,8 +44,7 @@ export async function tune(train: LabelledRow[], val: LabelledRow[] | undefined,
     const predict = async (text: string) => model.classifier.classifyWith(text, locale, weight);
     const threshold = hasOos ? await chooseThreshold(predict, held) : 0;
     const scored = await Promise.all(held.map(async (r) => ({ expected: r.intent, got: decide(await predict(r.text), threshold) })));
-    const m = measure(scored);
-    const v = m.oos_recall === null ? m.accuracy : (m.in_scope_accuracy + m.oos_recall) / 2;
+    const v = measure(scored).accuracy;
     if (v > best.v) best = { weight, threshold, v };
   }
   return { weight: best.weight, threshold: best.threshold, tuneS: (performance.now() - started) / 1000 };
@@ -75,13 +74,12 @@ export async function trainBaseline(rows: LabelledRow[], locale: Locale): Promis
   return { predict: async (text) => nlp.process(lang, text), trainS: (performance.now() - started) / 1000 };
 }
 
-/** Picks the out-of-scope threshold on validation rows: the best mean of in-scope accuracy and OOS recall. */
+/** Picks the out-of-scope threshold on validation rows: the best accuracy over all of them (in scope and out). */
 export async function chooseThreshold(predict: (text: string) => Promise<IntentScore[]>, val: LabelledRow[]): Promise<number> {
   const scored = await Promise.all(val.map(async (r) => ({ r, s: await predict(r.text) })));
   let best = { t: 0.5, v: -1 };
   for (let t = 0; t <= 0.95; t += 0.025) {
-    const m = measure(scored.map(({ r, s }) => ({ expected: r.intent, got: decide(s, t) })));
-    const v = m.oos_recall === null ? m.in_scope_accuracy : (m.in_scope_accuracy + m.oos_recall) / 2;
+    const v = measure(scored.map(({ r, s }) => ({ expected: r.intent, got: decide(s, t) }))).accuracy;
     if (v > best.v) best = { t, v };
   }
   return Math.round(best.t * 1000) / 1000;

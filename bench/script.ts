@@ -1,0 +1,2 @@
+/** The dialog every load-generator conversation runs: greeting, FAQs in both languages, the order flow with verification. */
+export const SCRIPT = ['你好', '怎么开发票', '查物流 KF202611220001', '1234', 'How do I use a coupon?', 'where is my order KF202611190003', '5678', '谢谢'];
