@@ -2,7 +2,10 @@ import { ActivityTypes, type Middleware, TurnContext } from 'botbuilder';
 import { handoffActivities, handoffNotice } from '../dialogs/handoffNotice';
 import { type ProfileAccessor, toSnapshot } from '../dialogs/profile';
 import { PROMPTS } from '../dialogs/prompts';
+import type { RiskAssessment } from '../handoff/contextPacket';
 import type { EventBus } from '../handoff/events';
+import type { HandoffTicket } from '../handoff/handoffService';
+import type { Locale } from '../nlu/types';
 import type { HandoffManager } from '../handoff/handoffManager';
 import type { StoredReference, HandoffStore } from '../handoff/store';
 import { detectLocale, normaliseLocale } from '../nlu/locale';
@@ -61,10 +64,7 @@ export class HandoffMiddleware implements Middleware {
       const risk = text ? this.deps.risk.scan(text) : undefined;
       if (risk && risk.level !== 'none') {
         this.deps.log.warn('audit: high-risk message during a handoff, escalating', { audit: true, conversation: conversationId, handoff: held.id, category: risk.category, level: risk.level, matched: risk.matched });
-        const ticket = await this.deps.manager.requestHandoff({
-          reference, customerId: a.from.id, locale, reason: 'high_risk', risk,
-          snapshot: toSnapshot(await this.deps.profile.get(context), { displayName: a.from.name }),
-        });
+        const ticket = await this.highRiskHandoff(context, reference, locale, risk);
         if (ticket.status === 'queued') await this.reply(context, PROMPTS[locale].handoff.highRisk, 'system');
       }
       await this.deps.events.publish({ type: 'handoff.customer_message', handoffId: held.id, conversationId, agentId: held.assignedTo, text: shown, at: now.toISOString() });
@@ -77,11 +77,7 @@ export class HandoffMiddleware implements Middleware {
         const locale = detectLocale(text, normaliseLocale(a.locale));
         this.deps.log.warn('audit: high-risk message, handing off', { audit: true, conversation: conversationId, category: risk.category, level: risk.level, matched: risk.matched });
         await store.appendTranscript(conversationId, { at: now.toISOString(), speaker: 'system', text: `high risk: ${risk.category ?? ''} (${risk.matched.join(', ')})` });
-        const profile = await this.deps.profile.get(context);
-        const ticket = await this.deps.manager.requestHandoff({
-          reference, customerId: a.from.id, locale, reason: 'high_risk', risk,
-          snapshot: toSnapshot(profile, { displayName: a.from.name }),
-        });
+        const ticket = await this.highRiskHandoff(context, reference, locale, risk);
         await context.sendActivities(handoffActivities(context, ticket, locale));
         await this.record(conversationId, handoffNotice(ticket, locale), 'system');
         return; // the bot is locked out of this conversation
@@ -105,6 +101,14 @@ export class HandoffMiddleware implements Middleware {
     });
     await next();
     if (armed) await store.clearDeadline(conversationId);
+  }
+
+  /** Opens (or escalates) the conversation's handoff with reason high_risk. */
+  private async highRiskHandoff(context: TurnContext, reference: StoredReference, locale: Locale, risk: RiskAssessment): Promise<HandoffTicket> {
+    return this.deps.manager.requestHandoff({
+      reference, customerId: context.activity.from.id, locale, reason: 'high_risk', risk,
+      snapshot: toSnapshot(await this.deps.profile.get(context), { displayName: context.activity.from.name }),
+    });
   }
 
   private async reply(context: TurnContext, text: string, speaker: 'bot' | 'system'): Promise<void> {
