@@ -1,14 +1,15 @@
 /* `npm run nlu -- eval --test FILE [--locale zh|en] [--threshold N] [--zh-features …] [--linear-weight N] [--errors]`
  *   evaluates the shipped corpus's model (the bot's own recogniser) on held-out JSON lines;
- * `npm run nlu -- eval --train FILE --test FILE [--val FILE] [--locale zh|en] [--baseline]`
+ * `npm run nlu -- eval --train FILE --test FILE [--val FILE] [--locale zh|en] [--entities DIR] [--baseline]`
  *   trains kefu's pipeline on any data in the format of shared/bench-data and evaluates it (and,
- *   with --baseline, plain @nlpjs/basic with its defaults, in the same run). */
+ *   with --baseline, plain @nlpjs/basic with its defaults, in the same run); --entities names a
+ *   folder of entity lists, `<list>.txt` with one name per line. */
 import { parseArgs } from 'node:util';
 import { loadData, parseEnv } from '../bot/config';
 import { fromRoot } from '../bot/paths';
 import { EmotionDetector } from './emotion';
 import { evaluate } from './evaluate';
-import { readLabelled } from './labelled';
+import { readEntityLists, readLabelled } from './labelled';
 import { loadOrTrain } from './modelCache';
 import type { ZhFeatures } from './nlpjsClassifier';
 import { KefuRecognizer } from './recognizer';
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
       test: { type: 'string', multiple: true },
       train: { type: 'string' },
       val: { type: 'string' },
+      entities: { type: 'string' },
       baseline: { type: 'boolean', default: false },
       locale: { type: 'string' },
       threshold: { type: 'string' },
@@ -33,7 +35,7 @@ async function main(): Promise<void> {
   });
   if (positionals[0] !== 'eval' || !values.test?.length) {
     process.stderr.write('usage: npm run nlu -- eval --test FILE [--test FILE…] [--locale zh|en] [--threshold N] [--zh-features char-ngrams|nlpjs-pinyin] [--linear-weight N] [--errors]\n'
-      + '       npm run nlu -- eval --train FILE --test FILE [--val FILE] [--locale zh|en] [--baseline]\n');
+      + '       npm run nlu -- eval --train FILE --test FILE [--val FILE] [--locale zh|en] [--entities DIR] [--baseline]\n');
     process.exit(2);
   }
   const env = parseEnv(process.env);
@@ -43,17 +45,19 @@ async function main(): Promise<void> {
     const locale = values.locale === 'zh' ? 'zh-CN' : values.locale === 'en' ? 'en' : detectLocale(train.slice(0, 50).map((r) => r.text).join(' '));
     // Weight and threshold: given, or chosen on --val (else on a tenth of the training rows).
     const val = values.val ? readLabelled(values.val) : undefined;
+    const entities = values.entities ? readEntityLists(values.entities) : undefined;
     const tuned = values['linear-weight'] !== undefined && values.threshold !== undefined
       ? { weight: Number(values['linear-weight']), threshold: Number(values.threshold), tuneS: 0 }
-      : await tune(train, val, locale);
-    const kefu = await trainKefu(train, locale, tuned.weight);
+      : await tune(train, val, locale, entities);
+    const kefu = await trainKefu(train, locale, tuned.weight, entities);
     const out: Record<string, unknown> = {
       train: values.train, test: values.test[0], locale, linearWeight: tuned.weight, tune_s: Math.round(tuned.tuneS * 100) / 100,
-      kefu: await runReport(async (text) => ({ intent: decide(await kefu.predict(text), tuned.threshold), score: 0 }), test, kefu.trainS, tuned.threshold),
+      ...(entities ? { entities: Object.fromEntries(Object.entries(entities).map(([k, v]) => [k, v.length])) } : {}),
+      kefu: await runReport(async (text) => ({ intent: decide(await kefu.predict(text), tuned.threshold), score: 0 }), test, kefu.trainS, tuned.threshold, train),
     };
     if (values.baseline) {
       const base = await trainBaseline(train, locale);
-      out.baseline = await runReport(base.predict, test, base.trainS, null);
+      out.baseline = await runReport(base.predict, test, base.trainS, null, train);
     }
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return;

@@ -10,6 +10,8 @@ export const CorpusFile = z
     locale: z.enum(['zh', 'en']),
     // `None` holds out-of-scope examples: a trained class beside the score threshold.
     intents: z.record(z.string().regex(/^([a-z][a-z0-9_]*|None)$/, 'intent IDs are snake_case (or None for out-of-scope examples)'), z.array(Phrasing).min(5)),
+    // Entity lists (couriers, payment methods…): a mention of any entry becomes one feature per list.
+    entities: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'entity list names are snake_case'), z.array(z.string().trim().min(2).max(100)).min(1)).optional(),
   })
   .strict()
   .superRefine((corpus, ctx) => {

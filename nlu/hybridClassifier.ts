@@ -14,7 +14,8 @@ export interface HybridSettings extends ClassifierSettings {
 }
 
 export interface HybridModel {
-  nlpjs: string;
+  /** Absent when the blend gives NLP.js's network no weight: it is then not trained at all. */
+  nlpjs: string | null;
   linear: Record<'zh' | 'en', LinearModelData>;
 }
 
@@ -23,20 +24,21 @@ export interface HybridModel {
  * same training phrasings; `None` examples train an out-of-scope class in each.
  */
 export class HybridClassifier implements IntentClassifier {
-  private constructor(private readonly nlpjs: NlpjsClassifier, private readonly linear: Record<'zh' | 'en', LinearClassifier>, private readonly weight: number) {}
+  private constructor(private readonly nlpjs: NlpjsClassifier | undefined, private readonly linear: Record<'zh' | 'en', LinearClassifier>, private readonly weight: number) {}
 
   static async train(corpus: Corpus, settings: HybridSettings): Promise<HybridClassifier> {
-    const rows = (data: Corpus['zh']) => Object.entries(data.intents).flatMap(([intent, texts]) => texts.map((text) => ({ text, intent })));
-    const nlpjs = await NlpjsClassifier.train(corpus, settings);
-    return new HybridClassifier(nlpjs, { zh: LinearClassifier.train(rows(corpus.zh), DEFAULT_LINEAR), en: LinearClassifier.train(rows(corpus.en), DEFAULT_LINEAR) }, settings.linearWeight);
+    const linear = (data: Corpus['zh']) => LinearClassifier.train(Object.entries(data.intents).flatMap(([intent, texts]) => texts.map((text) => ({ text, intent }))), DEFAULT_LINEAR, data.entities);
+    const nlpjs = settings.linearWeight >= 1 ? undefined : await NlpjsClassifier.train(corpus, settings);
+    return new HybridClassifier(nlpjs, { zh: linear(corpus.zh), en: linear(corpus.en) }, settings.linearWeight);
   }
 
   static async fromModel(model: HybridModel, settings: HybridSettings): Promise<HybridClassifier> {
-    return new HybridClassifier(await NlpjsClassifier.fromModel(model.nlpjs, settings), { zh: LinearClassifier.fromData(model.linear.zh), en: LinearClassifier.fromData(model.linear.en) }, settings.linearWeight);
+    const nlpjs = model.nlpjs === null || settings.linearWeight >= 1 ? undefined : await NlpjsClassifier.fromModel(model.nlpjs, settings);
+    return new HybridClassifier(nlpjs, { zh: LinearClassifier.fromData(model.linear.zh), en: LinearClassifier.fromData(model.linear.en) }, settings.linearWeight);
   }
 
   toModel(): HybridModel {
-    return { nlpjs: this.nlpjs.toModel(), linear: { zh: this.linear.zh.toData(), en: this.linear.en.toData() } };
+    return { nlpjs: this.nlpjs?.toModel() ?? null, linear: { zh: this.linear.zh.toData(), en: this.linear.en.toData() } };
   }
 
   async classify(text: string, locale: Locale): Promise<IntentScore[]> {
@@ -46,7 +48,7 @@ export class HybridClassifier implements IntentClassifier {
   /** The same, with another blend weight (for tuning it on validation data). */
   async classifyWith(text: string, locale: Locale, weight: number): Promise<IntentScore[]> {
     const linear = this.linear[locale === 'zh-CN' ? 'zh' : 'en'].classify(text);
-    return weight >= 1 ? linear : blend(await this.nlpjs.classify(text, locale), linear, weight);
+    return weight >= 1 || !this.nlpjs ? linear : blend(await this.nlpjs.classify(text, locale), linear, weight);
   }
 }
 

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
 
 const Row = z.object({ text: z.string().min(1), intent: z.string().min(1) }).strict();
@@ -15,4 +16,18 @@ export function readLabelled(path: string): LabelledRow[] {
       if (!parsed.success) throw new Error(`${path}:${n}: ${parsed.error.issues.map((x) => x.message).join('; ')}`);
       return parsed.data;
     });
+}
+
+const ListName = z.string().regex(/^[a-z][a-z0-9_]*$/);
+
+/** A folder of entity lists: `<list>.txt`, one name per line (blank lines and `#` comments skipped). */
+export function readEntityLists(dir: string): Record<string, string[]> {
+  const lists: Record<string, string[]> = {};
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.txt')).sort()) {
+    const name = basename(file, '.txt');
+    if (!ListName.safeParse(name).success) throw new Error(`${join(dir, file)}: list names are snake_case file names`);
+    lists[name] = readFileSync(join(dir, file), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  }
+  if (Object.keys(lists).length === 0) throw new Error(`${dir}: no <list>.txt files`);
+  return lists;
 }

@@ -1,3 +1,4 @@
+import { Gazetteer, type EntityLists } from './gazetteer';
 import type { IntentScore } from './types';
 
 /**
@@ -9,23 +10,36 @@ export interface LinearOptions {
   epochs: number;
   learningRate: number;
   l2: number;
+  /**
+   * Share of the target probability spread over all classes. It keeps the model from driving
+   * training examples to probability 1, so scores on unseen text stay usable for the
+   * out-of-scope threshold (CLINC150 out-of-scope recall at threshold 0.1: 38% → 69%).
+   */
+  labelSmoothing: number;
 }
 
-export const DEFAULT_LINEAR: LinearOptions = { epochs: 30, learningRate: 1, l2: 1e-6 };
+export const DEFAULT_LINEAR: LinearOptions = { epochs: 30, learningRate: 1, l2: 1e-6, labelSmoothing: 0.1 };
 
 export interface LinearModelData {
-  version: 1;
+  version: 2;
   features: string[];
+  /** Inverse document frequency per feature, base64 of a Float32Array. */
+  idf: string;
   classes: string[];
   /** Row-major [feature][class], base64 of a Float32Array. */
   weights: string;
   bias: number[];
+  entities: Record<string, string[]>;
 }
 
 const HAN = /\p{Script=Han}/u;
 
-/** Weighted sparse features of a text: words, word bigrams, and character n-grams. */
-export function ngramFeatures(text: string): Map<string, number> {
+/**
+ * Raw feature counts of a text: words, word bigrams, character 3–5-grams of Latin words (typos and
+ * inflections), character 1–3-grams of Chinese runs (meaning without a segmenter) with the run's
+ * first and last character, and one feature per entity list mentioned.
+ */
+export function ngramCounts(text: string, gazetteer?: Gazetteer): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (f: string) => counts.set(f, (counts.get(f) ?? 0) + 1);
   const lower = text.toLowerCase();
@@ -39,6 +53,8 @@ export function ngramFeatures(text: string): Map<string, number> {
         if (i + 1 < chars.length) add(`c2:${chars[i]}${chars[i + 1]}`);
         if (i + 2 < chars.length) add(`c3:${chars[i]}${chars[i + 1]}${chars[i + 2]}`);
       }
+      add(`s:${chars[0]}`);
+      add(`e:${chars[chars.length - 1]}`);
       previous = undefined;
       continue;
     }
@@ -50,49 +66,51 @@ export function ngramFeatures(text: string): Map<string, number> {
       for (let i = 0; i + n <= padded.length; i += 1) add(`g${n}:${padded.slice(i, i + n)}`);
     }
   }
-  // Sublinear term frequency, then unit length.
-  let norm = 0;
-  for (const [f, c] of counts) {
-    const v = 1 + Math.log(c);
-    counts.set(f, v);
-    norm += v * v;
-  }
-  norm = Math.sqrt(norm) || 1;
-  for (const [f, v] of counts) counts.set(f, v / norm);
+  if (gazetteer) for (const type of gazetteer.match(lower)) add(`gz:${type}`);
   return counts;
+}
+
+interface SparseRow {
+  idx: number[];
+  val: number[];
 }
 
 export class LinearClassifier {
   private readonly index: Map<string, number>;
+  private readonly gazetteer: Gazetteer;
 
-  private constructor(private readonly features: string[], private readonly classes: string[], private readonly w: Float32Array, private readonly b: Float64Array) {
+  private constructor(
+    private readonly features: string[],
+    private readonly idf: Float32Array,
+    private readonly classes: string[],
+    private readonly w: Float32Array,
+    private readonly b: Float64Array,
+    private readonly entities: Record<string, string[]>,
+  ) {
     this.index = new Map(features.map((f, i) => [f, i]));
+    this.gazetteer = new Gazetteer(entities);
   }
 
-  static train(examples: ReadonlyArray<{ text: string; intent: string }>, options: LinearOptions = DEFAULT_LINEAR): LinearClassifier {
+  static train(examples: ReadonlyArray<{ text: string; intent: string }>, options: LinearOptions = DEFAULT_LINEAR, entities: EntityLists = {}): LinearClassifier {
+    const lists = Object.fromEntries(Object.entries(entities).map(([k, v]) => [k, [...v]]));
+    const gazetteer = new Gazetteer(lists);
     const classes = [...new Set(examples.map((e) => e.intent))].sort();
     const classIndex = new Map(classes.map((c, i) => [c, i]));
     const featureIndex = new Map<string, number>();
-    const rows = examples.map((e) => {
-      const f = ngramFeatures(e.text);
-      const idx: number[] = [];
-      const val: number[] = [];
-      for (const [name, v] of f) {
-        let i = featureIndex.get(name);
-        if (i === undefined) {
-          i = featureIndex.size;
-          featureIndex.set(name, i);
-        }
-        idx.push(i);
-        val.push(v);
-      }
-      return { idx, val, y: classIndex.get(e.intent) as number };
-    });
+    const counted = examples.map((e) => ngramCounts(e.text, gazetteer));
+    for (const counts of counted) for (const name of counts.keys()) if (!featureIndex.has(name)) featureIndex.set(name, featureIndex.size);
+    // Smoothed inverse document frequency: rare n-grams say more about the intent than "the" or "我".
+    const df = new Float64Array(featureIndex.size);
+    for (const counts of counted) for (const name of counts.keys()) df[featureIndex.get(name) as number] += 1;
+    const idf = Float32Array.from(df, (d) => Math.log((1 + counted.length) / (1 + d)) + 1);
+    const rows = counted.map((counts, r) => ({ ...weigh(counts, featureIndex, idf), y: classIndex.get(examples[r].intent) as number }));
+
     const C = classes.length;
     const w = new Float32Array(featureIndex.size * C);
     const b = new Float64Array(C);
     const z = new Float64Array(C);
     const order = rows.map((_, i) => i);
+    const smooth = options.labelSmoothing;
     let seed = 42;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
     for (let epoch = 0; epoch < options.epochs; epoch += 1) {
@@ -110,7 +128,9 @@ export class LinearClassifier {
           for (let c = 0; c < C; c += 1) z[c] += w[base + c] * x;
         }
         softmaxInPlace(z);
-        z[y] -= 1; // gradient of the cross-entropy: p - onehot
+        // Gradient of the cross-entropy against the smoothed target.
+        for (let c = 0; c < C; c += 1) z[c] -= smooth / C;
+        z[y] -= 1 - smooth;
         for (let c = 0; c < C; c += 1) b[c] -= lr * z[c];
         for (let k = 0; k < idx.length; k += 1) {
           const base = idx[k] * C;
@@ -119,32 +139,61 @@ export class LinearClassifier {
         }
       }
     }
-    return new LinearClassifier([...featureIndex.keys()], classes, w, b);
+    return new LinearClassifier([...featureIndex.keys()], idf, classes, w, b, lists);
   }
 
   static fromData(data: LinearModelData): LinearClassifier {
-    const buf = Buffer.from(data.weights, 'base64');
-    const w = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-    return new LinearClassifier(data.features, data.classes, w, Float64Array.from(data.bias));
+    return new LinearClassifier(data.features, float32(data.idf), data.classes, float32(data.weights), Float64Array.from(data.bias), data.entities);
   }
 
   toData(): LinearModelData {
-    return { version: 1, features: this.features, classes: this.classes, weights: Buffer.from(this.w.buffer).toString('base64'), bias: [...this.b] };
+    return {
+      version: 2,
+      features: this.features,
+      idf: Buffer.from(this.idf.buffer, this.idf.byteOffset, this.idf.byteLength).toString('base64'),
+      classes: this.classes,
+      weights: Buffer.from(this.w.buffer, this.w.byteOffset, this.w.byteLength).toString('base64'),
+      bias: [...this.b],
+      entities: this.entities,
+    };
   }
 
   /** Class probabilities, best first. */
   classify(text: string): IntentScore[] {
     const C = this.classes.length;
     const z = Float64Array.from(this.b);
-    for (const [name, x] of ngramFeatures(text)) {
-      const i = this.index.get(name);
-      if (i === undefined) continue;
-      const base = i * C;
+    const { idx, val } = weigh(ngramCounts(text, this.gazetteer), this.index, this.idf);
+    for (let k = 0; k < idx.length; k += 1) {
+      const base = idx[k] * C;
+      const x = val[k];
       for (let c = 0; c < C; c += 1) z[c] += this.w[base + c] * x;
     }
     softmaxInPlace(z);
     return this.classes.map((intent, c) => ({ intent, score: z[c] })).sort((a, b) => b.score - a.score);
   }
+}
+
+/** Known features only, sublinear tf × idf, unit length. */
+function weigh(counts: Map<string, number>, index: ReadonlyMap<string, number>, idf: Float32Array): SparseRow {
+  const idx: number[] = [];
+  const val: number[] = [];
+  let norm = 0;
+  for (const [name, count] of counts) {
+    const i = index.get(name);
+    if (i === undefined) continue;
+    const v = (1 + Math.log(count)) * idf[i];
+    idx.push(i);
+    val.push(v);
+    norm += v * v;
+  }
+  norm = Math.sqrt(norm) || 1;
+  for (let k = 0; k < val.length; k += 1) val[k] /= norm;
+  return { idx, val };
+}
+
+function float32(base64: string): Float32Array {
+  const buf = Buffer.from(base64, 'base64');
+  return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
 }
 
 function softmaxInPlace(z: Float64Array): void {

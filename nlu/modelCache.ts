@@ -7,13 +7,21 @@ import { HybridClassifier, type HybridModel, type HybridSettings } from './hybri
 import { DEFAULT_LINEAR } from './linearClassifier';
 
 /** Bump when the features or the way the model is built change, so old caches are not reused. */
-const PIPELINE_VERSION = 'kefu-nlu-2';
+const PIPELINE_VERSION = 'kefu-nlu-3';
 
-const LinearData = z.object({ version: z.literal(1), features: z.array(z.string()), classes: z.array(z.string()), weights: z.string(), bias: z.array(z.number()) });
+const LinearData = z.object({
+  version: z.literal(2),
+  features: z.array(z.string()),
+  idf: z.string(),
+  classes: z.array(z.string()),
+  weights: z.string(),
+  bias: z.array(z.number()),
+  entities: z.record(z.string(), z.array(z.string())),
+});
 const CachedModel = z.object({
   key: z.string(),
   createdAt: z.string(),
-  model: z.object({ nlpjs: z.string().min(2), linear: z.object({ zh: LinearData, en: LinearData }) }),
+  model: z.object({ nlpjs: z.string().min(2).nullable(), linear: z.object({ zh: LinearData, en: LinearData }) }),
 });
 
 export interface LoadedClassifier {

@@ -19,7 +19,7 @@ const thrown = (fn: () => unknown): string => {
 describe('configuration is validated at start-up', () => {
   it('defaults to the embedded development setup', () => {
     const env = parseEnv({});
-    expect(env).to.include({ PORT: 3978, KEFU_MODE: 'development', NLU_THRESHOLD: 0.3, NLU_LINEAR_WEIGHT: 0.5 });
+    expect(env).to.include({ PORT: 3978, KEFU_MODE: 'development', NLU_THRESHOLD: 0.1, NLU_LINEAR_WEIGHT: 0.85 });
   });
 
   const bad: Array<[Record<string, string>, string]> = [

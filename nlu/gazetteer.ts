@@ -1,0 +1,57 @@
+/**
+ * Entity lists ("gazetteers"): named things a classifier cannot learn from a few phrasings — app,
+ * dish or courier names. A text mentioning any entry of a list gets that list's feature, so "顺丰到哪了"
+ * and "中通到哪了" look alike even when only one courier appears in training.
+ */
+export type EntityLists = Readonly<Record<string, readonly string[]>>;
+
+/** Matches list entries in a text by longest match at each position (entries are lower-cased). */
+export class Gazetteer {
+  private readonly entries = new Map<string, string[]>();
+  private readonly lengths: number[];
+
+  constructor(lists: EntityLists) {
+    const lengths = new Set<number>();
+    for (const [type, names] of Object.entries(lists)) {
+      for (const raw of names) {
+        const name = raw.trim().toLowerCase();
+        // One-character entries would fire on ordinary words; they are ignored.
+        if ([...name].length < 2) continue;
+        const types = this.entries.get(name) ?? [];
+        if (!types.includes(type)) types.push(type);
+        this.entries.set(name, types);
+        lengths.add(name.length);
+      }
+    }
+    this.lengths = [...lengths].sort((a, b) => b - a);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The list types mentioned in `lower` (already lower-cased), one per non-overlapping match. */
+  match(lower: string): string[] {
+    const found: string[] = [];
+    if (this.entries.size === 0) return found;
+    let i = 0;
+    while (i < lower.length) {
+      let advanced = false;
+      for (const n of this.lengths) {
+        if (i + n > lower.length) continue;
+        const types = this.entries.get(lower.slice(i, i + n));
+        if (types) {
+          // A Latin entry must not be part of a longer word ("qq" inside "qqq").
+          const latinEdge = /[a-z0-9]/.test(lower[i]) && ((i > 0 && /[a-z0-9]/.test(lower[i - 1])) || /[a-z0-9]/.test(lower[i + n] ?? ''));
+          if (latinEdge) continue;
+          found.push(...types);
+          i += n;
+          advanced = true;
+          break;
+        }
+      }
+      if (!advanced) i += 1;
+    }
+    return found;
+  }
+}
