@@ -35,35 +35,33 @@ export interface LinearModelData {
 const HAN = /\p{Script=Han}/u;
 
 /**
- * Raw feature counts of a text: words, word bigrams, character 3–5-grams of Latin words (typos and
- * inflections), character 1–3-grams of Chinese runs (meaning without a segmenter) with the run's
- * first and last character, and one feature per entity list mentioned.
+ * Raw feature counts of a text: words (a Chinese run counts as one), word bigrams, and character
+ * n-grams across word boundaries — 2–5 for Latin text (typos, inflections, "top up" ≈ "top-up"),
+ * 1–3 when a Chinese character is in the gram (meaning without a segmenter) — plus one feature per
+ * entity list mentioned.
  */
 export function ngramCounts(text: string, gazetteer?: Gazetteer): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (f: string) => counts.set(f, (counts.get(f) ?? 0) + 1);
   const lower = text.toLowerCase();
-  const runs = lower.match(/\p{Script=Han}+|[a-z0-9']+/gu) ?? [];
-  let previous: string | undefined;
-  for (const run of runs) {
-    if (HAN.test(run)) {
-      const chars = Array.from(run);
-      for (let i = 0; i < chars.length; i += 1) {
-        add(`c1:${chars[i]}`);
-        if (i + 1 < chars.length) add(`c2:${chars[i]}${chars[i + 1]}`);
-        if (i + 2 < chars.length) add(`c3:${chars[i]}${chars[i + 1]}${chars[i + 2]}`);
+  const tokens = lower.match(/\p{Script=Han}+|[a-z0-9']+/gu) ?? [];
+  for (let i = 0; i < tokens.length; i += 1) {
+    add(`w:${tokens[i]}`);
+    if (i > 0) add(`b:${tokens[i - 1]}_${tokens[i]}`);
+  }
+  const chars = Array.from(` ${tokens.join(' ')} `);
+  const han = chars.map((c) => HAN.test(c));
+  for (let i = 0; i < chars.length; i += 1) {
+    let gram = '';
+    let hasHan = false;
+    for (let n = 1; n <= 5 && i + n <= chars.length; n += 1) {
+      gram += chars[i + n - 1];
+      hasHan ||= han[i + n - 1];
+      if (hasHan ? n > 3 : n < 2) {
+        if (hasHan) break;
+        continue;
       }
-      add(`s:${chars[0]}`);
-      add(`e:${chars[chars.length - 1]}`);
-      previous = undefined;
-      continue;
-    }
-    add(`w:${run}`);
-    if (previous) add(`b:${previous}_${run}`);
-    previous = run;
-    const padded = `<${run}>`;
-    for (let n = 3; n <= 5; n += 1) {
-      for (let i = 0; i + n <= padded.length; i += 1) add(`g${n}:${padded.slice(i, i + n)}`);
+      if (gram.trim() !== '') add(`c${n}:${gram}`);
     }
   }
   if (gazetteer) for (const type of gazetteer.match(lower)) add(`gz:${type}`);
