@@ -32,22 +32,29 @@ export async function trainKefu(rows: LabelledRow[], locale: Locale, linearWeigh
   return { predict: (text) => classifier.classify(text, locale), trainS: (performance.now() - started) / 1000, classifier };
 }
 
+const WEIGHTS = [0.3, 0.5, 0.7, 0.85, 1];
+const FOLDS = 5;
+
 /**
- * Chooses the blend weight and the out-of-scope threshold on validation rows (the given --val, or a
- * deterministic tenth of the training rows), so nothing is tuned on the test set.
+ * Chooses the blend weight and the out-of-scope threshold on validation rows — the given --val, or
+ * else 5-fold cross-validation on the training rows (every row held out once: one small split is
+ * too noisy to choose between weights) — so nothing is tuned on the test set.
  */
 export async function tune(train: LabelledRow[], val: LabelledRow[] | undefined, locale: Locale, entities?: Record<string, string[]>): Promise<{ weight: number; threshold: number; tuneS: number }> {
   const started = performance.now();
-  const held = val ?? train.filter((_, i) => i % 10 === 0);
-  const fit = val ? train : train.filter((_, i) => i % 10 !== 0);
-  const model = await trainKefu(fit, locale, 0.5, entities);
-  const hasOos = held.some((r) => OOS.has(r.intent)) && fit.some((r) => OOS.has(r.intent));
+  const splits = val ? [{ fit: train, held: val }] : Array.from({ length: FOLDS }, (_, f) => ({ fit: train.filter((_, i) => i % FOLDS !== f), held: train.filter((_, i) => i % FOLDS === f) }));
+  // Per weight, every held-out row with its blended scores, pooled over the splits.
+  const pooled = new Map<number, Array<{ r: LabelledRow; s: IntentScore[] }>>(WEIGHTS.map((w) => [w, []]));
+  for (const { fit, held } of splits) {
+    const model = await trainKefu(fit, locale, 0.5, entities);
+    for (const r of held) for (const w of WEIGHTS) pooled.get(w)?.push({ r, s: await model.classifier.classifyWith(r.text, locale, w) });
+  }
+  const hasOos = train.some((r) => OOS.has(r.intent)) && splits.every(({ held }) => held.some((r) => OOS.has(r.intent)));
   let best = { weight: 0.5, threshold: 0, v: -1 };
-  for (const weight of [0.3, 0.5, 0.7, 0.85, 1]) {
-    const predict = async (text: string) => model.classifier.classifyWith(text, locale, weight);
-    const threshold = hasOos ? await chooseThreshold(predict, held) : 0;
-    const scored = await Promise.all(held.map(async (r) => ({ expected: r.intent, got: decide(await predict(r.text), threshold) })));
-    const v = measure(scored).accuracy;
+  for (const weight of WEIGHTS) {
+    const scored = pooled.get(weight) ?? [];
+    const threshold = hasOos ? chooseThreshold(scored) : 0;
+    const v = measure(scored.map(({ r, s }) => ({ expected: r.intent, got: decide(s, threshold) }))).accuracy;
     if (v > best.v) best = { weight, threshold, v };
   }
   return { weight: best.weight, threshold: best.threshold, tuneS: (performance.now() - started) / 1000 };
@@ -78,8 +85,7 @@ export async function trainBaseline(rows: LabelledRow[], locale: Locale): Promis
 }
 
 /** Picks the out-of-scope threshold on validation rows: the best accuracy over all of them (in scope and out). */
-export async function chooseThreshold(predict: (text: string) => Promise<IntentScore[]>, val: LabelledRow[]): Promise<number> {
-  const scored = await Promise.all(val.map(async (r) => ({ r, s: await predict(r.text) })));
+export function chooseThreshold(scored: Array<{ r: LabelledRow; s: IntentScore[] }>): number {
   let best = { t: 0.5, v: -1 };
   for (let t = 0; t <= 0.95; t += 0.025) {
     const v = measure(scored.map(({ r, s }) => ({ expected: r.intent, got: decide(s, t) }))).accuracy;

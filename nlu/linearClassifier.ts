@@ -18,6 +18,9 @@ export interface LinearOptions {
   labelSmoothing: number;
 }
 
+/** Names what ngramCounts produces: change it with the features, so cached models are not reused. */
+export const FEATURES_VERSION = 'words+bigrams+cross-word-char-ngrams/2';
+
 export const DEFAULT_LINEAR: LinearOptions = { epochs: 30, learningRate: 1, l2: 1e-6, labelSmoothing: 0.1 };
 
 export interface LinearModelData {

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { modelKey, type Corpus } from './corpus';
 import { HybridClassifier, type HybridModel, type HybridSettings } from './hybridClassifier';
-import { DEFAULT_LINEAR } from './linearClassifier';
+import { DEFAULT_LINEAR, FEATURES_VERSION } from './linearClassifier';
 
 /** Bump when the features or the way the model is built change, so old caches are not reused. */
 const PIPELINE_VERSION = 'kefu-nlu-3';
@@ -43,7 +43,7 @@ export async function loadOrTrain(
 ): Promise<LoadedClassifier> {
   const started = performance.now();
   const nlpjsVersion = (require('@nlpjs/basic/package.json') as { version: string }).version;
-  const key = modelKey(corpus, { ...settings, linear: DEFAULT_LINEAR }, `${PIPELINE_VERSION}/${nlpjsVersion}`);
+  const key = modelKey(corpus, { ...settings, linear: DEFAULT_LINEAR, features: FEATURES_VERSION }, `${PIPELINE_VERSION}/${nlpjsVersion}`);
   const file = cacheDir ? join(cacheDir, `nlu-model-${key}.json`) : undefined;
   if (file) {
     try {
