@@ -44,10 +44,35 @@ export class NlpjsClassifier {
   async classify(text: string, locale: Locale): Promise<IntentScore[]> {
     if (text.trim() === '') return [];
     const out = await this.nlp.nluManager.process({ locale: NLP_LOCALE[locale], utterance: text, settings: this.nlp.nluManager.settings });
+    forgetTexts(this.nlp, NLP_LOCALE[locale]);
     return out.classifications
       .filter((c) => Number.isFinite(c.score))
       .sort((a, b) => b.score - a.score)
       .map((c) => ({ intent: c.intent, score: c.score }));
+  }
+}
+
+/** The parts of NLP.js that hold per-text caches (not in its typings). */
+interface NlpInternals {
+  nluManager: { domainManagers?: Record<string, { domains?: Record<string, { cache?: { results?: Record<string, unknown> } }> }> };
+  container: { factory?: Record<string, { instance?: { cache?: unknown; stemWord?: unknown; tokenize?: unknown } }> };
+}
+
+/**
+ * NLP.js keeps, without bound, the prepared tokens of every distinct utterance (NLU manager), the
+ * tokens of every distinct text (tokenizer) and the stem of every distinct word (stemmer): 50,000
+ * distinct messages held 45 MB. A stream of unique texts would turn that into an outage, and
+ * preparing a message again costs microseconds — so the caches are emptied after each call.
+ */
+function forgetTexts(nlp: NlpInstance, lang: string): void {
+  const internals = nlp as unknown as NlpInternals;
+  for (const domain of Object.values(internals.nluManager.domainManagers?.[lang]?.domains ?? {})) {
+    if (domain.cache?.results) domain.cache.results = {};
+  }
+  for (const { instance } of Object.values(internals.container.factory ?? {})) {
+    if (!instance || instance.cache === undefined) continue;
+    if (typeof instance.stemWord === 'function') instance.cache = {};
+    else if (typeof instance.tokenize === 'function') instance.cache = undefined;
   }
 }
 

@@ -1,0 +1,68 @@
+import { expect } from 'chai';
+import { Gazetteer } from '../../nlu/gazetteer';
+import { LinearClassifier } from '../../nlu/linearClassifier';
+import { NlpjsClassifier } from '../../nlu/nlpjsClassifier';
+
+describe('NLU pipeline parts', function () {
+  this.timeout(60_000);
+
+  describe('entity lists', () => {
+    const gazetteer = new Gazetteer({ courier: ['顺丰', '中通快递', '中通', 'EMS'], payment: ['花呗', '微信支付', '支付宝'], tooShort: ['好'] });
+
+    it('finds the longest entry at each position, case-insensitively, and ignores one-character entries', () => {
+      expect(gazetteer.match('中通快递和顺丰哪个快')).to.deep.equal(['courier', 'courier']);
+      expect(gazetteer.match('能用花呗或者微信支付吗')).to.deep.equal(['payment', 'payment']);
+      expect(gazetteer.match('ems到了吗')).to.deep.equal(['courier']);
+      expect(gazetteer.match('好的谢谢')).to.deep.equal([]);
+    });
+
+    it('does not match a Latin entry inside a longer word', () => {
+      expect(gazetteer.match('systems are down')).to.deep.equal([]);
+      expect(gazetteer.match('send it by ems please')).to.deep.equal(['courier']);
+    });
+
+    it('lets a name never seen in training carry its list\'s intent', () => {
+      const rows = [
+        ...['顺丰到哪了', '顺丰什么时候到', '查一下顺丰物流', '顺丰还没送到', '顺丰派送进度'].map((text) => ({ text, intent: 'track_parcel' })),
+        ...['怎么用支付宝付款', '支付宝付不了', '可以用支付宝吗', '支付宝扣款失败', '支付宝支付方式'].map((text) => ({ text, intent: 'payment' })),
+      ];
+      const lists = { courier: ['顺丰', '韵达', '圆通'], payment: ['支付宝', '云闪付'] };
+      const withLists = LinearClassifier.train(rows, undefined, lists);
+      expect(withLists.classify('韵达')[0].intent).to.equal('track_parcel');
+      expect(withLists.classify('云闪付')[0].intent).to.equal('payment');
+      // The lists survive serialisation (the model cache).
+      expect(LinearClassifier.fromData(withLists.toData()).classify('圆通')[0].intent).to.equal('track_parcel');
+    });
+  });
+
+  it('NLP.js keeps no per-text caches that grow with every new message', async () => {
+    const corpus = {
+      zh: { locale: 'zh' as const, intents: { greet: ['你好', '您好', '在吗', '哈喽', '有人吗'], bye: ['再见', '拜拜', '回头见', '先这样', '没事了'] } },
+      en: { locale: 'en' as const, intents: { greet: ['hello', 'hi there', 'good morning', 'hey', 'anyone there'], bye: ['bye', 'goodbye', 'see you', 'that is all', 'thanks bye'] } },
+    };
+    const classifier = await NlpjsClassifier.train(corpus, { zhFeatures: 'char-ngrams' });
+    const before = largeObjects(classifier);
+    for (let i = 0; i < 3000; i += 1) {
+      await classifier.classify(`hello number ${i} word${i}`, 'en');
+      await classifier.classify(`你好${i}号`, 'zh-CN');
+    }
+    const after = largeObjects(classifier);
+    for (const [path, size] of after) expect(size - (before.get(path) ?? 0), path).to.be.below(100);
+  });
+});
+
+/** Every object reachable from `root` with more than 500 keys, by path: what a per-text cache would become. */
+function largeObjects(root: object): Map<string, number> {
+  const seen = new Set<object>();
+  const found = new Map<string, number>();
+  const walk = (value: unknown, path: string, depth: number) => {
+    if (value === null || typeof value !== 'object' || seen.has(value) || depth > 10) return;
+    seen.add(value);
+    const keys = Object.keys(value);
+    if (keys.length > 500) found.set(path, keys.length);
+    if (keys.length > 5000) return; // model tables: counted, not walked
+    for (const k of keys) walk((value as Record<string, unknown>)[k], `${path}.${k}`, depth + 1);
+  };
+  walk(root, 'nlp', 0);
+  return found;
+}
