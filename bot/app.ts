@@ -43,7 +43,9 @@ import { BoundedMemoryStorage } from './boundedMemoryStorage';
 import { requireChannelSecret } from './channelAuth';
 import { ComplianceFilter } from './compliance';
 import { ComplianceMiddleware } from './complianceMiddleware';
-import { DEV_USER_TOKEN_SECRET, loadJsonFile, type Env, type KefuData } from './config';
+import { DEV_USER_TOKEN_SECRET, loadData, loadJsonFile, type Env, type KefuData } from './config';
+import { ContentReloader, type ReloadOutcome } from './contentReload';
+import type { Corpus } from '../nlu/corpus';
 import { ConfigError } from './configError';
 import { KefuBot } from './kefuBot';
 import type { Logger } from './log';
@@ -74,6 +76,8 @@ export interface Kefu {
   processActivity(activity: Partial<Activity>): Promise<void>;
   /** The Direct Line secret generated for this run (development mode without DIRECTLINE_SECRET). */
   directLineSecret?: string;
+  /** Re-reads corpus, answers and menu and retrains off the event loop (SIGHUP, POST /agent/v1/admin/reload). */
+  reloadContent(): Promise<ReloadOutcome>;
 }
 
 /** How long three failed checks lock an order's phone-digit verification, across conversations. */
@@ -168,7 +172,9 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   const worker = new HandoffWorker({ store, manager, events, link, storage, routing: data.routing, clock, log, pollMs: env.HANDOFF_POLL_MS });
   worker.start();
 
-  const ready = loadOrTrain(data.corpus, { zhFeatures: env.NLU_ZH_FEATURES, linearWeight: env.NLU_LINEAR_WEIGHT }, env.NLU_MODEL_CACHE_DIR ? fromRoot(env.NLU_MODEL_CACHE_DIR) : undefined, (m) => log.warn(m))
+  const trainModel = (corpus: Corpus) => loadOrTrain(corpus, { zhFeatures: env.NLU_ZH_FEATURES, linearWeight: env.NLU_LINEAR_WEIGHT }, env.NLU_MODEL_CACHE_DIR ? fromRoot(env.NLU_MODEL_CACHE_DIR) : undefined, (m) => log.warn(m));
+  const reloader = new ContentReloader({ load: () => loadData(env), train: trainModel, recognizer, kb, log });
+  const ready = trainModel(data.corpus)
     .then((loaded) => {
       recognizer.useClassifier(loaded.classifier);
       return loaded;
@@ -249,7 +255,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
         return answer ? [{ intent: a.intent, score: Math.round(a.score * 1000) / 1000, answer }] : [];
       });
   };
-  app.use('/agent/v1', agentRouter({ assist, manager, store, agents, events, clock, customer: new BotCustomerActions(link, bot, store, events, compliance, clock) }));
+  app.use('/agent/v1', agentRouter({ assist, manager, store, agents, events, clock, reloadContent: () => reloader.reload(), customer: new BotCustomerActions(link, bot, store, events, compliance, clock) }));
 
   app.get('/', (_req, res) => {
     // The first thing to try: the customer web chat.
@@ -265,7 +271,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     await events.dispose();
     await store.dispose();
   };
-  return { app, recognizer, handoff: manager, store, events, orders, worker, ready, close, kv, processActivity: runChannelTurn, directLineSecret: env.DIRECTLINE_SECRET ? undefined : directLineSecret };
+  return { app, recognizer, handoff: manager, store, events, orders, worker, ready, close, kv, processActivity: runChannelTurn, directLineSecret: env.DIRECTLINE_SECRET ? undefined : directLineSecret, reloadContent: () => reloader.reload() };
 }
 
 function createWeChatApis(env: Env, kv: KeyValueStore, log: Logger): Partial<Record<'wechat' | 'wecom', WeChatApi>> {

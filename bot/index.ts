@@ -36,6 +36,12 @@ async function main(): Promise<void> {
     modelMs: Math.round(loaded.ms),
     startupMs: Math.round(performance.now() - started),
   });
+  // Operators edit corpus, answers or menu, then `kill -HUP <pid>` (or POST /agent/v1/admin/reload).
+  process.on('SIGHUP', () => {
+    void kefu.reloadContent().then((outcome) => {
+      if (!outcome.ok) log.error('reload failed', { code: outcome.code, message: outcome.message });
+    }, (err: unknown) => log.error('reload failed', { error: String(err) }));
+  });
   const shutdown = () => server.close(() => void kefu.close().then(() => process.exit(0)));
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

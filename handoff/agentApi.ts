@@ -33,6 +33,8 @@ export interface AgentApiDeps {
   events: EventBus;
   customer: CustomerActions;
   clock: () => Date;
+  /** Re-reads the operators' content files and retrains (supervisors only). */
+  reloadContent?: () => Promise<{ ok: true; report: object } | { ok: false; status: 409 | 422; code: string; message: string }>;
 }
 
 const HTTP_STATUS: Record<TransitionError | 'unknown_agent', number> = {
@@ -193,6 +195,15 @@ export function agentRouter(deps: AgentApiDeps): Router {
     const result = await manager.close(String(req.params.id), me(req), b.resolution, b.tags);
     if (!result.ok) return void fail(res, HTTP_STATUS[result.error], result.error, `cannot close: ${result.error}`);
     res.json({ ...view(result.handoff), customerNotified: await notify(() => customer.closed(result.handoff)) });
+  });
+
+  router.post('/admin/reload', async (req, res) => {
+    const a = (req as Authed).agent;
+    if (!a.supervisor) return void fail(res, 403, 'forbidden', 'supervisors only');
+    if (!deps.reloadContent) return void fail(res, 404, 'not_found', 'reload is not available');
+    const outcome = await deps.reloadContent();
+    if (!outcome.ok) return void fail(res, outcome.status, outcome.code, outcome.message);
+    res.json(outcome.report);
   });
 
   router.get('/supervisor', async (req, res) => {

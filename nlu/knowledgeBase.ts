@@ -37,9 +37,23 @@ export type MenuData = z.infer<typeof MenuFile>;
 
 export const lang = (locale: Locale): 'zh' | 'en' => (locale === 'zh-CN' ? 'zh' : 'en');
 
-/** Answers and menu, looked up by intent and locale. */
+/** Answers and menu, looked up by intent and locale; replaced whole when operators reload them. */
 export class KnowledgeBase {
-  constructor(readonly answers: AnswersData, readonly menu: MenuData) {}
+  constructor(private currentAnswers: AnswersData, private currentMenu: MenuData) {}
+
+  get answers(): AnswersData {
+    return this.currentAnswers;
+  }
+
+  get menu(): MenuData {
+    return this.currentMenu;
+  }
+
+  /** Swaps in validated files; a turn in progress sees either the old set or the new one. */
+  replace(answers: AnswersData, menu: MenuData): void {
+    this.currentAnswers = answers;
+    this.currentMenu = menu;
+  }
 
   answer(intent: IntentId, locale: Locale): string | undefined {
     return this.answers.intents[intent]?.[lang(locale)];

@@ -1,0 +1,64 @@
+import type { KefuData } from './config';
+import { ConfigError } from './configError';
+import type { Logger } from './log';
+import type { Corpus } from '../nlu/corpus';
+import type { KnowledgeBase } from '../nlu/knowledgeBase';
+import type { LoadedClassifier } from '../nlu/modelCache';
+import type { KefuRecognizer } from '../nlu/recognizer';
+
+export interface ReloadReport {
+  intents: { zh: number; en: number };
+  model: { source: LoadedClassifier['source']; key: string; ms: number };
+}
+
+export type ReloadOutcome =
+  | { ok: true; report: ReloadReport }
+  | { ok: false; status: 409 | 422; code: 'reload_in_progress' | 'invalid_config'; message: string };
+
+export interface ContentReloaderDeps {
+  /** Reads and validates every data file (throws ConfigError naming the file and field). */
+  load: () => KefuData;
+  /** Trains off the event loop (or loads the cached model for this corpus). */
+  train: (corpus: Corpus) => Promise<LoadedClassifier>;
+  recognizer: KefuRecognizer;
+  kb: KnowledgeBase;
+  log: Logger;
+}
+
+/**
+ * Re-reads the corpus (phrasings, entity lists), answers and menu an operator edited, and swaps
+ * them in without a restart. The old model answers every message until the new one is trained in
+ * a worker; a file that fails validation changes nothing. Agents, routing, risk words and the
+ * compliance list still take a restart.
+ */
+export class ContentReloader {
+  private running = false;
+
+  constructor(private readonly deps: ContentReloaderDeps) {}
+
+  async reload(): Promise<ReloadOutcome> {
+    if (this.running) return { ok: false, status: 409, code: 'reload_in_progress', message: 'a reload is already running' };
+    this.running = true;
+    try {
+      let data: KefuData;
+      try {
+        data = this.deps.load();
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        this.deps.log.warn('content reload refused', { error: err.message });
+        return { ok: false, status: 422, code: 'invalid_config', message: err.message };
+      }
+      const loaded = await this.deps.train(data.corpus);
+      this.deps.recognizer.useClassifier(loaded.classifier);
+      this.deps.kb.replace(data.answers, data.menu);
+      const report: ReloadReport = {
+        intents: { zh: Object.keys(data.corpus.zh.intents).length, en: Object.keys(data.corpus.en.intents).length },
+        model: { source: loaded.source, key: loaded.key, ms: Math.round(loaded.ms) },
+      };
+      this.deps.log.info('content reloaded', { ...report.intents, model: loaded.source, modelMs: report.model.ms });
+      return { ok: true, report };
+    } finally {
+      this.running = false;
+    }
+  }
+}

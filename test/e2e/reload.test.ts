@@ -1,0 +1,98 @@
+import { expect } from 'chai';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fromRoot } from '../../bot/paths';
+import { BotClient } from '../helpers/botClient';
+import { startKefu, type RunningKefu } from '../helpers/kefuServer';
+
+const SUPERVISOR = 'test-token-sue';
+const AGENT = 'test-token-alice';
+
+/** An operator edits the content files of a running kefu and reloads them without a restart. */
+describe('content reload: corpus, answers and menu without a restart', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let kefu: RunningKefu;
+
+  const reload = (token?: string) => fetch(`${kefu.url}/agent/v1/admin/reload`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const parse = async (text: string) => {
+    const res = await fetch(`${kefu.url}/api/nlu/parse`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+    return { status: res.status, body: (await res.json()) as { intent: string } };
+  };
+  const editJson = (file: string, edit: (json: Record<string, any>) => void) => {
+    const path = join(dir, 'data', file);
+    const json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, any>;
+    edit(json);
+    writeFileSync(path, JSON.stringify(json, null, 2));
+  };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kefu-reload-'));
+    cpSync(fromRoot('nlu/data'), join(dir, 'data'), { recursive: true });
+    kefu = await startKefu({ NLU_DATA_DIR: join(dir, 'data'), NLU_MODEL_CACHE_DIR: join(dir, 'cache'), AGENTS_FILE: 'test/fixtures/agents.test.json' });
+  });
+
+  after(async () => {
+    await kefu?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('only a supervisor may reload', async () => {
+    expect((await reload()).status).to.equal(401);
+    const res = await reload(AGENT);
+    expect(res.status).to.equal(403);
+    expect(((await res.json()) as { error: { code: string } }).error.code).to.equal('forbidden');
+  });
+
+  it('a new intent and its answer take effect; messages are answered by the old model while the new one trains', async () => {
+    expect((await parse('你们门店几点开门')).body.intent).to.not.equal('store_hours');
+    editJson('corpus.zh.json', (c) => {
+      c.intents.store_hours = ['你们几点开门', '门店营业时间', '几点关门', '周末营业吗', '营业时间是几点到几点', '晚上几点打烊'];
+    });
+    editJson('corpus.en.json', (c) => {
+      c.intents.store_hours = ['what are your opening hours', 'when do you open', 'what time do you close', 'are you open on sundays', 'store hours please'];
+    });
+    editJson('answers.json', (a) => {
+      a.intents.store_hours = { zh: '门店营业时间为每天 9:00–21:00。', en: 'Our stores are open 9:00–21:00 every day.' };
+    });
+
+    const reloading = reload(SUPERVISOR).then(async (res) => ({ status: res.status, body: (await res.json()) as { intents: { zh: number }; model: { source: string } } }));
+    let done = false;
+    void reloading.finally(() => { done = true; });
+    // While the model trains in its worker, the server keeps classifying with the old one.
+    const during: number[] = [];
+    while (!done) during.push((await parse('我要退款')).status);
+    const result = await reloading;
+    expect(result.status).to.equal(200);
+    expect(result.body.model.source).to.equal('trained');
+    expect(during.length, 'requests served during the reload').to.be.greaterThan(0);
+    expect(during.every((s) => s === 200), 'every request during the reload answered').to.equal(true);
+
+    expect((await parse('你们门店几点开门')).body.intent).to.equal('store_hours');
+    const client = new BotClient(kefu.url, { locale: 'en' });
+    expect(await client.say('what time do you open on sundays')).to.include('9:00–21:00');
+  });
+
+  it('a second reload while one runs is refused with 409', async () => {
+    editJson('corpus.zh.json', (c) => {
+      c.intents.store_hours.push('节假日营业吗');
+    });
+    const [a, b] = await Promise.all([reload(SUPERVISOR), reload(SUPERVISOR)]);
+    expect([a.status, b.status].sort()).to.deep.equal([200, 409]);
+  });
+
+  it('an invalid file is refused with the file and field named, and the running content stays', async () => {
+    editJson('answers.json', (a) => {
+      delete a.intents.store_hours;
+    });
+    const res = await reload(SUPERVISOR);
+    expect(res.status).to.equal(422);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).to.equal('invalid_config');
+    expect(body.error.message).to.include('answers.json → intents.store_hours');
+    expect((await parse('你们门店几点开门')).body.intent).to.equal('store_hours');
+    const client = new BotClient(kefu.url, { locale: 'zh-CN' });
+    expect(await client.say('门店营业时间')).to.include('9:00–21:00');
+  });
+});
