@@ -130,3 +130,13 @@ export async function runReport(predict: Predict, test: LabelledRow[], trainS: n
     threshold, train_s: Math.round(trainS * 100) / 100, p50_ms: r4(pct(0.5)), p99_ms: r4(pct(0.99)),
   };
 }
+
+/** In-scope accuracy and out-of-scope recall at several thresholds: the trade-off the chosen threshold sits on. */
+export async function thresholdCurve(predict: (text: string) => Promise<IntentScore[]>, test: LabelledRow[]): Promise<Array<{ threshold: number; in_scope_accuracy: number; oos_recall: number | null }> | undefined> {
+  if (!test.some((r) => OOS.has(r.intent))) return undefined;
+  const scored = await Promise.all(test.map(async (r) => ({ r, s: await predict(r.text) })));
+  return [0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5].map((threshold) => {
+    const m = measure(scored.map(({ r, s }) => ({ expected: r.intent, got: decide(s, threshold) })));
+    return { threshold, in_scope_accuracy: Math.round(m.in_scope_accuracy * 10000) / 10000, oos_recall: m.oos_recall === null ? null : Math.round(m.oos_recall * 10000) / 10000 };
+  });
+}

@@ -13,7 +13,7 @@ import { readEntityLists, readLabelled } from './labelled';
 import { loadOrTrain } from './modelCache';
 import type { ZhFeatures } from './nlpjsClassifier';
 import { KefuRecognizer } from './recognizer';
-import { decide, runReport, trainBaseline, trainKefu, tune } from './benchEval';
+import { decide, runReport, thresholdCurve, trainBaseline, trainKefu, tune } from './benchEval';
 import { detectLocale } from './locale';
 
 async function main(): Promise<void> {
@@ -55,6 +55,8 @@ async function main(): Promise<void> {
       ...(entities ? { entities: Object.fromEntries(Object.entries(entities).map(([k, v]) => [k, v.length])) } : {}),
       kefu: await runReport(async (text) => ({ intent: decide(await kefu.predict(text), tuned.threshold), score: 0 }), test, kefu.trainS, tuned.threshold, train),
     };
+    const curve = await thresholdCurve(kefu.predict, test);
+    if (curve) out.kefu_threshold_curve = curve;
     if (values.baseline) {
       const base = await trainBaseline(train, locale);
       out.baseline = await runReport(base.predict, test, base.trainS, null, train);
