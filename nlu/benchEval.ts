@@ -112,7 +112,7 @@ export function measure(results: Array<{ expected: string; got: string }>): { ac
 
 export async function runReport(predict: Predict, test: LabelledRow[], trainS: number, threshold: number | null, warmUp: LabelledRow[] = []): Promise<BenchReport> {
   // A server classifies for hours: latency is measured after the JIT has seen the code (on training texts).
-  for (const r of warmUp.slice(0, 200)) await predict(r.text);
+  for (const r of warmUp.slice(0, 1000)) await predict(r.text);
   const results: Array<{ expected: string; got: string }> = [];
   const latencies: number[] = [];
   for (const r of test) {
