@@ -43,7 +43,7 @@ import { BoundedMemoryStorage } from './boundedMemoryStorage';
 import { requireChannelSecret } from './channelAuth';
 import { ComplianceFilter } from './compliance';
 import { ComplianceMiddleware } from './complianceMiddleware';
-import { DEV_USER_TOKEN_SECRET, loadData, loadJsonFile, type Env, type KefuData } from './config';
+import { DEV_USER_TOKEN_SECRET, loadContent, loadJsonFile, type Env, type KefuData } from './config';
 import { ContentReloader, type ReloadOutcome } from './contentReload';
 import type { Corpus } from '../nlu/corpus';
 import { ConfigError } from './configError';
@@ -173,12 +173,12 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   worker.start();
 
   const trainModel = (corpus: Corpus) => loadOrTrain(corpus, { zhFeatures: env.NLU_ZH_FEATURES, linearWeight: env.NLU_LINEAR_WEIGHT }, env.NLU_MODEL_CACHE_DIR ? fromRoot(env.NLU_MODEL_CACHE_DIR) : undefined, (m) => log.warn(m));
-  const reloader = new ContentReloader({ load: () => loadData(env), train: trainModel, recognizer, kb, log });
   const ready = trainModel(data.corpus)
     .then((loaded) => {
       recognizer.useClassifier(loaded.classifier);
       return loaded;
     });
+  const reloader = new ContentReloader({ load: () => loadContent(env, data.compliance), startup: ready, train: trainModel, recognizer, kb, log });
   ready.catch((err: unknown) => log.error('NLU model failed to load', { error: String(err) }));
 
   const app = express();

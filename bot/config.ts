@@ -138,14 +138,32 @@ export function loadJsonFile<T extends z.ZodType>(path: string, schema: T): z.in
   return parsed.data;
 }
 
-export function loadData(env: Env): KefuData {
+/** What operators may reload while kefu runs (`bot/contentReload.ts`). */
+export type KefuContent = Pick<KefuData, 'corpus' | 'answers' | 'menu'>;
+
+/**
+ * Reads corpus, answers and menu again and checks them against each other and against the
+ * compliance list in force (not the one on disk: that takes a restart).
+ */
+export function loadContent(env: Env, compliance: ComplianceData): KefuContent {
   const dir = fromRoot(env.NLU_DATA_DIR);
-  const zh = loadJsonFile(`${dir}/corpus.zh.json`, CorpusFile);
-  const en = loadJsonFile(`${dir}/corpus.en.json`, CorpusFile);
-  const data: KefuData = {
-    corpus: { zh, en },
+  const content = readContent(dir);
+  checkCrossReferences({ ...content, compliance }, dir);
+  return content;
+}
+
+function readContent(dir: string): KefuContent {
+  return {
+    corpus: { zh: loadJsonFile(`${dir}/corpus.zh.json`, CorpusFile), en: loadJsonFile(`${dir}/corpus.en.json`, CorpusFile) },
     answers: loadJsonFile(`${dir}/answers.json`, AnswersFile),
     menu: loadJsonFile(`${dir}/menu.json`, MenuFile),
+  };
+}
+
+export function loadData(env: Env): KefuData {
+  const dir = fromRoot(env.NLU_DATA_DIR);
+  const data: KefuData = {
+    ...readContent(dir),
     emotion: loadJsonFile(`${dir}/emotion.json`, EmotionLexiconFile),
     compliance: loadJsonFile(fromRoot(env.COMPLIANCE_FILE), ComplianceFile),
     risk: loadJsonFile(`${dir}/risk.json`, RiskLexiconFile),
@@ -157,7 +175,7 @@ export function loadData(env: Env): KefuData {
 }
 
 /** Checks that span files: every intent can be answered, every quick reply leads somewhere. */
-function checkCrossReferences(data: KefuData, dir: string): void {
+function checkCrossReferences(data: KefuContent & Pick<KefuData, 'compliance'>, dir: string): void {
   const issues: string[] = [];
   const shown = relative(projectRoot, dir) || dir;
   if (data.corpus.zh.locale !== 'zh') issues.push(`  file ${shown}/corpus.zh.json → locale: expected "zh"`);

@@ -1,4 +1,4 @@
-import type { KefuData } from './config';
+import type { KefuContent } from './config';
 import { ConfigError } from './configError';
 import type { Logger } from './log';
 import type { Corpus } from '../nlu/corpus';
@@ -16,8 +16,10 @@ export type ReloadOutcome =
   | { ok: false; status: 409 | 422; code: 'reload_in_progress' | 'invalid_config'; message: string };
 
 export interface ContentReloaderDeps {
-  /** Reads and validates every data file (throws ConfigError naming the file and field). */
-  load: () => KefuData;
+  /** Reads and validates the content files (throws ConfigError naming the file and field). */
+  load: () => KefuContent;
+  /** The start-up model: a reload waits for it, so it can never be overwritten by it. */
+  startup: Promise<unknown>;
   /** Trains off the event loop (or loads the cached model for this corpus). */
   train: (corpus: Corpus) => Promise<LoadedClassifier>;
   recognizer: KefuRecognizer;
@@ -40,7 +42,8 @@ export class ContentReloader {
     if (this.running) return { ok: false, status: 409, code: 'reload_in_progress', message: 'a reload is already running' };
     this.running = true;
     try {
-      let data: KefuData;
+      await this.deps.startup.catch(() => undefined);
+      let data: KefuContent;
       try {
         data = this.deps.load();
       } catch (err) {

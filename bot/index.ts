@@ -30,17 +30,18 @@ async function main(): Promise<void> {
       log.warn('development mode: POST /api/messages is OPEN (anonymous Bot Framework auth, no channel secret); set KEFU_MODE=production and BOT_CHANNEL_SECRET before exposing it');
     }
   });
+  // Operators edit corpus, answers or menu, then `kill -HUP <pid>` (or POST /agent/v1/admin/reload).
+  // Registered before the model is ready: SIGHUP's default action would end the process.
+  process.on('SIGHUP', () => {
+    void kefu.reloadContent().then((outcome) => {
+      if (!outcome.ok) log.error('reload failed', { code: outcome.code, message: outcome.message });
+    }, (err: unknown) => log.error('reload failed', { error: String(err) }));
+  });
   const loaded = await kefu.ready;
   log.info('ready', {
     model: loaded.source === 'cache' ? 'loaded from cache' : 'trained (now cached)',
     modelMs: Math.round(loaded.ms),
     startupMs: Math.round(performance.now() - started),
-  });
-  // Operators edit corpus, answers or menu, then `kill -HUP <pid>` (or POST /agent/v1/admin/reload).
-  process.on('SIGHUP', () => {
-    void kefu.reloadContent().then((outcome) => {
-      if (!outcome.ok) log.error('reload failed', { code: outcome.code, message: outcome.message });
-    }, (err: unknown) => log.error('reload failed', { error: String(err) }));
   });
   const shutdown = () => server.close(() => void kefu.close().then(() => process.exit(0)));
   process.on('SIGINT', shutdown);

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     const train = readLabelled(values.train);
     const test = readLabelled(values.test[0]);
     const locale = values.locale === 'zh' ? 'zh-CN' : values.locale === 'en' ? 'en' : detectLocale(train.slice(0, 50).map((r) => r.text).join(' '));
-    // Weight and threshold: given, or chosen on --val (else on a tenth of the training rows).
+    // Weight and threshold: given, or chosen on --val (else by 5-fold cross-validation on the training rows).
     const val = values.val ? readLabelled(values.val) : undefined;
     const entities = values.entities ? readEntityLists(values.entities) : undefined;
     const tuned = values['linear-weight'] !== undefined && values.threshold !== undefined

@@ -5,6 +5,8 @@
  */
 export type EntityLists = Readonly<Record<string, readonly string[]>>;
 
+const WORD = /[a-z0-9'-]/;
+
 /** Matches list entries in a text by longest match at each position (entries are lower-cased). */
 export class Gazetteer {
   private readonly entries = new Map<string, string[]>();
@@ -30,8 +32,9 @@ export class Gazetteer {
     return this.entries.size;
   }
 
-  /** The list types mentioned in `lower` (already lower-cased), one per non-overlapping match. */
-  match(lower: string): string[] {
+  /** The list types mentioned in `text`, one per non-overlapping match. */
+  match(text: string): string[] {
+    const lower = text.toLowerCase();
     const found: string[] = [];
     if (this.entries.size === 0) return found;
     let i = 0;
@@ -41,9 +44,10 @@ export class Gazetteer {
         if (i + n > lower.length) continue;
         const types = this.entries.get(lower.slice(i, i + n));
         if (types) {
-          // A Latin entry must not be part of a longer word ("qq" inside "qqq").
-          const latinEdge = /[a-z0-9]/.test(lower[i]) && ((i > 0 && /[a-z0-9]/.test(lower[i - 1])) || /[a-z0-9]/.test(lower[i + n] ?? ''));
-          if (latinEdge) continue;
+          // A Latin edge of an entry must not run on into a word ("ups" inside "top-ups", "qq" in "qqq").
+          const joinsBefore = WORD.test(lower[i]) && i > 0 && WORD.test(lower[i - 1]);
+          const joinsAfter = WORD.test(lower[i + n - 1]) && WORD.test(lower[i + n] ?? '');
+          if (joinsBefore || joinsAfter) continue;
           found.push(...types);
           i += n;
           advanced = true;

@@ -48,6 +48,8 @@ export class HybridClassifier implements IntentClassifier {
   /** The same, with another blend weight (for tuning it on validation data). */
   async classifyWith(text: string, locale: Locale, weight: number): Promise<IntentScore[]> {
     const linear = this.linear[locale === 'zh-CN' ? 'zh' : 'en'].classify(text);
+    // Text the main model knows nothing of is out of scope, whatever the network makes of it.
+    if (linear.length === 0) return [];
     return weight >= 1 || !this.nlpjs ? linear : blend(await this.nlpjs.classify(text, locale), linear, weight);
   }
 }

@@ -144,7 +144,13 @@ export class LinearClassifier {
   }
 
   static fromData(data: LinearModelData): LinearClassifier {
-    return new LinearClassifier(data.features, float32(data.idf), data.classes, float32(data.weights), Float64Array.from(data.bias), data.entities);
+    const idf = float32(data.idf);
+    const w = float32(data.weights);
+    // A damaged cache file must fail here (and be retrained), not answer every message with NaN.
+    if (idf.length !== data.features.length || w.length !== data.features.length * data.classes.length || data.bias.length !== data.classes.length) {
+      throw new Error(`linear model arrays do not match its ${data.features.length} features × ${data.classes.length} classes`);
+    }
+    return new LinearClassifier(data.features, idf, data.classes, w, Float64Array.from(data.bias), data.entities);
   }
 
   toData(): LinearModelData {
@@ -159,11 +165,13 @@ export class LinearClassifier {
     };
   }
 
-  /** Class probabilities, best first. */
+  /** Class probabilities, best first; none when the text has no feature the model knows ("👍", "???"). */
   classify(text: string): IntentScore[] {
     const C = this.classes.length;
     const z = Float64Array.from(this.b);
     const { idx, val } = weigh(ngramCounts(text, this.gazetteer), this.index, this.idf);
+    // The biases alone would pick the most frequent class: nothing known is nothing understood.
+    if (idx.length === 0) return [];
     for (let k = 0; k < idx.length; k += 1) {
       const base = idx[k] * C;
       const x = val[k];

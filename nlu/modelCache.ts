@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
@@ -63,6 +63,7 @@ export async function loadOrTrain(
       const tmp = `${file}.${process.pid}.tmp`;
       await writeFile(tmp, JSON.stringify({ key, createdAt: new Date().toISOString(), model: classifier.toModel() }));
       await rename(tmp, file);
+      await pruneCache(cacheDir, KEEP_MODELS);
     } catch (err) {
       warn(`could not write NLU model cache ${file}: ${String(err)}`);
     }
@@ -70,15 +71,34 @@ export async function loadOrTrain(
   return { classifier, source: 'trained', key, ms: performance.now() - started };
 }
 
+/** Each reload of edited content writes a model; the newest few are kept (a revert loads at once). */
+const KEEP_MODELS = 5;
+
+async function pruneCache(dir: string, keep: number): Promise<void> {
+  const names = (await readdir(dir)).filter((f) => /^nlu-model-[0-9a-f]{16}\.json$/.test(f));
+  const dated = await Promise.all(names.map(async (f) => ({ f, t: (await stat(join(dir, f))).mtimeMs })));
+  dated.sort((a, b) => b.t - a.t);
+  await Promise.all(dated.slice(keep).map(({ f }) => unlink(join(dir, f)).catch(() => undefined)));
+}
+
 /** Trains off the event loop; the model comes back serialised and is loaded here. */
 function trainInWorker(corpus: Corpus, settings: HybridSettings): Promise<HybridModel> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(join(__dirname, 'trainWorker.js'), { workerData: { corpus, settings } });
+    let settled = false;
     worker.once('message', (m: { ok: boolean; model?: HybridModel; error?: string }) => {
+      settled = true;
       void worker.terminate();
       if (m.ok && m.model) resolve(m.model);
       else reject(new Error(`NLU training failed: ${m.error ?? 'unknown error'}`));
     });
-    worker.once('error', reject);
+    worker.once('error', (err) => {
+      settled = true;
+      reject(err);
+    });
+    // A worker that dies without a word (out of memory, killed) must not leave a reload pending forever.
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`NLU training worker exited with code ${code} before sending a model`));
+    });
   });
 }

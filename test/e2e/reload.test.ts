@@ -61,13 +61,14 @@ describe('content reload: corpus, answers and menu without a restart', function 
     let done = false;
     void reloading.finally(() => { done = true; });
     // While the model trains in its worker, the server keeps classifying with the old one.
-    const during: number[] = [];
-    while (!done) during.push((await parse('我要退款')).status);
+    const during: Array<{ status: number; body: { intent: string } }> = [];
+    while (!done) during.push(await parse('我要退款'));
     const result = await reloading;
     expect(result.status).to.equal(200);
     expect(result.body.model.source).to.equal('trained');
-    expect(during.length, 'requests served during the reload').to.be.greaterThan(0);
-    expect(during.every((s) => s === 200), 'every request during the reload answered').to.equal(true);
+    // Training on the main thread would hold every request until it ended: one or two would fit.
+    expect(during.length, 'requests answered while the new model trained').to.be.greaterThan(10);
+    expect(during.every((r) => r.status === 200 && r.body.intent === 'refund_request'), 'each answered, by the running model').to.equal(true);
 
     expect((await parse('你们门店几点开门')).body.intent).to.equal('store_hours');
     const client = new BotClient(kefu.url, { locale: 'en' });

@@ -1,5 +1,9 @@
 import { expect } from 'chai';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Gazetteer } from '../../nlu/gazetteer';
+import { loadOrTrain } from '../../nlu/modelCache';
 import { LinearClassifier } from '../../nlu/linearClassifier';
 import { NlpjsClassifier } from '../../nlu/nlpjsClassifier';
 
@@ -7,10 +11,11 @@ describe('NLU pipeline parts', function () {
   this.timeout(60_000);
 
   describe('entity lists', () => {
-    const gazetteer = new Gazetteer({ courier: ['顺丰', '中通快递', '中通', 'EMS'], payment: ['花呗', '微信支付', '支付宝'], tooShort: ['好'] });
+    const gazetteer = new Gazetteer({ courier: ['顺丰', '中通快递', 'EMS', 'ups'], place: ['中通'], payment: ['花呗', '微信支付', '支付宝'], tooShort: ['好'] });
 
     it('finds the longest entry at each position, case-insensitively, and ignores one-character entries', () => {
       expect(gazetteer.match('中通快递和顺丰哪个快')).to.deep.equal(['courier', 'courier']);
+      expect(gazetteer.match('中通在哪')).to.deep.equal(['place']);
       expect(gazetteer.match('能用花呗或者微信支付吗')).to.deep.equal(['payment', 'payment']);
       expect(gazetteer.match('ems到了吗')).to.deep.equal(['courier']);
       expect(gazetteer.match('好的谢谢')).to.deep.equal([]);
@@ -18,7 +23,10 @@ describe('NLU pipeline parts', function () {
 
     it('does not match a Latin entry inside a longer word', () => {
       expect(gazetteer.match('systems are down')).to.deep.equal([]);
+      expect(gazetteer.match('my top-ups failed')).to.deep.equal([]);
       expect(gazetteer.match('send it by ems please')).to.deep.equal(['courier']);
+      expect(gazetteer.match('ems快递到了吗')).to.deep.equal(['courier']);
+      expect(gazetteer.match('sent with UPS.')).to.deep.equal(['courier']);
     });
 
     it('lets a name never seen in training carry its list\'s intent', () => {
@@ -33,6 +41,38 @@ describe('NLU pipeline parts', function () {
       // The lists survive serialisation (the model cache).
       expect(LinearClassifier.fromData(withLists.toData()).classify('圆通')[0].intent).to.equal('track_parcel');
     });
+  });
+
+  it('a text with nothing the model knows is out of scope, not the most frequent intent', () => {
+    const rows = ['退款', '我要退款', '申请退款', '退款怎么办', '能退款吗', '退钱'].map((text) => ({ text, intent: 'refund' }))
+      .concat(['你好', '您好'].map((text) => ({ text, intent: 'greet' })));
+    const model = LinearClassifier.train(rows);
+    expect(model.classify('👍👍')).to.deep.equal([]);
+    expect(model.classify('???')).to.deep.equal([]);
+    expect(model.classify('我要退款')[0].intent).to.equal('refund');
+  });
+
+  it('a damaged model cache is retrained, with a warning, instead of answering with garbage', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kefu-cache-'));
+    try {
+      const corpus = {
+        zh: { locale: 'zh' as const, intents: { greet: ['你好', '您好', '在吗', '哈喽', '有人吗'], bye: ['再见', '拜拜', '回头见', '先这样', '没事了'] } },
+        en: { locale: 'en' as const, intents: { greet: ['hello', 'hi there', 'good morning', 'hey', 'anyone there'], bye: ['bye', 'goodbye', 'see you', 'that is all', 'thanks bye'] } },
+      };
+      const settings = { zhFeatures: 'char-ngrams' as const, linearWeight: 1 };
+      expect((await loadOrTrain(corpus, settings, dir, () => undefined)).source).to.equal('trained');
+      const file = join(dir, readdirSync(dir)[0]);
+      const cached = JSON.parse(readFileSync(file, 'utf8')) as { model: { linear: { en: { weights: string } } } };
+      cached.model.linear.en.weights = Buffer.from(new Float32Array(3).buffer).toString('base64');
+      writeFileSync(file, JSON.stringify(cached));
+      const warnings: string[] = [];
+      const again = await loadOrTrain(corpus, settings, dir, (m) => warnings.push(m));
+      expect(again.source).to.equal('trained');
+      expect(warnings.join('\n')).to.include('do not match');
+      expect((await again.classifier.classify('hello there', 'en'))[0].intent).to.equal('greet');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('NLP.js keeps no per-text caches that grow with every new message', async () => {
