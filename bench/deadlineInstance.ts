@@ -6,7 +6,7 @@ import { RedisHandoffStore } from '../handoff/redisStore';
 const o = JSON.parse(process.argv[2] ?? '{}') as { url: string; namespace: string; count: number; startAt: number; spreadMs: number; pollMs: number; label: string };
 
 async function main(): Promise<void> {
-  const store = new RedisHandoffStore({ url: o.url, namespace: o.namespace, ttlSeconds: 600, transcriptEntries: 10 });
+  const store = new RedisHandoffStore({ url: o.url, namespace: o.namespace, ttlSeconds: 600, transcriptEntries: 10, closedRetentionSeconds: 86400 });
   for (let i = 0; i < o.count; i += 1) {
     const dueAt = o.startAt + Math.floor(Math.random() * o.spreadMs);
     await store.armDeadline(`${o.label}-${i}-${dueAt}`, dueAt);

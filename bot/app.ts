@@ -108,7 +108,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   let activityLog: ActivityLog;
   let kv: KeyValueStore;
   if (env.REDIS_URL) {
-    const redisStore = new RedisHandoffStore({ url: env.REDIS_URL, namespace: env.REDIS_NAMESPACE, ttlSeconds: env.STATE_TTL_SECONDS, transcriptEntries: env.TRANSCRIPT_MAX_ENTRIES });
+    const redisStore = new RedisHandoffStore({ url: env.REDIS_URL, namespace: env.REDIS_NAMESPACE, ttlSeconds: env.STATE_TTL_SECONDS, transcriptEntries: env.TRANSCRIPT_MAX_ENTRIES, closedRetentionSeconds: env.HANDOFF_RETENTION_DAYS * 86400 });
     redisStore.redis.on('error', (err: Error) => log.warn('redis connection error', { error: err.message }));
     store = redisStore;
     events = new RedisEventBus(redisStore.redis, redisStore.keys.events, (err) => log.warn('event bus', { error: String(err) }));

@@ -49,6 +49,7 @@ export const EnvSchema = z
     STATE_MAX_CONVERSATIONS: int(100, 10_000_000).default(50_000),
     STATE_TTL_SECONDS: int(60, 30 * 86400).default(86400),
     TRANSCRIPT_MAX_ENTRIES: int(0, 10_000).default(500),
+    HANDOFF_RETENTION_DAYS: int(1, 3650).default(30),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     REDIS_URL: z.preprocess(emptyAsUndefined, z.string().regex(/^rediss?:\/\//, 'expected redis://host:port or rediss://…').optional()),
     REDIS_NAMESPACE: z.string().regex(/^[a-zA-Z0-9_-]{1,32}$/).default('kefu'),

@@ -51,6 +51,8 @@ export interface RedisStoreOptions {
   /** Transcripts and references expire this long after the last write. */
   ttlSeconds: number;
   transcriptEntries: number;
+  /** Closed handoffs (record, transfer history, survey review entry) are deleted this long after closing. */
+  closedRetentionSeconds: number;
 }
 
 /** The store for many processes: every transition is one Lua script (handoff/lua/). */
@@ -125,7 +127,7 @@ export class RedisHandoffStore implements HandoffStore {
 
   async close(id: string, by: AgentRef, resolution: string, tags: string[], now: number): Promise<TransitionResult> {
     const k = this.keys;
-    const code = (await run(this.redis, 'close', k.handoff(id), k.loads, k.open, k.sla, by.id, by.supervisor ? '1' : '0', resolution, JSON.stringify(tags), now, k.tag)) as number;
+    const code = (await run(this.redis, 'close', k.handoff(id), k.loads, k.open, k.sla, k.transfers(id), by.id, by.supervisor ? '1' : '0', resolution, JSON.stringify(tags), now, k.tag, this.options.closedRetentionSeconds * 1000)) as number;
     return this.result(id, code);
   }
 
@@ -136,7 +138,7 @@ export class RedisHandoffStore implements HandoffStore {
 
   async saveSurvey(id: string, survey: Survey): Promise<TransitionResult> {
     const k = this.keys;
-    return this.result(id, (await run(this.redis, 'saveSurvey', k.handoff(id), k.flagged, JSON.stringify(survey), survey.flagged ? '1' : '0', Date.parse(survey.at))) as number);
+    return this.result(id, (await run(this.redis, 'saveSurvey', k.handoff(id), k.flagged, JSON.stringify(survey), survey.flagged ? '1' : '0', Date.parse(survey.at), this.options.closedRetentionSeconds * 1000)) as number);
   }
 
   async queued(): Promise<HandoffRecord[]> {

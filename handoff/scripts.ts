@@ -5,7 +5,7 @@ import { fromRoot } from '../bot/paths';
 
 /** Script file → number of KEYS. Registered once per connection under a versioned command name. */
 const SCRIPTS = {
-  open: 4, claim: 4, claimNext: 2, transfer: 3, close: 4, toCallback: 4, saveSurvey: 2,
+  open: 4, claim: 4, claimNext: 2, transfer: 3, close: 5, toCallback: 4, saveSurvey: 2,
   armDeadline: 2, takeDue: 1, storageWrite: 1, unlock: 1,
 } as const;
 export type ScriptName = keyof typeof SCRIPTS;

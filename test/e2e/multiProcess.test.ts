@@ -33,7 +33,7 @@ describe('two kefu processes on one Redis', function () {
       HANDOFF_TIMEOUT_MS: '1000', HANDOFF_POLL_MS: '25',
     };
     [a, b] = await Promise.all([startKefuProcess(env), startKefuProcess(env)]);
-    store = new RedisHandoffStore({ url: redis.url, namespace, ttlSeconds: 600, transcriptEntries: 500 });
+    store = new RedisHandoffStore({ url: redis.url, namespace, ttlSeconds: 600, transcriptEntries: 500, closedRetentionSeconds: 86400 });
   });
   after(async () => {
     await Promise.all([a?.kill(), b?.kill()]);

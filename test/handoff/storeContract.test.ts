@@ -167,5 +167,51 @@ function contract(name: string, make: () => Promise<HandoffStore>): void {
 contract('in-memory', async () => new MemoryHandoffStore());
 contract('Redis', async () => {
   const redis = await testRedis();
-  return new RedisHandoffStore({ url: redis.url, namespace: uniqueNamespace('contract'), ttlSeconds: 600, transcriptEntries: 500 });
+  return new RedisHandoffStore({ url: redis.url, namespace: uniqueNamespace('contract'), ttlSeconds: 600, transcriptEntries: 500, closedRetentionSeconds: 86400 });
+});
+
+describe('Redis store: closed handoffs do not stay forever', function () {
+  this.timeout(20_000);
+
+  it('a closed handoff and its transfer history expire after the retention; old review entries are trimmed', async () => {
+    const redis = await testRedis();
+    const store = new RedisHandoffStore({ url: redis.url, namespace: uniqueNamespace('retention'), ttlSeconds: 600, transcriptEntries: 500, closedRetentionSeconds: 2 });
+    try {
+      const now = Date.now();
+      const old = record();
+      await store.open(old);
+      await store.claim(old.id, alice, now);
+      await store.transfer(old.id, alice, { group: 'orders' }, 'to orders', now);
+      await store.claim(old.id, bob, now);
+      await store.close(old.id, bob, 'done', [], now);
+      expect(await store.redis.exists(store.keys.transfers(old.id)), 'transfer history kept while retained').to.equal(1);
+      const oldSurvey = { scores: { efficiency: 1, attitude: 1, clarity: 1, solution: 1, overall: 1 }, at: new Date(now - 10_000).toISOString(), flagged: true };
+      await store.saveSurvey(old.id, oldSurvey);
+
+      const open = record();
+      await store.open(open);
+      await store.claim(open.id, alice, now);
+      await store.transfer(open.id, alice, { group: 'orders' }, 'to orders', now);
+      expect(await store.redis.pttl(store.keys.handoff(open.id)), 'an open handoff never expires').to.equal(-1);
+
+      const ttl = await store.redis.pttl(store.keys.handoff(old.id));
+      expect(ttl).to.be.greaterThan(0).and.at.most(2000);
+      expect((await store.get(old.id))?.status).to.equal('closed');
+
+      // A later flagged survey trims review entries older than the retention.
+      const fresh = record();
+      await store.open(fresh);
+      await store.claim(fresh.id, alice, now);
+      await store.close(fresh.id, alice, 'done', [], now);
+      await store.saveSurvey(fresh.id, { ...oldSurvey, at: new Date(now).toISOString() });
+      expect(await store.redis.zrange(store.keys.flagged, 0, -1)).to.deep.equal([fresh.id]);
+
+      await new Promise((r) => setTimeout(r, 2100));
+      expect(await store.get(old.id)).to.equal(undefined);
+      expect(await store.redis.exists(store.keys.handoff(old.id), store.keys.transfers(old.id))).to.equal(0);
+      expect((await store.get(open.id))?.status).to.equal('queued');
+    } finally {
+      await store.dispose();
+    }
+  });
 });
