@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import type Redis from 'ioredis';
+import { fromRoot } from '../paths';
 
 /** A Direct Line conversation's activities, in order; the watermark is the count already read. */
 export interface ActivityLog {
@@ -33,22 +35,34 @@ export class MemoryActivityLog implements ActivityLog {
   }
 }
 
-/** Shared by every instance: a Redis list per conversation, with a TTL. */
+/** Shared by every instance: a Redis list per conversation (the newest activities), with a TTL. */
 export class RedisActivityLog implements ActivityLog {
-  constructor(private readonly redis: Redis, private readonly namespace: string, private readonly ttlSeconds: number) {}
+  private readonly redis: Redis & {
+    kefu_dlAppend_v1(list: string, dropped: string, activity: string, max: number, ttl: number): Promise<number>;
+    kefu_dlSince_v1(list: string, dropped: string, watermark: number): Promise<[number, ...string[]]>;
+  };
+
+  constructor(redis: Redis, private readonly namespace: string, private readonly ttlSeconds: number, private readonly maxActivities = 1000) {
+    for (const [name, file] of [['kefu_dlAppend_v1', 'append'], ['kefu_dlSince_v1', 'since']]) {
+      redis.defineCommand(name, { numberOfKeys: 2, lua: readFileSync(fromRoot(`bot/directLine/lua/${file}.lua`), 'utf8') });
+    }
+    this.redis = redis as RedisActivityLog['redis'];
+  }
 
   private key(conversationId: string): string {
     return `${this.namespace}:dl:{${conversationId}}`;
   }
 
+  private droppedKey(conversationId: string): string {
+    return `${this.namespace}:dl:{${conversationId}}:dropped`;
+  }
+
   async append(conversationId: string, activity: Record<string, unknown>): Promise<number> {
-    const key = this.key(conversationId);
-    const [[, length]] = (await this.redis.multi().rpush(key, JSON.stringify(activity)).expire(key, this.ttlSeconds).exec()) as [[null, number], unknown];
-    return length;
+    return this.redis.kefu_dlAppend_v1(this.key(conversationId), this.droppedKey(conversationId), JSON.stringify(activity), this.maxActivities, this.ttlSeconds);
   }
 
   async since(conversationId: string, watermark: number): Promise<{ activities: Array<Record<string, unknown>>; watermark: number }> {
-    const raw = await this.redis.lrange(this.key(conversationId), watermark, -1);
+    const [next, ...raw] = await this.redis.kefu_dlSince_v1(this.key(conversationId), this.droppedKey(conversationId), watermark);
     const activities = raw.flatMap((r) => {
       try {
         return [JSON.parse(r) as Record<string, unknown>];
@@ -56,6 +70,6 @@ export class RedisActivityLog implements ActivityLog {
         return [];
       }
     });
-    return { activities, watermark: watermark + raw.length };
+    return { activities, watermark: Number(next) };
   }
 }
