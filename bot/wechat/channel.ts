@@ -65,8 +65,12 @@ class Collector {
   open = true;
 }
 
-/** What this process is collecting for passive replies, by conversation. */
+/**
+ * What this process is collecting for passive replies, by the push being answered: two pushes from
+ * one user close together each get their own turn's replies (the turn lock runs them one by one).
+ */
 const collectors = new Map<string, Collector>();
+const collectorKey = (conversationId: string, activityId: string | undefined) => `${conversationId}\n${activityId ?? ''}`;
 
 /** WeChat has no buttons in a text reply: quick replies become a line to type from. */
 export function renderForWeChat(a: Partial<Activity>): string | undefined {
@@ -91,7 +95,7 @@ export class WeChatSink implements Middleware {
         const conversationId = ctx.activity.conversation.id;
         const user = conversationId.slice(kind.length + 1);
         const texts = activities.map(renderForWeChat).filter((t): t is string => t !== undefined);
-        const collector = collectors.get(conversationId);
+        const collector = collectors.get(collectorKey(conversationId, ctx.activity.id));
         if (collector?.open) {
           collector.texts.push(...texts);
         } else {
@@ -195,14 +199,15 @@ export function weChatRouter(o: WeChatChannelOptions): Router {
     if (!activity) return void res.type('text/plain').send('success');
     const conversationId = activity.conversation?.id as string;
     const collector = new Collector();
-    collectors.set(conversationId, collector);
+    const key = collectorKey(conversationId, activity.id);
+    collectors.set(key, collector);
     const turn = o.runTurn(activity).catch(async (err: unknown) => {
       o.log.error('WeChat turn failed', { conversation: conversationId, error: String(err) });
       await o.kv.del(dedupKey); // not handled: WeChat's retry must not be dropped as a duplicate
     });
     const inTime = await Promise.race([turn.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), o.replyMarginMs))]);
     collector.open = false;
-    if (collectors.get(conversationId) === collector) collectors.delete(conversationId);
+    if (collectors.get(key) === collector) collectors.delete(key);
     if (!inTime) {
       // Too slow for the passive reply: "success" now, the answer through the message API.
       res.type('text/plain').send('success');

@@ -125,6 +125,20 @@ describe('WeChat Official Account adapter over real HTTP', function () {
     expect(transcript.filter((e) => e.speaker === 'customer')).to.have.length(1);
   });
 
+  it('two pushes from one user at once: each passive reply answers its own message', async () => {
+    const user = 'oUser-twice';
+    expect(await reply(textXml(user, '查一下订单 KF202611220001'))).to.contain('后四位');
+    slow.ms = 400; // the order lookup keeps the first turn running when the second message arrives
+    const first = reply(textXml(user, '1234'));
+    await new Promise((r) => setTimeout(r, 100));
+    const [order, coupon] = await Promise.all([first, reply(textXml(user, '优惠券用不了'))]);
+    expect(order, 'the first push is answered in its own reply').to.contain('老王麻辣烫');
+    expect(order).to.not.contain('优惠券');
+    expect(coupon).to.contain('优惠券');
+    expect(coupon).to.not.contain('老王麻辣烫');
+    expect(stub.sent.filter((m) => m.body.touser === user), 'nothing spilled into the message API').to.deep.equal([]);
+  });
+
   it('an answer slower than the margin: "success" at once, the answer later through the message API, once', async () => {
     const user = 'oUser-slow';
     await reply(textXml(user, '查物流 KF202611220001'));
