@@ -42,6 +42,16 @@ describe('NLU held-out accuracy (the bot\'s own recogniser)', function () {
     });
   }
 
+  it('understands typos, couriers and payment methods it was never trained on, and not gibberish', async () => {
+    const cases: Array<[string, string]> = [
+      ['i want a refnd', 'refund_request'], ['wher is my ordr', 'order_status'], ['cancle my order', 'cancel_order'],
+      ['my acount was hacked', 'account_stolen'], ['coupn not working', 'coupon'],
+      ['极兔到哪了', 'order_status'], ['用云闪付付不了', 'payment_failed'],
+      ['👍', 'None'], ['???', 'None'], ['asdfgh', 'None'],
+    ];
+    for (const [text, intent] of cases) expect((await recognizer.recognize(text)).intent, text).to.equal(intent);
+  });
+
   it('no held-out phrasing appears in the training corpus', () => {
     const data = loadData(parseEnv({}));
     const train = new Set([...Object.values(data.corpus.zh.intents), ...Object.values(data.corpus.en.intents)].flat().map((t) => t.trim().toLowerCase()));
