@@ -20,9 +20,9 @@ describe('content reload: corpus, answers and menu without a restart', function 
     const res = await fetch(`${kefu.url}/api/nlu/parse`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
     return { status: res.status, body: (await res.json()) as { intent: string } };
   };
-  const editJson = (file: string, edit: (json: Record<string, any>) => void) => {
+  const editJson = (file: string, edit: (json: { intents: Record<string, unknown> }) => void) => {
     const path = join(dir, 'data', file);
-    const json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, any>;
+    const json = JSON.parse(readFileSync(path, 'utf8')) as { intents: Record<string, unknown> };
     edit(json);
     writeFileSync(path, JSON.stringify(json, null, 2));
   };
@@ -77,7 +77,7 @@ describe('content reload: corpus, answers and menu without a restart', function 
 
   it('a second reload while one runs is refused with 409', async () => {
     editJson('corpus.zh.json', (c) => {
-      c.intents.store_hours.push('节假日营业吗');
+      (c.intents.store_hours as string[]).push('节假日营业吗');
     });
     const [a, b] = await Promise.all([reload(SUPERVISOR), reload(SUPERVISOR)]);
     expect([a.status, b.status].sort()).to.deep.equal([200, 409]);
