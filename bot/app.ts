@@ -76,7 +76,7 @@ export interface Kefu {
   processActivity(activity: Partial<Activity>): Promise<void>;
   /** The Direct Line secret generated for this run (development mode without DIRECTLINE_SECRET). */
   directLineSecret?: string;
-  /** Re-reads corpus, answers and menu and retrains off the event loop (SIGHUP, POST /agent/v1/admin/reload). */
+  /** Re-reads the operators' content files and retrains off the event loop (SIGHUP, POST /agent/v1/admin/reload). */
   reloadContent(): Promise<ReloadOutcome>;
 }
 
@@ -94,7 +94,8 @@ const ParseRequest = z
 export function createKefu(env: Env, data: KefuData, log: Logger, overrides: KefuOverrides = {}): Kefu {
   const clock = overrides.clock ?? (() => new Date());
   const kb = new KnowledgeBase(data.answers, data.menu);
-  const recognizer = new KefuRecognizer({ threshold: env.NLU_THRESHOLD, emotion: new EmotionDetector(data.emotion) });
+  const emotion = new EmotionDetector(data.emotion);
+  const recognizer = new KefuRecognizer({ threshold: env.NLU_THRESHOLD, emotion });
   const riskScanner = new RiskScanner(data.risk);
   const compliance = new ComplianceFilter(data.compliance);
   const orders = overrides.orders ?? createOrderService(env, clock());
@@ -178,7 +179,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
       recognizer.useClassifier(loaded.classifier);
       return loaded;
     });
-  const reloader = new ContentReloader({ load: () => loadContent(env, data.compliance), startup: ready, train: trainModel, recognizer, kb, log });
+  const reloader = new ContentReloader({ load: () => loadContent(env), startup: ready, train: trainModel, recognizer, kb, risk: riskScanner, emotion, compliance, log });
   ready.catch((err: unknown) => log.error('NLU model failed to load', { error: String(err) }));
 
   const app = express();

@@ -26,9 +26,14 @@ export interface ComplianceViolation {
 const NEGATION_WINDOW = 12;
 
 export class ComplianceFilter {
-  private readonly rules: ReadonlyArray<{ id: string; phrases: string[]; patterns: RegExp[]; negations: string[] }>;
+  private rules: ReadonlyArray<{ id: string; phrases: string[]; patterns: RegExp[]; negations: string[] }> = [];
 
   constructor(data: ComplianceData) {
+    this.replace(data);
+  }
+
+  /** Swaps in an edited list (content reload). */
+  replace(data: ComplianceData): void {
     this.rules = data.rules.map((r) => ({
       id: r.id,
       phrases: r.phrases.map((p) => p.toLowerCase()),

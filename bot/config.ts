@@ -139,35 +139,32 @@ export function loadJsonFile<T extends z.ZodType>(path: string, schema: T): z.in
   return parsed.data;
 }
 
-/** What operators may reload while kefu runs (`bot/contentReload.ts`). */
-export type KefuContent = Pick<KefuData, 'corpus' | 'answers' | 'menu'>;
+/** What operators may reload while kefu runs (`bot/contentReload.ts`); agents and routing take a restart. */
+export type KefuContent = Pick<KefuData, 'corpus' | 'answers' | 'menu' | 'emotion' | 'risk' | 'compliance'>;
 
-/**
- * Reads corpus, answers and menu again and checks them against each other and against the
- * compliance list in force (not the one on disk: that takes a restart).
- */
-export function loadContent(env: Env, compliance: ComplianceData): KefuContent {
+/** Reads the reloadable files again, validated and checked against each other. */
+export function loadContent(env: Env): KefuContent {
   const dir = fromRoot(env.NLU_DATA_DIR);
-  const content = readContent(dir);
-  checkCrossReferences({ ...content, compliance }, dir);
+  const content = readContent(env, dir);
+  checkCrossReferences(content, dir);
   return content;
 }
 
-function readContent(dir: string): KefuContent {
+function readContent(env: Env, dir: string): KefuContent {
   return {
     corpus: { zh: loadJsonFile(`${dir}/corpus.zh.json`, CorpusFile), en: loadJsonFile(`${dir}/corpus.en.json`, CorpusFile) },
     answers: loadJsonFile(`${dir}/answers.json`, AnswersFile),
     menu: loadJsonFile(`${dir}/menu.json`, MenuFile),
+    emotion: loadJsonFile(`${dir}/emotion.json`, EmotionLexiconFile),
+    risk: loadJsonFile(`${dir}/risk.json`, RiskLexiconFile),
+    compliance: loadJsonFile(fromRoot(env.COMPLIANCE_FILE), ComplianceFile),
   };
 }
 
 export function loadData(env: Env): KefuData {
   const dir = fromRoot(env.NLU_DATA_DIR);
   const data: KefuData = {
-    ...readContent(dir),
-    emotion: loadJsonFile(`${dir}/emotion.json`, EmotionLexiconFile),
-    compliance: loadJsonFile(fromRoot(env.COMPLIANCE_FILE), ComplianceFile),
-    risk: loadJsonFile(`${dir}/risk.json`, RiskLexiconFile),
+    ...readContent(env, dir),
     agents: loadJsonFile(fromRoot(env.AGENTS_FILE), AgentsFile).agents,
     routing: loadJsonFile(fromRoot(env.ROUTING_FILE), RoutingFile),
   };
@@ -176,7 +173,7 @@ export function loadData(env: Env): KefuData {
 }
 
 /** Checks that span files: every intent can be answered, every quick reply leads somewhere. */
-function checkCrossReferences(data: KefuContent & Pick<KefuData, 'compliance'>, dir: string): void {
+function checkCrossReferences(data: KefuContent, dir: string): void {
   const issues: string[] = [];
   const shown = relative(projectRoot, dir) || dir;
   if (data.corpus.zh.locale !== 'zh') issues.push(`  file ${shown}/corpus.zh.json → locale: expected "zh"`);

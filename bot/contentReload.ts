@@ -2,7 +2,10 @@ import type { KefuContent } from './config';
 import { ConfigError } from './configError';
 import type { Logger } from './log';
 import type { Corpus } from '../nlu/corpus';
+import type { ComplianceFilter } from './compliance';
+import type { EmotionDetector } from '../nlu/emotion';
 import type { KnowledgeBase } from '../nlu/knowledgeBase';
+import type { RiskScanner } from '../nlu/risk';
 import type { LoadedClassifier } from '../nlu/modelCache';
 import type { KefuRecognizer } from '../nlu/recognizer';
 
@@ -24,14 +27,17 @@ export interface ContentReloaderDeps {
   train: (corpus: Corpus) => Promise<LoadedClassifier>;
   recognizer: KefuRecognizer;
   kb: KnowledgeBase;
+  risk: RiskScanner;
+  emotion: EmotionDetector;
+  compliance: ComplianceFilter;
   log: Logger;
 }
 
 /**
- * Re-reads the corpus (phrasings, entity lists), answers and menu an operator edited, and swaps
- * them in without a restart. The old model answers every message until the new one is trained in
- * a worker; a file that fails validation changes nothing. Agents, routing, risk words and the
- * compliance list still take a restart.
+ * Re-reads what operators edit — corpus (phrasings, entity lists), answers, menu, emotion and risk
+ * lexicons, the compliance list — and swaps it in without a restart. The old model answers every
+ * message until the new one is trained in a worker; a file that fails validation changes nothing.
+ * Agents and routing still take a restart (they shape conversations already in the queues).
  */
 export class ContentReloader {
   private running = false;
@@ -54,6 +60,9 @@ export class ContentReloader {
       const loaded = await this.deps.train(data.corpus);
       this.deps.recognizer.useClassifier(loaded.classifier);
       this.deps.kb.replace(data.answers, data.menu);
+      this.deps.risk.replace(data.risk);
+      this.deps.emotion.replace(data.emotion);
+      this.deps.compliance.replace(data.compliance);
       const report: ReloadReport = {
         intents: { zh: Object.keys(data.corpus.zh.intents).length, en: Object.keys(data.corpus.en.intents).length },
         model: { source: loaded.source, key: loaded.key, ms: Math.round(loaded.ms) },

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
       log.warn('development mode: POST /api/messages is OPEN (anonymous Bot Framework auth, no channel secret); set KEFU_MODE=production and BOT_CHANNEL_SECRET before exposing it');
     }
   });
-  // Operators edit corpus, answers or menu, then `kill -HUP <pid>` (or POST /agent/v1/admin/reload).
+  // Operators edit corpus, answers, menu or lexicons, then `kill -HUP <pid>` (or POST /agent/v1/admin/reload).
   // Registered before the model is ready: SIGHUP's default action would end the process.
   process.on('SIGHUP', () => {
     void kefu.reloadContent().then((outcome) => {

@@ -8,9 +8,14 @@ export type EmotionLexiconData = z.infer<typeof EmotionLexiconFile>;
 
 /** Anger and anxiety from a lexicon an operator edits [000 PART03, 003 PART04]. */
 export class EmotionDetector {
-  private readonly lists: Record<'anger' | 'anxiety', Record<'zh' | 'en', string[]>>;
+  private lists: Record<'anger' | 'anxiety', Record<'zh' | 'en', string[]>> = { anger: { zh: [], en: [] }, anxiety: { zh: [], en: [] } };
 
   constructor(data: EmotionLexiconData) {
+    this.replace(data);
+  }
+
+  /** Swaps in an edited lexicon (content reload). */
+  replace(data: EmotionLexiconData): void {
     const lower = (xs: string[]) => xs.map((x) => x.toLowerCase());
     this.lists = {
       anger: { zh: lower(data.anger.zh), en: lower(data.anger.en) },

@@ -21,14 +21,21 @@ const SEVERITY_RANK = { critical: 2, high: 1 } as const;
 
 /** Scans every customer message, before the dialogs. */
 export class RiskScanner {
-  private readonly terms: Array<{ term: string; category: RiskCategory; severity: 'high' | 'critical'; latin: boolean }> = [];
-  private readonly exclusions: string[];
-  private readonly negations: Array<{ word: string; latin: boolean }>;
+  private terms: Array<{ term: string; category: RiskCategory; severity: 'high' | 'critical'; latin: boolean }> = [];
+  private exclusions: string[] = [];
+  private negations: Array<{ word: string; latin: boolean }> = [];
 
   constructor(data: RiskLexiconData) {
+    this.replace(data);
+  }
+
+  /** Swaps in an edited lexicon (content reload); each scan sees the old lists or the new ones. */
+  replace(data: RiskLexiconData): void {
+    const terms: RiskScanner['terms'] = [];
     for (const [category, c] of Object.entries(data.categories) as Array<[RiskCategory, z.infer<typeof Category>]>) {
-      for (const term of [...c.zh, ...c.en]) this.terms.push({ term: term.toLowerCase(), category, severity: c.severity, latin: /^[\x00-\x7f]+$/.test(term) });
+      for (const term of [...c.zh, ...c.en]) terms.push({ term: term.toLowerCase(), category, severity: c.severity, latin: /^[\x00-\x7f]+$/.test(term) });
     }
+    this.terms = terms;
     this.exclusions = [...data.exclusions.zh, ...data.exclusions.en].map((e) => e.toLowerCase());
     this.negations = [...data.negations.zh, ...data.negations.en].map((w) => ({ word: w.toLowerCase(), latin: /^[\x00-\x7f]+$/.test(w) }));
   }

@@ -10,7 +10,7 @@ const SUPERVISOR = 'test-token-sue';
 const AGENT = 'test-token-alice';
 
 /** An operator edits the content files of a running kefu and reloads them without a restart. */
-describe('content reload: corpus, answers and menu without a restart', function () {
+describe('content reload without a restart', function () {
   this.timeout(120_000);
   let dir: string;
   let kefu: RunningKefu;
@@ -20,9 +20,9 @@ describe('content reload: corpus, answers and menu without a restart', function 
     const res = await fetch(`${kefu.url}/api/nlu/parse`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
     return { status: res.status, body: (await res.json()) as { intent: string } };
   };
-  const editJson = (file: string, edit: (json: { intents: Record<string, unknown> }) => void) => {
+  const editJson = <T = { intents: Record<string, unknown> }>(file: string, edit: (json: T) => void) => {
     const path = join(dir, 'data', file);
-    const json = JSON.parse(readFileSync(path, 'utf8')) as { intents: Record<string, unknown> };
+    const json = JSON.parse(readFileSync(path, 'utf8')) as T;
     edit(json);
     writeFileSync(path, JSON.stringify(json, null, 2));
   };
@@ -30,7 +30,8 @@ describe('content reload: corpus, answers and menu without a restart', function 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kefu-reload-'));
     cpSync(fromRoot('nlu/data'), join(dir, 'data'), { recursive: true });
-    kefu = await startKefu({ NLU_DATA_DIR: join(dir, 'data'), NLU_MODEL_CACHE_DIR: join(dir, 'cache'), AGENTS_FILE: 'test/fixtures/agents.test.json' });
+    cpSync(fromRoot('bot/data/compliance.json'), join(dir, 'data', 'compliance.json'));
+    kefu = await startKefu({ NLU_DATA_DIR: join(dir, 'data'), NLU_MODEL_CACHE_DIR: join(dir, 'cache'), COMPLIANCE_FILE: join(dir, 'data', 'compliance.json'), AGENTS_FILE: 'test/fixtures/agents.test.json' });
   });
 
   after(async () => {
@@ -75,6 +76,30 @@ describe('content reload: corpus, answers and menu without a restart', function 
     expect(await client.say('what time do you open on sundays')).to.include('9:00–21:00');
   });
 
+  it('risk words and the compliance list take effect too', async () => {
+    const scan = async (text: string) => {
+      const res = await fetch(`${kefu.url}/api/nlu/parse`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+      return ((await res.json()) as { risk: { level: string; matched: string[] } }).risk;
+    };
+    const check = async (text: string) => {
+      const res = await fetch(`${kefu.url}/agent/v1/compliance/check`, { method: 'POST', headers: { authorization: `Bearer ${AGENT}`, 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+      return ((await res.json()) as { violations: Array<{ rule: string }> }).violations;
+    };
+    expect((await scan('有人让我扫码领红包再输入验证码')).level).to.equal('none');
+    expect(await check('我们保证今天包邮到家')).to.deep.equal([]);
+    editJson<{ categories: { security: { en: string[]; zh: string[] } } }>('risk.json', (r) => {
+      r.categories.security.zh.push('扫码领红包');
+    });
+    editJson<{ rules: Array<{ id: string; phrases: string[] }> }>('compliance.json', (c) => {
+      c.rules.push({ id: 'shipping_promises', phrases: ['包邮到家'] });
+    });
+    expect((await reload(SUPERVISOR)).status).to.equal(200);
+    const risk = await scan('有人让我扫码领红包再输入验证码');
+    expect(risk.level).to.not.equal('none');
+    expect(risk.matched).to.include('扫码领红包');
+    expect((await check('我们保证今天包邮到家')).map((v) => v.rule)).to.include('shipping_promises');
+  });
+
   it('a second reload while one runs is refused with 409', async () => {
     editJson('corpus.zh.json', (c) => {
       (c.intents.store_hours as string[]).push('节假日营业吗');
@@ -95,5 +120,14 @@ describe('content reload: corpus, answers and menu without a restart', function 
     expect((await parse('你们门店几点开门')).body.intent).to.equal('store_hours');
     const client = new BotClient(kefu.url, { locale: 'zh-CN' });
     expect(await client.say('门店营业时间')).to.include('9:00–21:00');
+  });
+
+  it('a broken risk lexicon is refused too, naming its field', async () => {
+    editJson<{ categories: { security: { severity: string } } }>('risk.json', (r) => {
+      r.categories.security.severity = 'medium';
+    });
+    const res = await reload(SUPERVISOR);
+    expect(res.status).to.equal(422);
+    expect(((await res.json()) as { error: { message: string } }).error.message).to.include('risk.json → categories.security.severity');
   });
 });
