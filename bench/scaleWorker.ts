@@ -32,30 +32,28 @@ async function main(): Promise<void> {
   } as never);
   // Warm up on a few conversations so one-off allocations (JIT, caches) are not counted per conversation.
   for (let i = 0; i < 200; i += 1) await turn(o.n + i);
-  gc();
-  await new Promise((r) => setTimeout(r, 200));
-  gc();
-  const rss0 = process.memoryUsage().rss;
-  const heap0 = process.memoryUsage().heapUsed;
-  const redis0 = await usedMemory(redis);
+  // Memory after two collections with a pause between (finalisers run, the heap settles).
+  const settled = async () => {
+    gc();
+    await new Promise((r) => setTimeout(r, 200));
+    gc();
+    const { rss, heapUsed } = process.memoryUsage();
+    return { rss, heap: heapUsed, redis: await usedMemory(redis) };
+  };
+  const before = await settled();
   const started = performance.now();
   let next = 0;
   await Promise.all(Array.from({ length: 64 }, async () => {
     while (next < o.n) await turn(next++);
   }));
   const seconds = (performance.now() - started) / 1000;
-  gc();
-  await new Promise((r) => setTimeout(r, 200));
-  gc();
-  const rss1 = process.memoryUsage().rss;
-  const heap1 = process.memoryUsage().heapUsed;
-  const redis1 = await usedMemory(redis);
+  const after = await settled();
   process.stdout.write(`${JSON.stringify({
     n: o.n, transcript: o.transcript, store: o.redisUrl ? 'redis' : 'memory', seconds: Math.round(seconds),
-    rss_bytes_per_conversation: Math.round((rss1 - rss0) / o.n),
-    heap_bytes_per_conversation: Math.round((heap1 - heap0) / o.n),
-    redis_bytes_per_conversation: redis ? Math.round((redis1 - redis0) / o.n) : undefined,
-    rss_mib: Math.round(rss1 / 2 ** 20),
+    rss_bytes_per_conversation: Math.round((after.rss - before.rss) / o.n),
+    heap_bytes_per_conversation: Math.round((after.heap - before.heap) / o.n),
+    redis_bytes_per_conversation: redis ? Math.round((after.redis - before.redis) / o.n) : undefined,
+    rss_mib: Math.round(after.rss / 2 ** 20),
   })}\n`);
   await redis?.quit();
   await kefu.close();
