@@ -1,12 +1,13 @@
 /* One "instance" for the deadline benchmark: arms its share of deadlines in Redis, then polls the
  * store exactly as HandoffWorker does (takeDueDeadlines every pollMs) and reports what it fired.
  * argv: JSON {url, namespace, count, offsetMs, spreadMs, pollMs, label} */
-import { RedisHandoffStore } from '../handoff/redisStore';
+import { RedisHandoffStore } from '../infra/redis/handoffStore';
+import { createRedis } from '../infra/redis/connection';
 
 const o = JSON.parse(process.argv[2] ?? '{}') as { url: string; namespace: string; count: number; startAt: number; spreadMs: number; pollMs: number; label: string };
 
 async function main(): Promise<void> {
-  const store = new RedisHandoffStore({ url: o.url, namespace: o.namespace, ttlSeconds: 600, transcriptEntries: 10, closedRetentionSeconds: 86400 });
+  const store = new RedisHandoffStore(createRedis(o.url), { namespace: o.namespace, ttlSeconds: 600, transcriptEntries: 10, closedRetentionSeconds: 86400 });
   for (let i = 0; i < o.count; i += 1) {
     const dueAt = o.startAt + Math.floor(Math.random() * o.spreadMs);
     await store.armDeadline(`${o.label}-${i}-${dueAt}`, dueAt);

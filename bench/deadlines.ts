@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { fromRoot } from '../bot/paths';
+import { fromRoot } from '../kernel/paths';
 import { percentile, round2 } from './results';
 
 /** N deadlines armed by two processes on one Redis; each fires once, on whichever process polls first. */

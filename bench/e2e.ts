@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fromRoot } from '../bot/paths';
-import { startKefuProcess } from '../test/helpers/kefuProcess';
-import { freePort } from '../test/helpers/freePort';
+import { fromRoot } from '../kernel/paths';
+import { startKefuProcess } from '../testkit/kefuProcess';
+import { freePort } from '../testkit/freePort';
 
 export interface LoadResult { rps: number; total: number; p50_ms: number; p99_ms: number; errors: number; timeouts: number; non2xx: number }
 export interface TargetResult { saturation: LoadResult[]; at200: LoadResult[]; cpuPercent: number; rssMiB: number }

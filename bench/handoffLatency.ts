@@ -3,10 +3,10 @@
  * Two paths: a new handoff (转人工 → handoff.new on B) and the relay of a message while the
  * agent holds the conversation (→ handoff.customer_message on B). */
 import { cpus, totalmem } from 'node:os';
-import { AgentClient } from '../test/helpers/agentClient';
-import { BotClient } from '../test/helpers/botClient';
-import { startKefuProcess } from '../test/helpers/kefuProcess';
-import { testRedis, uniqueNamespace } from '../test/helpers/redisServer';
+import { AgentClient } from '../testkit/agentClient';
+import { BotClient } from '../testkit/botClient';
+import { startKefuProcess } from '../testkit/kefuProcess';
+import { testRedis, uniqueNamespace } from '../testkit/redisServer';
 import { percentile, recordResults, round2 } from './results';
 
 export async function handoffBench(n: number, runs: number, redisUrl: string): Promise<Record<string, number | string>> {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { fromRoot } from '../bot/paths';
+import { fromRoot } from '../kernel/paths';
 
 const FILE = fromRoot('bench/results.json');
 

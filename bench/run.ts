@@ -3,8 +3,8 @@
  * bench/results.json and the "System" section of BENCHMARKS.md. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { fromRoot } from '../bot/paths';
-import { testRedis, uniqueNamespace } from '../test/helpers/redisServer';
+import { fromRoot } from '../kernel/paths';
+import { testRedis, uniqueNamespace } from '../testkit/redisServer';
 import { deadlineBench } from './deadlines';
 import { e2eBench, type LoadResult } from './e2e';
 import { handoffBench } from './handoffLatency';

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { fromRoot } from '../bot/paths';
+import { fromRoot } from '../kernel/paths';
 
 export interface ScaleResult { n: number; transcript: boolean; store: string; seconds: number; rss_bytes_per_conversation: number; heap_bytes_per_conversation: number; redis_bytes_per_conversation?: number; rss_mib: number }
 

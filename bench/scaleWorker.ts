@@ -2,10 +2,10 @@
  * left inside the order dialog waiting for the phone digits (profile, dialog state, transcript,
  * conversation reference), then the memory they hold — in this process and in Redis.
  * argv: JSON {n, transcript, redisUrl?, namespace?} */
-import Redis from 'ioredis';
+import { createRedis, type Redis } from '../infra/redis/connection';
 import { createKefu } from '../bot/app';
 import { loadData, parseEnv } from '../bot/config';
-import { createLogger } from '../bot/log';
+import { createLogger } from '../kernel/log';
 
 const o = JSON.parse(process.argv[2] ?? '{}') as { n: number; transcript: boolean; redisUrl?: string; namespace?: string };
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const kefu = createKefu(env, loadData(env), createLogger('error'));
   await kefu.ready;
   kefu.worker.stop();
-  const redis = o.redisUrl ? new Redis(o.redisUrl) : undefined;
+  const redis = o.redisUrl ? createRedis(o.redisUrl) : undefined;
   const turn = (i: number) => kefu.processActivity({
     type: 'message', id: `m${i}`, channelId: 'bench', serviceUrl: 'http://127.0.0.1:9/', deliveryMode: 'expectReplies',
     from: { id: `user-${i}`, name: 'u' }, recipient: { id: 'kefu', name: 'kefu' }, conversation: { id: `scale-${i}` } as never,

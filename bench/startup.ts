@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fromRoot } from '../bot/paths';
+import { fromRoot } from '../kernel/paths';
 
 const runs = Number(process.argv[2] ?? 5);
 

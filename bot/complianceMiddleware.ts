@@ -1,7 +1,7 @@
 import type { Middleware, TurnContext } from 'botbuilder';
 import { detectLocale } from '../nlu/locale';
 import type { ComplianceFilter } from './compliance';
-import type { Logger } from './log';
+import type { Logger } from '../kernel/log';
 
 const WITHHELD = {
   'zh-CN': '抱歉，这条回复未通过内容合规检查，已记录并将由人工客服跟进。如需帮助，请回复“转人工”。',

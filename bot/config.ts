@@ -6,11 +6,11 @@ import { NONE_INTENT } from '../nlu/types';
 import { EmotionLexiconFile, type EmotionLexiconData } from '../nlu/emotion';
 import { AnswersFile, MenuFile, type AnswersData, type MenuData } from '../nlu/knowledgeBase';
 import { ComplianceFile, ComplianceFilter, type ComplianceData } from './compliance';
-import { ConfigError } from './configError';
+import { ConfigError } from '../kernel/configError';
 import { AgentsFile, type Agent } from '../handoff/agents';
 import { RoutingFile, type RoutingConfig } from '../handoff/routing';
 import { RiskLexiconFile, type RiskLexiconData } from '../nlu/risk';
-import { fromRoot, projectRoot } from './paths';
+import { fromRoot, projectRoot } from '../kernel/paths';
 
 const optionalString = z.string().trim().min(1).optional();
 const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -53,6 +53,8 @@ export const EnvSchema = z
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     REDIS_URL: z.preprocess(emptyAsUndefined, z.string().regex(/^rediss?:\/\//, 'expected redis://host:port or rediss://…').optional()),
     REDIS_NAMESPACE: z.string().regex(/^[a-zA-Z0-9_-]{1,32}$/).default('kefu'),
+    /** A Redis command unanswered this long fails (a stalled Redis must not hang every turn). */
+    REDIS_COMMAND_TIMEOUT_MS: int(50, 60_000).default(2000),
     HANDOFF_TIMEOUT_MS: int(100, 600_000).default(30_000),
     HANDOFF_POLL_MS: int(10, 10_000).default(100),
     AGENTS_FILE: z.string().default(DEMO_AGENTS_FILE),

@@ -1,6 +1,6 @@
 import type { KefuContent } from './config';
-import { ConfigError } from './configError';
-import type { Logger } from './log';
+import { ConfigError } from '../kernel/configError';
+import type { Logger } from '../kernel/log';
 import type { Corpus } from '../nlu/corpus';
 import type { ComplianceFilter } from './compliance';
 import type { EmotionDetector } from '../nlu/emotion';

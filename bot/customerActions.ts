@@ -1,22 +1,17 @@
 import type { Agent } from '../handoff/agents';
-import type { CustomerActions } from '../handoff/agentApi';
-import type { EventBus } from '../handoff/events';
-import type { HandoffRecord, HandoffStore } from '../handoff/store';
+import type { CustomerActions } from '../handoff/ports';
+import type { HandoffRecord } from '../handoff/store';
 import { PROMPTS } from '../dialogs/prompts';
 import type { ComplianceFilter } from './compliance';
 import { CustomerLink } from './customerLink';
 import type { KefuBot } from './kefuBot';
-import { maskPersonalData } from './log';
 
-/** The agent side's reach into the customer's channel, through proactive turns. */
+/** The agent side's reach into the customer's channel, through proactive turns. Delivery only: the desk records. */
 export class BotCustomerActions implements CustomerActions {
   constructor(
     private readonly link: CustomerLink,
     private readonly bot: KefuBot,
-    private readonly store: HandoffStore,
-    private readonly events: EventBus,
     private readonly compliance: ComplianceFilter,
-    private readonly clock: () => Date,
   ) {}
 
   check(text: string): Array<{ rule: string; match: string }> {
@@ -26,20 +21,16 @@ export class BotCustomerActions implements CustomerActions {
   async agentMessage(h: HandoffRecord, agent: Agent, text: string): Promise<void> {
     // The adapter stamps every outgoing activity as the bot's; channelData tells clients a person wrote it.
     await this.link.send(h.reference, [{ type: 'message', text, channelData: { kefu: { speaker: 'agent', agentId: agent.id, agentName: agent.name } } }]);
-    const at = this.clock().toISOString();
-    await this.store.appendTranscript(h.conversationId, { at, speaker: 'agent', agentId: agent.id, text: maskPersonalData(text) });
-    await this.events.publish({ type: 'handoff.agent_message', handoffId: h.id, conversationId: h.conversationId, agentId: agent.id, text: maskPersonalData(text), at });
   }
 
-  async agentJoined(h: HandoffRecord, agent: Agent): Promise<void> {
+  async agentJoined(h: HandoffRecord, agent: Agent): Promise<string> {
     const text = PROMPTS[h.packet.locale].handoff.agentJoined(agent.name);
     await this.link.send(h.reference, [{ type: 'message', text }, CustomerLink.status(h.reference, 'accepted')]);
-    await this.store.appendTranscript(h.conversationId, { at: this.clock().toISOString(), speaker: 'system', text });
+    return text;
   }
 
   async closed(h: HandoffRecord): Promise<void> {
     const text = PROMPTS[h.packet.locale].handoff.closed;
-    await this.store.appendTranscript(h.conversationId, { at: this.clock().toISOString(), speaker: 'system', text: `closed by ${h.assignedTo ?? 'supervisor'}: ${h.resolution ?? ''}` });
     let failure: unknown;
     await this.link.withTurn(h.reference, async (context) => {
       try {

@@ -2,20 +2,19 @@ import { ActivityTypes, type Middleware, TurnContext } from 'botbuilder';
 import { handoffActivities, handoffNotice } from '../dialogs/handoffNotice';
 import { type ProfileAccessor, toSnapshot } from '../dialogs/profile';
 import { PROMPTS } from '../dialogs/prompts';
-import type { RiskAssessment } from '../handoff/contextPacket';
-import type { EventBus } from '../handoff/events';
+import type { RiskAssessment } from '../nlu/riskTypes';
 import type { HandoffTicket } from '../handoff/handoffService';
-import type { Locale } from '../nlu/types';
-import type { HandoffManager } from '../handoff/handoffManager';
-import type { StoredReference, HandoffStore } from '../handoff/store';
-import { detectLocale, normaliseLocale } from '../nlu/locale';
+import type { Locale } from '../kernel/locale';
+import type { HandoffDesk } from '../handoff/desk';
+import type { StoredReference } from '../handoff/store';
+import { detectLocale } from '../nlu/locale';
+import { normaliseLocale } from '../kernel/locale';
 import type { RiskScanner } from '../nlu/risk';
-import { type Logger, maskPersonalData } from './log';
+import { type Logger } from '../kernel/log';
+import { maskPersonalData } from '../kernel/pii';
 
 export interface HandoffMiddlewareDeps {
-  store: HandoffStore;
-  manager: HandoffManager;
-  events: EventBus;
+  desk: HandoffDesk;
   risk: RiskScanner;
   profile: ProfileAccessor;
   timeoutMs: number;
@@ -37,28 +36,19 @@ export class HandoffMiddleware implements Middleware {
     const a = context.activity;
     // Proactive turns (agent replies, notices) are recorded by whoever sends them.
     if (a.type === ActivityTypes.Event && a.name === 'ContinueConversation') return next();
-    const { store, clock } = this.deps;
+    const { desk, clock } = this.deps;
     const conversationId = a.conversation.id;
     const now = clock();
     const reference = TurnContext.getConversationReference(a) as StoredReference;
     const text = (a.text ?? '').trim();
     const shown = a.type === ActivityTypes.Message ? maskPersonalData(text || describeAttachments(a.attachments?.length ?? 0)) : undefined;
-    // Independent: issued together (pipelined on Redis).
-    const [, , held] = await Promise.all([
-      store.setReference(reference),
-      shown !== undefined ? store.appendTranscript(conversationId, { at: now.toISOString(), speaker: 'customer', text: shown }) : undefined,
-      store.openFor(conversationId),
-    ]);
-    if (held && (held.status === 'queued' || held.status === 'assigned')) {
+    const held = await desk.recordInbound(reference, shown);
+    if (held) {
       if (shown === undefined) return;
       const locale = held.packet.locale;
-      if (held.status === 'queued' && CALLBACK_REQUEST.test(text)) {
-        const cb = await store.toCallback(held.id, now.getTime());
-        if (cb.ok) {
-          await this.deps.events.publish({ type: 'handoff.callback', handoffId: held.id, conversationId, at: now.toISOString() });
-          await this.reply(context, PROMPTS[locale].handoff.callbackBooked(this.deps.manager.callbackWithin(locale)), 'system');
-          return;
-        }
+      if (held.status === 'queued' && CALLBACK_REQUEST.test(text) && (await desk.bookCallback(held))) {
+        await this.reply(context, PROMPTS[locale].handoff.callbackBooked(desk.callbackWithin(locale)), 'system');
+        return;
       }
       // A high-risk message while waiting (or while talking to an agent) still escalates the handoff.
       const risk = text ? this.deps.risk.scan(text) : undefined;
@@ -67,7 +57,7 @@ export class HandoffMiddleware implements Middleware {
         const ticket = await this.highRiskHandoff(context, reference, locale, risk);
         if (ticket.status === 'queued') await this.reply(context, PROMPTS[locale].handoff.highRisk, 'system');
       }
-      await this.deps.events.publish({ type: 'handoff.customer_message', handoffId: held.id, conversationId, agentId: held.assignedTo, text: shown, at: now.toISOString() });
+      await desk.relayToAgent(held, shown);
       return; // a person holds the conversation: the bot stays silent, on every path
     }
 
@@ -76,36 +66,35 @@ export class HandoffMiddleware implements Middleware {
       if (risk.level !== 'none') {
         const locale = detectLocale(text, normaliseLocale(a.locale));
         this.deps.log.warn('audit: high-risk message, handing off', { audit: true, conversation: conversationId, category: risk.category, level: risk.level, matched: risk.matched });
-        await store.appendTranscript(conversationId, { at: now.toISOString(), speaker: 'system', text: `high risk: ${risk.category ?? ''} (${risk.matched.join(', ')})` });
+        await desk.recordRisk(conversationId, risk);
         const ticket = await this.highRiskHandoff(context, reference, locale, risk);
         await context.sendActivities(handoffActivities(context, ticket, locale));
-        await this.record(conversationId, handoffNotice(ticket, locale), 'system');
+        await desk.recordOutbound(conversationId, handoffNotice(ticket, locale), 'system');
         return; // the bot is locked out of this conversation
       }
     }
 
-    let armed = a.type === ActivityTypes.Message ? await store.armDeadline(conversationId, now.getTime() + this.deps.timeoutMs) : false;
+    let armed = a.type === ActivityTypes.Message ? await desk.armDeadline(conversationId, now.getTime() + this.deps.timeoutMs) : false;
     let late = false;
     context.onSendActivities(async (_ctx, activities, sendNext) => {
       if (armed) {
         armed = false;
-        const pending = await store.clearDeadline(conversationId);
         // The deadline already fired elsewhere and a person has the conversation: drop the late answer.
-        if (!pending) late = (await store.openFor(conversationId))?.reasons.includes('timeout') ?? false;
+        late = await desk.answerIsLate(conversationId);
       }
       if (late) return [];
       for (const out of activities) {
-        if (out.type === ActivityTypes.Message && out.text) await this.record(conversationId, out.text, 'bot');
+        if (out.type === ActivityTypes.Message && out.text) await desk.recordOutbound(conversationId, out.text, 'bot');
       }
       return sendNext();
     });
     await next();
-    if (armed) await store.clearDeadline(conversationId);
+    if (armed) await desk.clearDeadline(conversationId);
   }
 
   /** Opens (or escalates) the conversation's handoff with reason high_risk. */
   private async highRiskHandoff(context: TurnContext, reference: StoredReference, locale: Locale, risk: RiskAssessment): Promise<HandoffTicket> {
-    return this.deps.manager.requestHandoff({
+    return this.deps.desk.requestHandoff({
       reference, customerId: context.activity.from.id, locale, reason: 'high_risk', risk,
       snapshot: toSnapshot(await this.deps.profile.get(context), { displayName: context.activity.from.name }),
     });
@@ -113,11 +102,7 @@ export class HandoffMiddleware implements Middleware {
 
   private async reply(context: TurnContext, text: string, speaker: 'bot' | 'system'): Promise<void> {
     await context.sendActivity(text);
-    await this.record(context.activity.conversation.id, text, speaker);
-  }
-
-  private async record(conversationId: string, text: string, speaker: 'bot' | 'system'): Promise<void> {
-    await this.deps.store.appendTranscript(conversationId, { at: this.deps.clock().toISOString(), speaker, text: maskPersonalData(text) });
+    await this.deps.desk.recordOutbound(context.activity.conversation.id, text, speaker);
   }
 }
 

@@ -2,22 +2,16 @@ import type { Storage } from 'botbuilder';
 import { handoffActivities, handoffNotice } from '../dialogs/handoffNotice';
 import { type ConversationProfile, toSnapshot } from '../dialogs/profile';
 import { PROMPTS } from '../dialogs/prompts';
-import type { EventBus } from '../handoff/events';
-import type { HandoffManager } from '../handoff/handoffManager';
-import type { RoutingConfig } from '../handoff/routing';
-import type { HandoffStore } from '../handoff/store';
-import { normaliseLocale } from '../nlu/locale';
+import type { HandoffDesk } from '../handoff/desk';
+import { normaliseLocale } from '../kernel/locale';
 import type { CustomerLink } from './customerLink';
-import type { Logger } from './log';
+import type { Logger } from '../kernel/log';
 
 export interface HandoffWorkerDeps {
-  store: HandoffStore;
-  manager: HandoffManager;
-  events: EventBus;
+  desk: HandoffDesk;
   link: CustomerLink;
   /** Conversation state, to read the profile of a conversation this instance has no turn for. */
   storage: Storage;
-  routing: RoutingConfig;
   clock: () => Date;
   log: Logger;
   pollMs: number;
@@ -51,14 +45,14 @@ export class HandoffWorker {
     try {
       const now = this.deps.clock().getTime();
       // Drain in batches: a burst of due deadlines is not spread over many ticks.
-      for (let batch = await this.deps.store.takeDueDeadlines(now, 100); ; batch = await this.deps.store.takeDueDeadlines(this.deps.clock().getTime(), 100)) {
+      for (let batch = await this.deps.desk.takeDueDeadlines(now, 100); ; batch = await this.deps.desk.takeDueDeadlines(this.deps.clock().getTime(), 100)) {
         await Promise.all(batch.map((conversationId) => this.safely(() => this.fireTimeout(conversationId))));
         if (batch.length < 100) break;
       }
       // SLA and queue notices need less precision than the response deadline.
       if (this.ticks++ % 10 === 0) {
-        for (const id of await this.deps.store.takeSlaBreaches(now, 100)) await this.safely(() => this.slaBreached(id));
-        for (const id of await this.deps.store.takeDueNotices(now, 100)) await this.safely(() => this.queueNotice(id));
+        for (const id of await this.deps.desk.takeSlaBreaches(now, 100)) await this.safely(() => this.slaBreached(id));
+        for (const id of await this.deps.desk.takeDueNotices(now, 100)) await this.safely(() => this.queueNotice(id));
       }
     } catch (err) {
       this.deps.log.error('handoff worker tick failed', { error: String(err) });
@@ -68,8 +62,8 @@ export class HandoffWorker {
   }
 
   private async fireTimeout(conversationId: string): Promise<void> {
-    const { store, manager, link } = this.deps;
-    const reference = await store.reference(conversationId);
+    const { desk, link } = this.deps;
+    const reference = await desk.reference(conversationId);
     if (!reference) {
       this.deps.log.warn('response deadline fired for a conversation with no stored reference', { conversation: conversationId });
       return;
@@ -77,9 +71,8 @@ export class HandoffWorker {
     const profile = await this.readProfile(reference.channelId ?? '', conversationId);
     const locale = profile?.locale ?? normaliseLocale(typeof reference.locale === 'string' ? reference.locale : undefined) ?? 'zh-CN';
     const customerId = (reference.user as { id?: string } | undefined)?.id ?? 'unknown';
-    const ticket = await manager.requestHandoff({ reference, customerId, locale, reason: 'timeout', snapshot: toSnapshot(profile) });
-    const text = handoffNotice(ticket, locale);
-    await store.appendTranscript(conversationId, { at: this.deps.clock().toISOString(), speaker: 'system', text });
+    const ticket = await desk.requestHandoff({ reference, customerId, locale, reason: 'timeout', snapshot: toSnapshot(profile) });
+    await desk.recordOutbound(conversationId, handoffNotice(ticket, locale), 'system');
     await link.withTurn(reference, async (context) => {
       await context.sendActivities(handoffActivities(context, ticket, locale));
     });
@@ -87,24 +80,21 @@ export class HandoffWorker {
   }
 
   private async slaBreached(id: string): Promise<void> {
-    const h = await this.deps.store.get(id);
-    if (!h || h.status !== 'queued') return;
-    this.deps.log.warn('SLA breach: handoff not picked up in time', { alert: true, handoff: id, group: h.group, priority: h.priority });
-    await this.deps.events.publish({ type: 'handoff.sla_warning', handoffId: id, conversationId: h.conversationId, group: h.group, priority: h.priority, slaDueAt: new Date(h.slaDueAt).toISOString(), at: this.deps.clock().toISOString() });
+    const h = await this.deps.desk.raiseSlaWarning(id);
+    if (h) this.deps.log.warn('SLA breach: handoff not picked up in time', { alert: true, handoff: id, group: h.group, priority: h.priority });
   }
 
   private async queueNotice(id: string): Promise<void> {
-    const { store, manager, routing, link, clock } = this.deps;
-    const h = await store.get(id);
-    if (!h || h.status !== 'queued') return;
-    const ticket = await manager.ticket(h, false);
+    const { desk, link } = this.deps;
+    const status = await desk.queueStatus(id);
+    if (!status) return;
+    const { handoff: h, ticket } = status;
     const p = PROMPTS[h.packet.locale].handoff;
-    const waited = clock().getTime() - h.createdAt;
     const texts = [p.positionUpdate({ ahead: Math.max(0, (ticket.position ?? 1) - 1), minutes: ticket.etaMinutes ?? 1 })];
-    if (waited >= routing.maxWaitBeforeCallbackOffer) texts.push(p.offerCallback);
+    if (status.offerCallback) texts.push(p.offerCallback);
     await link.send(h.reference, texts.map((text) => ({ type: 'message', text })));
-    for (const text of texts) await store.appendTranscript(h.conversationId, { at: clock().toISOString(), speaker: 'system', text });
-    await store.scheduleNotice(id, clock().getTime() + routing.queueUpdateEvery);
+    for (const text of texts) await desk.recordOutbound(h.conversationId, text, 'system');
+    await desk.scheduleNextNotice(id);
   }
 
   private async readProfile(channelId: string, conversationId: string): Promise<ConversationProfile | undefined> {

@@ -1,7 +1,7 @@
 import { createKefu } from './app';
 import { loadData, parseEnv } from './config';
-import { ConfigError } from './configError';
-import { createLogger } from './log';
+import { ConfigError } from '../kernel/configError';
+import { createLogger } from '../kernel/log';
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -19,6 +19,12 @@ async function main(): Promise<void> {
   }
   const log = createLogger(env.LOG_LEVEL);
   const kefu = createKefu(env, data, log);
+  const backendProblem = await kefu.checkBackend();
+  if (backendProblem) {
+    process.stderr.write(`kefu: ${backendProblem}\n`);
+    await kefu.close();
+    process.exit(1);
+  }
   const server = kefu.app.listen(env.PORT, env.HOST, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : env.PORT;

@@ -6,8 +6,9 @@ import { ROOT_DIALOG, type RootDialog } from '../dialogs/rootDialog';
 import { SURVEY_DIALOG, type SurveyDialog } from '../dialogs/surveyDialog';
 import { setTurnInfo } from '../dialogs/turnInfo';
 import type { KnowledgeBase } from '../nlu/knowledgeBase';
-import { normaliseLocale } from '../nlu/locale';
-import type { Locale, NluResult, Recognizer } from '../nlu/types';
+import { normaliseLocale } from '../kernel/locale';
+import type { NluResult, Recognizer } from '../nlu/types';
+import type { Locale } from '../kernel/locale';
 import { verifyUserToken } from './userToken';
 
 export interface KefuBotDeps {

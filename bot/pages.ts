@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Response } from 'express';
-import { fromRoot } from './paths';
+import { fromRoot } from '../kernel/paths';
 
 /** Strict: only kefu's own scripts, styles and connections; nothing inline, nothing framed. */
 export const PAGE_CSP = [

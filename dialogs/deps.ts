@@ -3,8 +3,8 @@ import type { HandoffReason, HandoffService, SurveyService } from '../handoff/ha
 import type { StoredReference } from '../handoff/store';
 import type { KnowledgeBase } from '../nlu/knowledgeBase';
 import { lang } from '../nlu/knowledgeBase';
-import type { Locale } from '../nlu/types';
-import type { OrderService } from './orderService';
+import type { Locale } from '../kernel/locale';
+import type { OrderService } from '../orders/orderService';
 import { toSnapshot, type ConversationProfile, type ProfileAccessor } from './profile';
 import { handoffActivities } from './handoffNotice';
 import { getTurnInfo } from './turnInfo';

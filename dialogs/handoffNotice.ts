@@ -2,7 +2,7 @@ import { EventFactory } from 'botbuilder';
 import type { Activity, TurnContext } from 'botbuilder';
 import type { HandoffTicket } from '../handoff/handoffService';
 import type { TranscriptEntry } from '../handoff/types';
-import type { Locale } from '../nlu/types';
+import type { Locale } from '../kernel/locale';
 import { PROMPTS } from './prompts';
 
 /** What the customer is told when their handoff is opened, added to, assigned or turned into a callback. */

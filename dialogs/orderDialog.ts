@@ -6,7 +6,7 @@ import type { OrderIntent } from '../nlu/catalogue';
 import { extractEntities } from '../nlu/entities';
 import { type DialogDeps, handOff } from './deps';
 import { replyForOrder } from './orderReplies';
-import { type Order, OrderServiceUnavailableError, type ServiceRequestKind } from './orderService';
+import { type Order, OrderServiceUnavailableError, type ServiceRequestKind } from '../orders/orderService';
 import { loadProfile, MAX_VERIFICATION_FAILURES, type ConversationProfile, type VerificationMethod } from './profile';
 import { PROMPTS } from './prompts';
 import { getTurnInfo } from './turnInfo';

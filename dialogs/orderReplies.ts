@@ -1,7 +1,7 @@
 import type { OrderIntent } from '../nlu/catalogue';
-import { dateFormat } from '../nlu/clock';
-import type { Locale } from '../nlu/types';
-import type { Order, ServiceRequestKind } from './orderService';
+import { dateFormat } from '../kernel/dates';
+import type { Locale } from '../kernel/locale';
+import type { Order, ServiceRequestKind } from '../orders/orderService';
 import { PROMPTS } from './prompts';
 
 export interface OrderReply {

@@ -1,6 +1,7 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { ConversationSnapshot, HandoffReason } from '../handoff/handoffService';
-import type { IntentId, Locale } from '../nlu/types';
+import type { IntentId } from '../nlu/types';
+import type { Locale } from '../kernel/locale';
 
 export type VerificationMethod = 'token' | 'phone_last4';
 

@@ -1,5 +1,5 @@
-import type { Locale } from '../nlu/types';
-import type { OrderStatus, ServiceRequestKind } from './orderService';
+import type { Locale } from '../kernel/locale';
+import type { OrderStatus, ServiceRequestKind } from '../orders/orderService';
 
 /** The bot's own sentences (FAQ answers live in nlu/data/answers.json). Every one passes the compliance filter (tested). */
 /** What the customer is told about their handoff. */

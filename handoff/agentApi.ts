@@ -1,21 +1,11 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Agent, AgentDirectory } from './agents';
+import type { HandoffDesk } from './desk';
 import { CustomerUnreachableError } from './errors';
-import type { EventBus, HandoffEvent } from './events';
-import type { HandoffManager } from './handoffManager';
-import type { HandoffRecord, HandoffStore, TransitionError } from './store';
+import type { HandoffEvent } from './events';
+import type { HandoffRecord, TransitionError } from './store';
 import { AgentPresence, SkillGroup } from './types';
-
-/** What the agent side needs from the customer side (implemented by the bot). */
-export interface CustomerActions {
-  /** Checks an agent's reply against the outbound compliance list; returns the violations. */
-  check(text: string): Array<{ rule: string; match: string }>;
-  agentMessage(handoff: HandoffRecord, agent: Agent, text: string): Promise<void>;
-  agentJoined(handoff: HandoffRecord, agent: Agent): Promise<void>;
-  /** The conversation returns to the bot, which asks for the survey. */
-  closed(handoff: HandoffRecord): Promise<void>;
-}
 
 /** A suggested answer from the knowledge base for the customer's last question (agent assist). */
 export interface Suggestion {
@@ -27,11 +17,8 @@ export interface Suggestion {
 export interface AgentApiDeps {
   /** Answers from the knowledge base for a customer's message, best first. */
   assist(text: string, locale: 'zh-CN' | 'en'): Promise<Suggestion[]>;
-  manager: HandoffManager;
-  store: HandoffStore;
+  desk: HandoffDesk;
   agents: AgentDirectory;
-  events: EventBus;
-  customer: CustomerActions;
   clock: () => Date;
   /** Re-reads the operators' content files and retrains (supervisors only). */
   reloadContent?: () => Promise<{ ok: true; report: object } | { ok: false; status: 409 | 422; code: string; message: string }>;
@@ -55,7 +42,7 @@ type Authed = Request & { agent: Agent };
 /** `/agent/v1`: bearer-token auth, zod-validated bodies, one error shape. */
 export function agentRouter(deps: AgentApiDeps): Router {
   const router = Router();
-  const { manager, store, agents, events, customer, clock, assist } = deps;
+  const { desk, agents, clock, assist } = deps;
 
   router.use((req: Request, res: Response, next: NextFunction) => {
     const header = /^Bearer\s+(.+)$/i.exec(req.header('authorization') ?? '')?.[1];
@@ -86,7 +73,7 @@ export function agentRouter(deps: AgentApiDeps): Router {
   };
   const canRead = (agent: Agent, h: HandoffRecord) => agent.supervisor || h.assignedTo === agent.id || (h.status !== 'assigned' && h.status !== 'closed' && agent.skills.includes(h.group));
   const load = async (req: Request, res: Response): Promise<HandoffRecord | undefined> => {
-    const h = await store.get(String(req.params.id));
+    const h = await desk.get(String(req.params.id));
     if (!h) return void fail(res, 404, 'not_found', 'no such handoff');
     if (!canRead(me(req), h)) return void fail(res, 403, 'not_yours', 'this conversation is held by another agent or outside your skill groups');
     return h;
@@ -94,75 +81,75 @@ export function agentRouter(deps: AgentApiDeps): Router {
 
   router.get('/me', async (req, res) => {
     const a = me(req);
-    res.json({ id: a.id, name: a.name, skills: a.skills, tier: a.tier, capacity: a.capacity, supervisor: a.supervisor, presence: (await store.presence())[a.id] ?? 'offline', load: (await store.loads())[a.id] ?? 0 });
+    res.json({ id: a.id, name: a.name, skills: a.skills, tier: a.tier, capacity: a.capacity, supervisor: a.supervisor, presence: (await desk.presence())[a.id] ?? 'offline', load: (await desk.loads())[a.id] ?? 0 });
   });
 
   router.put('/presence', async (req, res) => {
     const b = body(Presence, req, res);
     if (!b) return;
-    await store.setPresence(me(req).id, b.status);
+    await desk.setPresence(me(req).id, b.status);
     res.json({ status: b.status });
   });
 
   router.get('/queue', async (req, res) => {
     const a = me(req);
-    const items = (await store.queued()).filter((h) => a.supervisor || a.skills.includes(h.group)).map(view);
+    const items = (await desk.queued()).filter((h) => a.supervisor || a.skills.includes(h.group)).map(view);
     const byGroup: Record<string, Record<string, number>> = {};
     for (const h of items) (byGroup[h.group] ??= { urgent: 0, high: 0, normal: 0 })[h.priority] += 1;
     res.json({ items, byGroup });
   });
 
   router.post('/queue/next', async (req, res) => {
-    const h = await manager.claimNext(me(req));
-    if (!h) return void res.status(204).end();
-    res.json({ ...view(h), customerNotified: await notify(() => customer.agentJoined(h, me(req))) });
+    const next = await desk.claimNext(me(req));
+    if (!next) return void res.status(204).end();
+    res.json({ ...view(next.handoff), customerNotified: next.customerNotified });
   });
 
   router.get('/handoffs', async (req, res) => {
-    const mine = (await store.assigned()).filter((h) => h.assignedTo === me(req).id);
+    const mine = (await desk.assigned()).filter((h) => h.assignedTo === me(req).id);
     res.json({ items: mine.map(view) });
   });
 
   router.get('/handoffs/:id', async (req, res) => {
     const h = await load(req, res);
     if (!h) return;
-    res.json({ ...view(h), packet: h.packet, transcript: await store.transcript(h.conversationId) });
+    res.json({ ...view(h), packet: h.packet, transcript: await desk.transcript(h.conversationId) });
   });
 
   router.get('/handoffs/:id/suggestions', async (req, res) => {
     const h = await load(req, res);
     if (!h) return;
-    const last = [...(await store.transcript(h.conversationId))].reverse().find((e) => e.speaker === 'customer' && !e.text.startsWith('['));
+    const last = [...(await desk.transcript(h.conversationId))].reverse().find((e) => e.speaker === 'customer' && !e.text.startsWith('['));
     res.json({ forText: last?.text ?? null, suggestions: last ? await assist(last.text, h.packet.locale) : [] });
   });
 
   router.post('/compliance/check', (req, res) => {
     const b = body(Message, req, res);
     if (!b) return;
-    res.json({ violations: customer.check(b.text) });
+    res.json({ violations: desk.checkReply(b.text) });
   });
 
   router.post('/handoffs/:id/claim', async (req, res) => {
     const h = await load(req, res);
     if (!h) return;
-    const result = await manager.claim(h.id, me(req));
+    const result = await desk.claim(h.id, me(req));
     if (!result.ok) return void fail(res, HTTP_STATUS[result.error], result.error, `cannot claim: ${result.error}`);
-    res.json({ ...view(result.handoff), customerNotified: await notify(() => customer.agentJoined(result.handoff, me(req))) });
+    res.json({ ...view(result.handoff), customerNotified: result.customerNotified });
   });
 
   router.post('/handoffs/:id/messages', async (req, res) => {
     const b = body(Message, req, res);
     if (!b) return;
-    const h = await store.get(String(req.params.id));
+    const h = await desk.get(String(req.params.id));
     if (!h) return void fail(res, 404, 'not_found', 'no such handoff');
     const a = me(req);
     if (h.status !== 'assigned' || (h.assignedTo !== a.id && !a.supervisor)) return void fail(res, 403, 'not_yours', 'claim the conversation before replying');
-    const violations = customer.check(b.text);
+    const violations = desk.checkReply(b.text);
     if (violations.length) {
       return void res.status(422).json({ error: { code: 'compliance', message: `the reply contains forbidden phrases: ${violations.map((v) => v.match).join(', ')}`, violations } });
     }
     try {
-      await customer.agentMessage(h, a, b.text);
+      await desk.reply(h, a, b.text);
     } catch (err) {
       if (err instanceof CustomerUnreachableError) return void fail(res, 409, err.code, err.message);
       throw err;
@@ -171,7 +158,7 @@ export function agentRouter(deps: AgentApiDeps): Router {
   });
 
   const transferTo = async (req: Request, res: Response, to: { group: SkillGroup } | { agentId: string }, note?: string) => {
-    const result = await manager.transfer(String(req.params.id), me(req), to, note);
+    const result = await desk.transfer(String(req.params.id), me(req), to, note);
     if (!result.ok) return void fail(res, HTTP_STATUS[result.error], result.error, `cannot transfer: ${result.error}`);
     res.json(view(result.handoff));
   };
@@ -192,9 +179,9 @@ export function agentRouter(deps: AgentApiDeps): Router {
   router.post('/handoffs/:id/close', async (req, res) => {
     const b = body(Close, req, res);
     if (!b) return;
-    const result = await manager.close(String(req.params.id), me(req), b.resolution, b.tags);
+    const result = await desk.close(String(req.params.id), me(req), b.resolution, b.tags);
     if (!result.ok) return void fail(res, HTTP_STATUS[result.error], result.error, `cannot close: ${result.error}`);
-    res.json({ ...view(result.handoff), customerNotified: await notify(() => customer.closed(result.handoff)) });
+    res.json({ ...view(result.handoff), customerNotified: result.customerNotified });
   });
 
   router.post('/admin/reload', async (req, res) => {
@@ -209,7 +196,7 @@ export function agentRouter(deps: AgentApiDeps): Router {
   router.get('/supervisor', async (req, res) => {
     const a = me(req);
     if (!a.supervisor) return void fail(res, 403, 'forbidden', 'supervisors only');
-    const [queued, assigned, presence, loads, flagged] = await Promise.all([store.queued(), store.assigned(), store.presence(), store.loads(), store.flagged(50)]);
+    const [queued, assigned, presence, loads, flagged] = await Promise.all([desk.queued(), desk.assigned(), desk.presence(), desk.loads(), desk.flagged(50)]);
     const now = clock().getTime();
     const queues: Record<string, { waiting: number; oldestWaitSeconds: number }> = {};
     for (const h of queued.filter((x) => x.status === 'queued')) {
@@ -231,7 +218,7 @@ export function agentRouter(deps: AgentApiDeps): Router {
     const a = me(req);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write(': kefu agent events\n\n');
-    const unsubscribe = events.subscribe((e) => {
+    const unsubscribe = desk.subscribe((e) => {
       if (relevant(a, e)) res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
     });
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
@@ -251,17 +238,6 @@ function relevant(agent: Agent, e: HandoffEvent): boolean {
   if (e.type === 'handoff.transferred') return e.toAgent === agent.id || (e.toGroup !== undefined && agent.skills.includes(e.toGroup));
   if ('group' in e) return agent.skills.includes(e.group);
   return e.type === 'handoff.callback';
-}
-
-/** Telling the customer can fail (WeChat's 48-hour window, quota); the agent's action still stands. */
-async function notify(send: () => Promise<void>): Promise<boolean> {
-  try {
-    await send();
-    return true;
-  } catch (err) {
-    if (err instanceof CustomerUnreachableError) return false;
-    throw err;
-  }
 }
 
 function fail(res: Response, status: number, code: string, message: string): void {

@@ -1,17 +1,6 @@
 import { z } from 'zod';
+import { RiskAssessment } from '../nlu/riskTypes';
 import { HandoffReason, Priority, SkillGroup, TranscriptEntry } from './types';
-
-export const RiskCategory = z.enum(['safety', 'security', 'legal', 'food_safety']);
-export type RiskCategory = z.infer<typeof RiskCategory>;
-export const RiskLevel = z.enum(['none', 'high', 'critical']);
-export type RiskLevel = z.infer<typeof RiskLevel>;
-
-export const RiskAssessment = z.object({
-  level: RiskLevel,
-  category: RiskCategory.optional(),
-  matched: z.array(z.string()),
-});
-export type RiskAssessment = z.infer<typeof RiskAssessment>;
 
 /**
  * Everything the agent needs, so they never ask again (DESIGN.md §Handoff). Versioned: a consumer

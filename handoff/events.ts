@@ -1,5 +1,3 @@
-import { EventEmitter } from 'node:events';
-import type Redis from 'ioredis';
 import { z } from 'zod';
 import { Priority, SkillGroup } from './types';
 
@@ -26,59 +24,4 @@ export interface EventBus {
   publish(event: HandoffEvent): Promise<void>;
   subscribe(listener: (event: HandoffEvent) => void): () => void;
   dispose(): Promise<void>;
-}
-
-/** One process: an EventEmitter. */
-export class MemoryEventBus implements EventBus {
-  private readonly emitter = new EventEmitter().setMaxListeners(0);
-
-  async publish(event: HandoffEvent): Promise<void> {
-    this.emitter.emit('event', event);
-  }
-
-  subscribe(listener: (event: HandoffEvent) => void): () => void {
-    this.emitter.on('event', listener);
-    return () => this.emitter.off('event', listener);
-  }
-
-  async dispose(): Promise<void> {
-    this.emitter.removeAllListeners();
-  }
-}
-
-/** Many processes: Redis pub/sub, so an agent connected to any instance hears every event. */
-export class RedisEventBus implements EventBus {
-  private readonly local = new MemoryEventBus();
-  private readonly subscriber: Redis;
-
-  constructor(private readonly publisher: Redis, private readonly channel: string, onError: (err: unknown) => void) {
-    this.subscriber = publisher.duplicate();
-    void this.subscriber.subscribe(channel).catch(onError);
-    this.subscriber.on('message', (_channel: string, message: string) => {
-      const parsed = HandoffEvent.safeParse(safeJson(message));
-      if (parsed.success) void this.local.publish(parsed.data);
-      else onError(new Error(`ignored a malformed event on ${channel}`));
-    });
-  }
-
-  async publish(event: HandoffEvent): Promise<void> {
-    await this.publisher.publish(this.channel, JSON.stringify(event));
-  }
-
-  subscribe(listener: (event: HandoffEvent) => void): () => void {
-    return this.local.subscribe(listener);
-  }
-
-  async dispose(): Promise<void> {
-    await this.subscriber.quit().catch(() => undefined);
-    await this.local.dispose();
-  }
-}
-
-function safeJson(s: string): unknown {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return undefined;
-  }
 }

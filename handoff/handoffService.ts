@@ -1,5 +1,6 @@
-import type { Locale } from '../nlu/types';
-import type { ContextPacket, RiskAssessment } from './contextPacket';
+import type { Locale } from '../kernel/locale';
+import type { ContextPacket } from './contextPacket';
+import type { RiskAssessment } from '../nlu/riskTypes';
 import type { StoredReference, Survey } from './store';
 import type { HandoffReason, HandoffStatus } from './types';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { dateFormat } from '../nlu/clock';
-import type { RiskAssessment } from './contextPacket';
+import { dateFormat } from '../kernel/dates';
+import type { RiskAssessment } from '../nlu/riskTypes';
 import { Duration } from './duration';
 import { PRIORITIES_BY_RANK, PRIORITY_RANK, Priority, SkillGroup, type HandoffReason } from './types';
 

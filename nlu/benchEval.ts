@@ -1,7 +1,8 @@
 import type { Container, Nlp as NlpInstance } from '@nlpjs/basic';
 import { HybridClassifier } from './hybridClassifier';
 import type { LabelledRow } from './labelled';
-import type { IntentScore, Locale } from './types';
+import type { IntentScore } from './types';
+import type { Locale } from '../kernel/locale';
 
 const OOS = new Set(['oos', 'None']);
 

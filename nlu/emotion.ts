@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Emotion, Locale } from './types';
+import type { Emotion } from './types';
+import type { Locale } from '../kernel/locale';
 
 const WordList = z.array(z.string().trim().min(1)).min(1);
 const PerLocale = z.object({ zh: WordList, en: WordList }).strict();

@@ -1,5 +1,6 @@
 import type { LabelledRow } from './labelled';
-import { NONE_INTENT, type Locale, type Recognizer } from './types';
+import { NONE_INTENT, type Recognizer } from './types';
+import { type Locale } from '../kernel/locale';
 
 /** Labels that mean "out of scope" in kefu's and the benchmarks' data. */
 const OUT_OF_SCOPE = new Set([NONE_INTENT, 'oos']);

@@ -1,7 +1,8 @@
 import type { Corpus } from './corpus';
 import { DEFAULT_LINEAR, LinearClassifier, type LinearModelData } from './linearClassifier';
 import { NlpjsClassifier, type ClassifierSettings } from './nlpjsClassifier';
-import type { IntentScore, Locale } from './types';
+import type { IntentScore } from './types';
+import type { Locale } from '../kernel/locale';
 
 /** Anything that scores intents for a text: what the recogniser depends on. */
 export interface IntentClassifier {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { dateFormat } from './clock';
-import type { IntentId, Locale } from './types';
+import { dateFormat } from '../kernel/dates';
+import type { IntentId } from './types';
+import type { Locale } from '../kernel/locale';
 
 const Text = z.string().trim().min(1).max(2000);
 const Bilingual = z.object({ zh: Text, en: Text }).strict();

@@ -1,4 +1,4 @@
-import type { Locale } from './types';
+import type { Locale } from '../kernel/locale';
 
 const HAN = /\p{Script=Han}/gu;
 const LATIN_WORD = /[A-Za-z]{2,}/g;
@@ -12,13 +12,4 @@ export function detectLocale(text: string, hint?: Locale): Locale {
   const latin = text.match(LATIN_WORD)?.filter((w) => !/^kf$/i.test(w)).length ?? 0;
   if (han === 0 && latin === 0) return hint ?? 'zh-CN';
   return han * 2 >= latin ? (han > 0 ? 'zh-CN' : 'en') : 'en';
-}
-
-/** Accepts the tags clients send (zh, zh-CN, zh-Hans-CN, en-US…) and maps them to a kefu locale. */
-export function normaliseLocale(tag: string | undefined): Locale | undefined {
-  if (!tag) return undefined;
-  const lower = tag.toLowerCase();
-  if (lower.startsWith('zh')) return 'zh-CN';
-  if (lower.startsWith('en')) return 'en';
-  return undefined;
 }

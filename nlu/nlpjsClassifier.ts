@@ -1,6 +1,7 @@
 import type { Container, Nlp as NlpInstance } from '@nlpjs/basic';
 import type { Corpus } from './corpus';
-import type { IntentScore, Locale } from './types';
+import type { IntentScore } from './types';
+import type { Locale } from '../kernel/locale';
 import { CharNgramStemmerZh, PassThroughTokenizerZh } from './zhFeatures';
 
 export type ZhFeatures = 'char-ngrams' | 'nlpjs-pinyin';

@@ -2,7 +2,8 @@ import type { EmotionDetector } from './emotion';
 import { extractEntities } from './entities';
 import { detectLocale } from './locale';
 import type { IntentClassifier } from './hybridClassifier';
-import { NONE_INTENT, type Locale, type NluResult, type Recognizer } from './types';
+import { NONE_INTENT, type NluResult, type Recognizer } from './types';
+import { type Locale } from '../kernel/locale';
 
 export class ModelNotReadyError extends Error {
   constructor() {

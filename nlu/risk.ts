@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RiskAssessment, RiskCategory } from '../handoff/contextPacket';
+import type { RiskAssessment, RiskCategory } from './riskTypes';
 
 const Words = z.array(z.string().trim().min(1));
 const Category = z.object({ severity: z.enum(['high', 'critical']), zh: Words, en: Words }).strict();

@@ -1,6 +1,4 @@
-/** Locales kefu answers in. External APIs use these tags; NLP.js uses the short code. */
-export type Locale = 'zh-CN' | 'en';
-export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
+import type { Locale } from '../kernel/locale';
 
 /** Intent IDs are strings: the catalogue below is the contract, operators may add more. */
 export type IntentId = string;

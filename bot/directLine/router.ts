@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Activity, Middleware, TurnContext } from 'botbuilder';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { ActivityLog } from './activityLog';
+import type { ActivityLog } from '../../infra/activityLog';
 import { DirectLineCredentials, type DirectLineAuth } from './tokens';
 
 export const DIRECT_LINE_CHANNEL = 'directline';

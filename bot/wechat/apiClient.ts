@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { KeyValueStore } from '../kv';
-import type { Logger } from '../log';
+import type { KeyValueStore } from '../../infra/kv';
+import type { Logger } from '../../kernel/log';
 
 export class WeChatApiError extends Error {
   constructor(readonly code: number | 'network', message: string) {

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { fromRoot } from '../../bot/paths';
-import { startKefu, type RunningKefu } from '../helpers/kefuServer';
+import { fromRoot } from '../../kernel/paths';
+import { startKefu, type RunningKefu } from '../../testkit/kefuServer';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = fromRoot('test-output/screenshots');

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { BotClient } from '../helpers/botClient';
-import { startKefu, type RunningKefu } from '../helpers/kefuServer';
+import { BotClient } from '../../testkit/botClient';
+import { startKefu, type RunningKefu } from '../../testkit/kefuServer';
 
 interface ErrorBody { error: { code: string; message: string } }
 

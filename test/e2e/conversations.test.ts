@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { signUserToken } from '../../bot/userToken';
 import { DEV_USER_TOKEN_SECRET } from '../../bot/config';
-import { DemoOrderService } from '../../bot/orders/demoOrderService';
-import { BotClient } from '../helpers/botClient';
-import { startKefu, type RunningKefu } from '../helpers/kefuServer';
+import { DemoOrderService } from '../../orders/demoOrderService';
+import { BotClient } from '../../testkit/botClient';
+import { startKefu, type RunningKefu } from '../../testkit/kefuServer';
 
 // 2026-11-22 10:00 in Shanghai: daytime. Demo order times are relative to this clock.
 const DAY = new Date('2026-11-22T02:00:00Z');

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { AgentClient } from '../helpers/agentClient';
-import { startKefu, type RunningKefu } from '../helpers/kefuServer';
+import { AgentClient } from '../../testkit/agentClient';
+import { startKefu, type RunningKefu } from '../../testkit/kefuServer';
 
 // botframework-directlinejs is a browser library: in Node 20 it needs XMLHttpRequest and WebSocket.
 (globalThis as { XMLHttpRequest?: unknown }).XMLHttpRequest ??= require('xhr2');

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { HttpOrderService } from '../../bot/orders/httpOrderService';
-import type { Order, OrderService, ServiceRequest } from '../../dialogs/orderService';
-import { BotClient } from '../helpers/botClient';
-import { startKefu, type RunningKefu } from '../helpers/kefuServer';
+import { HttpOrderService } from '../../orders/httpOrderService';
+import type { Order, OrderService, ServiceRequest } from '../../orders/orderService';
+import { BotClient } from '../../testkit/botClient';
+import { startKefu, type RunningKefu } from '../../testkit/kefuServer';
 
 class BrokenOrderService implements OrderService {
   async findOrder(): Promise<Order | undefined> {

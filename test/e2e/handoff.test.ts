@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import type { Order, OrderService, ServiceRequest } from '../../dialogs/orderService';
-import { AgentClient } from '../helpers/agentClient';
-import { BotClient } from '../helpers/botClient';
-import { ConnectorStub } from '../helpers/connectorStub';
-import { startKefu, type RunningKefu } from '../helpers/kefuServer';
-import { testRedis, uniqueNamespace } from '../helpers/redisServer';
+import type { Order, OrderService, ServiceRequest } from '../../orders/orderService';
+import { AgentClient } from '../../testkit/agentClient';
+import { BotClient } from '../../testkit/botClient';
+import { ConnectorStub } from '../../testkit/connectorStub';
+import { startKefu, type RunningKefu } from '../../testkit/kefuServer';
+import { testRedis, uniqueNamespace } from '../../testkit/redisServer';
 
 const AGENTS = { AGENTS_FILE: 'test/fixtures/agents.test.json' };
 const DAY = new Date('2026-11-22T02:00:00Z'); // 10:00 in Shanghai, inside working hours

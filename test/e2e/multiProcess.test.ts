@@ -2,12 +2,13 @@ import { expect } from 'chai';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
-import { RedisHandoffStore } from '../../handoff/redisStore';
-import { AgentClient } from '../helpers/agentClient';
-import { BotClient } from '../helpers/botClient';
-import { ConnectorStub } from '../helpers/connectorStub';
-import { startKefuProcess, type KefuProcess } from '../helpers/kefuProcess';
-import { testRedis, uniqueNamespace } from '../helpers/redisServer';
+import { RedisHandoffStore } from '../../infra/redis/handoffStore';
+import { createRedis } from '../../infra/redis/connection';
+import { AgentClient } from '../../testkit/agentClient';
+import { BotClient } from '../../testkit/botClient';
+import { ConnectorStub } from '../../testkit/connectorStub';
+import { startKefuProcess, type KefuProcess } from '../../testkit/kefuProcess';
+import { testRedis, uniqueNamespace } from '../../testkit/redisServer';
 
 describe('two kefu processes on one Redis', function () {
   this.timeout(90_000);
@@ -33,7 +34,7 @@ describe('two kefu processes on one Redis', function () {
       HANDOFF_TIMEOUT_MS: '1000', HANDOFF_POLL_MS: '25',
     };
     [a, b] = await Promise.all([startKefuProcess(env), startKefuProcess(env)]);
-    store = new RedisHandoffStore({ url: redis.url, namespace, ttlSeconds: 600, transcriptEntries: 500, closedRetentionSeconds: 86400 });
+    store = new RedisHandoffStore(createRedis(redis.url), { namespace, ttlSeconds: 600, transcriptEntries: 500, closedRetentionSeconds: 86400 });
   });
   after(async () => {
     await Promise.all([a?.kill(), b?.kill()]);

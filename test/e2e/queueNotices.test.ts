@@ -2,11 +2,11 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fromRoot } from '../../bot/paths';
-import { AgentClient } from '../helpers/agentClient';
-import { BotClient } from '../helpers/botClient';
-import { ConnectorStub } from '../helpers/connectorStub';
-import { startKefu, type RunningKefu } from '../helpers/kefuServer';
+import { fromRoot } from '../../kernel/paths';
+import { AgentClient } from '../../testkit/agentClient';
+import { BotClient } from '../../testkit/botClient';
+import { ConnectorStub } from '../../testkit/connectorStub';
+import { startKefu, type RunningKefu } from '../../testkit/kefuServer';
 
 describe('while waiting in the queue [000 PART03]', function () {
   this.timeout(30_000);

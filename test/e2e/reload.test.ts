@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fromRoot } from '../../bot/paths';
-import { BotClient } from '../helpers/botClient';
-import { startKefu, type RunningKefu } from '../helpers/kefuServer';
+import { fromRoot } from '../../kernel/paths';
+import { BotClient } from '../../testkit/botClient';
+import { startKefu, type RunningKefu } from '../../testkit/kefuServer';
 
 const SUPERVISOR = 'test-token-sue';
 const AGENT = 'test-token-alice';

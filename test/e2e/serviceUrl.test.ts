@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { BotClient } from '../helpers/botClient';
-import { ConnectorStub } from '../helpers/connectorStub';
-import { startKefu, type RunningKefu } from '../helpers/kefuServer';
+import { BotClient } from '../../testkit/botClient';
+import { ConnectorStub } from '../../testkit/connectorStub';
+import { startKefu, type RunningKefu } from '../../testkit/kefuServer';
 
 describe('replies POSTed to the activity serviceUrl (normal delivery mode)', function () {
   let kefu: RunningKefu;

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import type { Storage } from 'botbuilder';
-import Redis from 'ioredis';
-import { BoundedMemoryStorage } from '../../bot/boundedMemoryStorage';
-import { RedisStorage } from '../../bot/redisStorage';
-import { RedisKeys } from '../../handoff/keys';
-import { loadScripts } from '../../handoff/scripts';
-import { testRedis, uniqueNamespace } from '../helpers/redisServer';
+import { createRedis } from '../../infra/redis/connection';
+import { BoundedMemoryStorage } from '../../infra/memory/storage';
+import { RedisStorage } from '../../infra/redis/storage';
+import { RedisKeys } from '../../infra/redis/keys';
+import { loadScripts } from '../../infra/redis/scripts';
+import { testRedis, uniqueNamespace } from '../../testkit/redisServer';
 
 /** botbuilder Storage: the same behaviour in memory and in Redis. */
 function contract(name: string, make: () => Promise<{ storage: Storage; dispose: () => Promise<void> }>): void {
@@ -40,13 +40,13 @@ function contract(name: string, make: () => Promise<{ storage: Storage; dispose:
 
 contract('bounded memory', async () => ({ storage: new BoundedMemoryStorage(100, 60_000), dispose: async () => undefined }));
 contract('Redis', async () => {
-  const redis = loadScripts(new Redis((await testRedis()).url));
+  const redis = loadScripts(createRedis((await testRedis()).url));
   return { storage: new RedisStorage(redis, new RedisKeys(uniqueNamespace('state')), 60), dispose: async () => { await redis.quit(); } };
 });
 
 describe('Redis conversation state expires', () => {
   it('every item carries the configured TTL', async () => {
-    const redis = loadScripts(new Redis((await testRedis()).url));
+    const redis = loadScripts(createRedis((await testRedis()).url));
     const keys = new RedisKeys(uniqueNamespace('ttl'));
     await new RedisStorage(redis, keys, 120).write({ x: { v: 1 } });
     const ttl = await redis.ttl(keys.state('x'));

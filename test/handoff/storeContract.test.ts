@@ -1,9 +1,10 @@
 import { expect } from 'chai';
-import { MemoryHandoffStore } from '../../handoff/memoryStore';
-import { RedisHandoffStore } from '../../handoff/redisStore';
+import { MemoryHandoffStore } from '../../infra/memory/handoffStore';
+import { RedisHandoffStore } from '../../infra/redis/handoffStore';
+import { createRedis } from '../../infra/redis/connection';
 import type { AgentRef, HandoffStore } from '../../handoff/store';
-import { record } from '../helpers/handoffFixtures';
-import { testRedis, uniqueNamespace } from '../helpers/redisServer';
+import { record } from '../../testkit/handoffFixtures';
+import { testRedis, uniqueNamespace } from '../../testkit/redisServer';
 
 const alice: AgentRef = { id: 'alice', capacity: 2 };
 const bob: AgentRef = { id: 'bob', capacity: 2 };
@@ -167,7 +168,7 @@ function contract(name: string, make: () => Promise<HandoffStore>): void {
 contract('in-memory', async () => new MemoryHandoffStore());
 contract('Redis', async () => {
   const redis = await testRedis();
-  return new RedisHandoffStore({ url: redis.url, namespace: uniqueNamespace('contract'), ttlSeconds: 600, transcriptEntries: 500, closedRetentionSeconds: 86400 });
+  return new RedisHandoffStore(createRedis(redis.url), { namespace: uniqueNamespace('contract'), ttlSeconds: 600, transcriptEntries: 500, closedRetentionSeconds: 86400 });
 });
 
 describe('Redis store: closed handoffs do not stay forever', function () {
@@ -175,7 +176,7 @@ describe('Redis store: closed handoffs do not stay forever', function () {
 
   it('a closed handoff and its transfer history expire after the retention; old review entries are trimmed', async () => {
     const redis = await testRedis();
-    const store = new RedisHandoffStore({ url: redis.url, namespace: uniqueNamespace('retention'), ttlSeconds: 600, transcriptEntries: 500, closedRetentionSeconds: 2 });
+    const store = new RedisHandoffStore(createRedis(redis.url), { namespace: uniqueNamespace('retention'), ttlSeconds: 600, transcriptEntries: 500, closedRetentionSeconds: 2 });
     try {
       const now = Date.now();
       const old = record();

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { fromRoot } from '../../bot/paths';
+import { fromRoot } from '../../kernel/paths';
 
 const run = promisify(execFile);
 
@@ -31,7 +31,7 @@ describe('npm run nlu -- eval --train (the benchmark command)', function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('trains kefu\'s pipeline and plain NLP.js on the same rows and reports both as JSON', async () => {
-    const { stdout } = await run(process.execPath, [fromRoot('dist/nlu/cli.js'), 'eval', '--train', join(dir, 'train.jsonl'), '--test', fromRoot('test/fixtures/nlu-heldout.en.jsonl'), '--entities', join(dir, 'entities'), '--baseline'], { cwd: fromRoot('.'), maxBuffer: 1 << 20 });
+    const { stdout } = await run(process.execPath, [fromRoot('dist/tools/nluCli.js'), 'eval', '--train', join(dir, 'train.jsonl'), '--test', fromRoot('test/fixtures/nlu-heldout.en.jsonl'), '--entities', join(dir, 'entities'), '--baseline'], { cwd: fromRoot('.'), maxBuffer: 1 << 20 });
     const out = JSON.parse(stdout) as { locale: string; linearWeight: number; entities: Record<string, number>; kefu: Report; baseline: Report; kefu_threshold_curve: Array<{ threshold: number; in_scope_accuracy: number; oos_recall: number }> };
     expect(out.locale).to.equal('en');
     expect(out.entities).to.have.property('payment').that.is.greaterThan(3);
@@ -49,7 +49,7 @@ describe('npm run nlu -- eval --train (the benchmark command)', function () {
 
   it('names the file and line of a malformed row', async () => {
     writeFileSync(join(dir, 'bad.jsonl'), '{"text": "hello", "intent": "greet"}\n{"text": "", "intent": "greet"}\n');
-    const err = await run(process.execPath, [fromRoot('dist/nlu/cli.js'), 'eval', '--train', join(dir, 'bad.jsonl'), '--test', join(dir, 'bad.jsonl')]).then(() => undefined, (e: { code: number; stderr: string }) => e);
+    const err = await run(process.execPath, [fromRoot('dist/tools/nluCli.js'), 'eval', '--train', join(dir, 'bad.jsonl'), '--test', join(dir, 'bad.jsonl')]).then(() => undefined, (e: { code: number; stderr: string }) => e);
     expect(err?.code).to.equal(1);
     expect(err?.stderr).to.include('bad.jsonl:2');
   });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { loadData, parseEnv } from '../../bot/config';
-import { fromRoot } from '../../bot/paths';
+import { fromRoot } from '../../kernel/paths';
 import { EmotionDetector } from '../../nlu/emotion';
 import { evaluate } from '../../nlu/evaluate';
 import { readLabelled } from '../../nlu/labelled';

@@ -1,7 +1,11 @@
 import { expect } from 'chai';
-import Redis from 'ioredis';
-import { MemoryActivityLog, RedisActivityLog, type ActivityLog } from '../../bot/directLine/activityLog';
-import { testRedis, uniqueNamespace } from '../helpers/redisServer';
+import { createRedis } from '../../infra/redis/connection';
+import { type ActivityLog } from '../../infra/activityLog';
+import { MemoryActivityLog } from '../../infra/memory/activityLog';
+import { RedisActivityLog } from '../../infra/redis/activityLog';
+import { RedisKeys } from '../../infra/redis/keys';
+import { loadScripts } from '../../infra/redis/scripts';
+import { testRedis, uniqueNamespace } from '../../testkit/redisServer';
 
 /** The Direct Line activity log, the same expectations for both implementations. */
 function contract(name: string, make: () => Promise<{ log: ActivityLog; done(): Promise<void> }>): void {
@@ -28,7 +32,7 @@ function contract(name: string, make: () => Promise<{ log: ActivityLog; done(): 
 contract('in-memory', async () => ({ log: new MemoryActivityLog(100, 5), done: async () => undefined }));
 contract('Redis', async () => {
   const server = await testRedis();
-  const redis = new Redis(server.url);
-  const log = new RedisActivityLog(redis, uniqueNamespace('dl'), 600, 5);
+  const redis = createRedis(server.url);
+  const log = new RedisActivityLog(loadScripts(redis), new RedisKeys(uniqueNamespace('dl')), 600, 5);
   return { log, done: async () => void redis.disconnect() };
 });

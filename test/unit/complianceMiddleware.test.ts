@@ -3,8 +3,8 @@ import { TestAdapter } from 'botbuilder';
 import { ComplianceFilter } from '../../bot/compliance';
 import { ComplianceMiddleware } from '../../bot/complianceMiddleware';
 import { loadData, parseEnv } from '../../bot/config';
-import { createLogger } from '../../bot/log';
-import { maskPersonalData } from '../../bot/log';
+import { createLogger } from '../../kernel/log';
+import { maskPersonalData } from '../../kernel/pii';
 
 describe('ComplianceMiddleware on a live turn', () => {
   const data = loadData(parseEnv({}));

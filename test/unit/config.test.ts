@@ -3,8 +3,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadData, parseEnv } from '../../bot/config';
-import { ConfigError } from '../../bot/configError';
-import { fromRoot } from '../../bot/paths';
+import { ConfigError } from '../../kernel/configError';
+import { fromRoot } from '../../kernel/paths';
 
 const thrown = (fn: () => unknown): string => {
   try {

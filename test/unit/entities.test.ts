@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { extractEntities } from '../../nlu/entities';
-import { detectLocale, normaliseLocale } from '../../nlu/locale';
+import { detectLocale } from '../../nlu/locale';
+import { normaliseLocale } from '../../kernel/locale';
 
 describe('entities', () => {
   const cases: Array<{ text: string; orderIds?: string[]; phones?: string[]; amounts?: Array<[number, string]> }> = [

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
-import { HttpOrderService } from '../../bot/orders/httpOrderService';
-import { OrderServiceUnavailableError } from '../../dialogs/orderService';
+import { HttpOrderService } from '../../orders/httpOrderService';
+import { OrderServiceUnavailableError } from '../../orders/orderService';
 
 const ORDER = {
   id: 'KF202611220001', customerId: 'u1', phone: '13812341234', status: 'delivering', category: 'food', merchant: 'M',

@@ -1,7 +1,11 @@
 import { expect } from 'chai';
-import Redis from 'ioredis';
-import { MemoryKeyValueStore, RedisKeyValueStore, type KeyValueStore } from '../../bot/kv';
-import { testRedis, uniqueNamespace } from '../helpers/redisServer';
+import { createRedis } from '../../infra/redis/connection';
+import { type KeyValueStore } from '../../infra/kv';
+import { MemoryKeyValueStore } from '../../infra/memory/kv';
+import { RedisKeys } from '../../infra/redis/keys';
+import { RedisKeyValueStore } from '../../infra/redis/kv';
+import { loadScripts } from '../../infra/redis/scripts';
+import { testRedis, uniqueNamespace } from '../../testkit/redisServer';
 
 function contract(name: string, make: () => Promise<{ kv: KeyValueStore; dispose: () => Promise<void> }>): void {
   describe(`key-value store: ${name}`, () => {
@@ -25,6 +29,6 @@ function contract(name: string, make: () => Promise<{ kv: KeyValueStore; dispose
 
 contract('memory', async () => ({ kv: new MemoryKeyValueStore(), dispose: async () => undefined }));
 contract('Redis', async () => {
-  const redis = new Redis((await testRedis()).url);
-  return { kv: new RedisKeyValueStore(redis, uniqueNamespace('kv')), dispose: async () => { await redis.quit(); } };
+  const redis = createRedis((await testRedis()).url);
+  return { kv: new RedisKeyValueStore(loadScripts(redis), new RedisKeys(uniqueNamespace('kv'))), dispose: async () => { await redis.quit(); } };
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { BoundedMemoryStorage } from '../../bot/boundedMemoryStorage';
-import { TurnQueue } from '../../bot/turnQueue';
+import { BoundedMemoryStorage } from '../../infra/memory/storage';
+import { TurnQueue } from '../../infra/memory/turnQueue';
 
 describe('BoundedMemoryStorage', () => {
   it('evicts the least recently written conversation past the bound', async () => {

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import type { Order, OrderService, ServiceRequest } from '../../dialogs/orderService';
+import type { Order, OrderService, ServiceRequest } from '../../orders/orderService';
 import { WeChatCrypto, wechatSignature } from '../../bot/wechat/crypto';
 import { parseWeChatXml } from '../../bot/wechat/xml';
-import { AgentClient } from '../helpers/agentClient';
-import { startKefu, type RunningKefu } from '../helpers/kefuServer';
-import { WeChatApiStub } from '../helpers/wechatStub';
+import { AgentClient } from '../../testkit/agentClient';
+import { startKefu, type RunningKefu } from '../../testkit/kefuServer';
+import { WeChatApiStub } from '../../testkit/wechatStub';
 
 const TOKEN = 'kefutoken';
 const APPID = 'wxkefu00000001';

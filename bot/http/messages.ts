@@ -1,0 +1,33 @@
+import type { CloudAdapter, TurnContext } from 'botbuilder';
+import { Router, type RequestHandler } from 'express';
+import { formatZodIssues } from '../../kernel/errors';
+import { sendError } from '../../kernel/http';
+import type { TurnLock } from '../../infra/turnLock';
+import { IncomingActivity } from '../activitySchema';
+import { requireJson } from './middleware';
+
+export interface MessagesRouteDeps {
+  adapter: CloudAdapter;
+  turnLock: TurnLock;
+  runBot: (context: TurnContext) => Promise<void>;
+  modelReady: () => boolean;
+  /** Refuses the request before the body is read (the channel secret outside development mode). */
+  guards: RequestHandler[];
+  serviceUrlAllowlist?: string[];
+}
+
+/** `POST /api/messages`: the Bot Framework endpoint every channel posts activities to. */
+export function messagesRoute(deps: MessagesRouteDeps): Router {
+  const router = Router();
+  router.post('/api/messages', ...deps.guards, requireJson, async (req, res) => {
+    const activity = IncomingActivity.safeParse(req.body);
+    if (!activity.success) return void sendError(res, 'invalid_body', formatZodIssues(activity.error));
+    const allow = deps.serviceUrlAllowlist;
+    if (allow && !allow.some((prefix) => activity.data.serviceUrl.startsWith(prefix))) return void sendError(res, 'service_url_not_allowed');
+    if (!deps.modelReady()) return void sendError(res, 'not_ready');
+    // The lock covers the whole turn, the handoff gate included: with several instances a message
+    // racing a handoff must see it (or be seen by it), never slip past it to the bot.
+    await deps.turnLock.run(activity.data.conversation.id, () => deps.adapter.process(req, res, deps.runBot));
+  });
+  return router;
+}

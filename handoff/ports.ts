@@ -1,0 +1,16 @@
+import type { Agent } from './agents';
+import type { HandoffRecord } from './store';
+
+/**
+ * What the handoff desk needs from the customer's side (implemented by the bot, which owns the
+ * channels and the wording). Each method only delivers; the desk records the transcript and events.
+ */
+export interface CustomerActions {
+  /** Checks an agent's reply against the outbound compliance list; returns the violations. */
+  check(text: string): Array<{ rule: string; match: string }>;
+  agentMessage(handoff: HandoffRecord, agent: Agent, text: string): Promise<void>;
+  /** Tells the customer a person has joined; returns the text sent. */
+  agentJoined(handoff: HandoffRecord, agent: Agent): Promise<string>;
+  /** The conversation returns to the bot, which asks for the survey. */
+  closed(handoff: HandoffRecord): Promise<void>;
+}

@@ -1,0 +1,247 @@
+import type { AgentRef, HandoffRecord, HandoffStore, StoredReference, Survey, TransitionResult } from '../../handoff/store';
+import { PRIORITY_RANK, type AgentPresence, type SkillGroup, type TranscriptEntry } from '../../handoff/types';
+
+const clone = <T>(x: T): T => structuredClone(x);
+
+/**
+ * The embedded default: one process, state in memory. Each method runs without awaiting in
+ * between, so each transition is atomic in a single Node process — the same guarantee the Redis
+ * store gets from one Lua script per transition.
+ */
+export class MemoryHandoffStore implements HandoffStore {
+  private readonly handoffs = new Map<string, HandoffRecord>();
+  private readonly openByConversation = new Map<string, string>();
+  private readonly load = new Map<string, number>();
+  private readonly presenceById = new Map<string, AgentPresence>();
+  private readonly transcripts = new Map<string, TranscriptEntry[]>();
+  private readonly references = new Map<string, StoredReference>();
+  private readonly deadlines = new Map<string, number>();
+  private readonly slaDue = new Map<string, number>();
+  private readonly notices = new Map<string, number>();
+  private readonly closedOrder: string[] = [];
+
+  constructor(private readonly limits = { transcriptEntries: 500, conversations: 100_000 }) {}
+
+  async open(record: HandoffRecord): Promise<{ created: boolean; handoff: HandoffRecord }> {
+    const existingId = this.openByConversation.get(record.conversationId);
+    const existing = existingId ? this.handoffs.get(existingId) : undefined;
+    if (existing) {
+      for (const r of record.reasons) if (!existing.reasons.includes(r)) existing.reasons.push(r);
+      if (PRIORITY_RANK[record.priority] < PRIORITY_RANK[existing.priority] && existing.status !== 'closed') {
+        existing.priority = record.priority;
+        existing.slaDueAt = Math.min(existing.slaDueAt, record.slaDueAt);
+        existing.packet = record.packet;
+        if (existing.status === 'queued' || existing.status === 'callback') {
+          existing.group = record.group;
+          existing.status = 'queued';
+          this.slaDue.set(existing.id, existing.slaDueAt);
+        }
+      }
+      return { created: false, handoff: clone(existing) };
+    }
+    this.handoffs.set(record.id, clone(record));
+    this.openByConversation.set(record.conversationId, record.id);
+    this.slaDue.set(record.id, record.slaDueAt);
+    this.deadlines.delete(record.conversationId);
+    return { created: true, handoff: clone(record) };
+  }
+
+  async get(id: string): Promise<HandoffRecord | undefined> {
+    const h = this.handoffs.get(id);
+    return h ? clone(h) : undefined;
+  }
+
+  async openFor(conversationId: string): Promise<HandoffRecord | undefined> {
+    const id = this.openByConversation.get(conversationId);
+    return id ? this.get(id) : undefined;
+  }
+
+  async claim(id: string, agent: AgentRef, now: number): Promise<TransitionResult> {
+    const h = this.handoffs.get(id);
+    if (!h) return { ok: false, error: 'not_found' };
+    if (h.status !== 'queued' && h.status !== 'callback') return { ok: false, error: 'not_queued' };
+    if ((this.load.get(agent.id) ?? 0) >= agent.capacity) return { ok: false, error: 'at_capacity' };
+    this.assign(h, agent.id, now);
+    return { ok: true, handoff: clone(h) };
+  }
+
+  async claimNext(agent: AgentRef, groups: readonly SkillGroup[], now: number): Promise<HandoffRecord | undefined> {
+    if ((this.load.get(agent.id) ?? 0) >= agent.capacity) return undefined;
+    const next = this.sortedQueue().find((h) => h.status === 'queued' && groups.includes(h.group));
+    if (!next) return undefined;
+    this.assign(next, agent.id, now);
+    return clone(next);
+  }
+
+  async transfer(id: string, by: AgentRef, to: { group: SkillGroup } | { agent: AgentRef }, note: string | undefined, now: number): Promise<TransitionResult> {
+    const h = this.handoffs.get(id);
+    const refused = this.refuse(h, by);
+    if (refused) return refused;
+    const rec = h as HandoffRecord;
+    if ('agent' in to && (this.load.get(to.agent.id) ?? 0) >= to.agent.capacity) return { ok: false, error: 'at_capacity' };
+    if (rec.assignedTo) this.load.set(rec.assignedTo, Math.max(0, (this.load.get(rec.assignedTo) ?? 0) - 1));
+    if ('agent' in to) {
+      rec.transfers.push({ at: now, by: by.id, toAgent: to.agent.id, note });
+      this.assign(rec, to.agent.id, now);
+    } else {
+      rec.transfers.push({ at: now, by: by.id, toGroup: to.group, note });
+      rec.status = 'queued';
+      rec.group = to.group;
+      rec.assignedTo = undefined;
+      rec.assignedAt = undefined;
+    }
+    return { ok: true, handoff: clone(rec) };
+  }
+
+  async close(id: string, by: AgentRef, resolution: string, tags: string[], now: number): Promise<TransitionResult> {
+    const h = this.handoffs.get(id);
+    // A callback ticket is closed by whoever made the call back; otherwise the holder or a supervisor.
+    const refused = h?.status === 'callback' ? undefined : this.refuse(h, by);
+    if (refused) return refused;
+    const rec = h as HandoffRecord;
+    if (rec.status === 'assigned' && rec.assignedTo) this.load.set(rec.assignedTo, Math.max(0, (this.load.get(rec.assignedTo) ?? 0) - 1));
+    rec.status = 'closed';
+    rec.closedAt = now;
+    rec.resolution = resolution;
+    rec.tags = tags;
+    this.openByConversation.delete(rec.conversationId);
+    this.slaDue.delete(rec.id);
+    // Bounded: closed handoffs beyond the limit are forgotten, oldest first.
+    this.closedOrder.push(rec.id);
+    while (this.closedOrder.length > this.limits.conversations) this.handoffs.delete(this.closedOrder.shift() as string);
+    return { ok: true, handoff: clone(rec) };
+  }
+
+  async toCallback(id: string, _now: number): Promise<TransitionResult> {
+    const h = this.handoffs.get(id);
+    if (!h) return { ok: false, error: 'not_found' };
+    if (h.status !== 'queued' && h.status !== 'assigned') return { ok: false, error: 'not_queued' };
+    if (h.status === 'assigned' && h.assignedTo) this.load.set(h.assignedTo, Math.max(0, (this.load.get(h.assignedTo) ?? 0) - 1));
+    h.assignedTo = undefined;
+    h.assignedAt = undefined;
+    h.status = 'callback';
+    this.slaDue.delete(h.id);
+    return { ok: true, handoff: clone(h) };
+  }
+
+  async saveSurvey(id: string, survey: Survey): Promise<TransitionResult> {
+    const h = this.handoffs.get(id);
+    if (!h) return { ok: false, error: 'not_found' };
+    h.survey = survey;
+    return { ok: true, handoff: clone(h) };
+  }
+
+  async queued(): Promise<HandoffRecord[]> {
+    const all = this.sortedQueue();
+    return [...all.filter((h) => h.status === 'queued'), ...all.filter((h) => h.status === 'callback')].map(clone);
+  }
+
+  async assigned(): Promise<HandoffRecord[]> {
+    return [...this.handoffs.values()].filter((h) => h.status === 'assigned').map(clone);
+  }
+
+  async flagged(limit: number): Promise<HandoffRecord[]> {
+    return [...this.handoffs.values()].filter((h) => h.survey?.flagged).sort((a, b) => (b.closedAt ?? 0) - (a.closedAt ?? 0)).slice(0, limit).map(clone);
+  }
+
+  async loads(): Promise<Record<string, number>> {
+    return Object.fromEntries(this.load);
+  }
+
+  async setPresence(agentId: string, presence: AgentPresence): Promise<void> {
+    this.presenceById.set(agentId, presence);
+  }
+
+  async presence(): Promise<Record<string, AgentPresence>> {
+    return Object.fromEntries(this.presenceById);
+  }
+
+  async appendTranscript(conversationId: string, entry: TranscriptEntry): Promise<void> {
+    if (this.limits.transcriptEntries === 0) return;
+    let list = this.transcripts.get(conversationId);
+    if (!list) {
+      list = [];
+      this.transcripts.set(conversationId, list);
+      // Bounded: drop the oldest conversation's transcript when too many are kept.
+      if (this.transcripts.size > this.limits.conversations) this.transcripts.delete(this.transcripts.keys().next().value as string);
+    }
+    list.push(entry);
+    if (list.length > this.limits.transcriptEntries) list.splice(0, list.length - this.limits.transcriptEntries);
+  }
+
+  async transcript(conversationId: string): Promise<TranscriptEntry[]> {
+    return clone(this.transcripts.get(conversationId) ?? []);
+  }
+
+  async setReference(reference: StoredReference): Promise<void> {
+    this.references.delete(reference.conversation.id);
+    this.references.set(reference.conversation.id, clone(reference));
+    if (this.references.size > this.limits.conversations) this.references.delete(this.references.keys().next().value as string);
+  }
+
+  async reference(conversationId: string): Promise<StoredReference | undefined> {
+    const r = this.references.get(conversationId);
+    return r ? clone(r) : undefined;
+  }
+
+  async armDeadline(conversationId: string, dueAt: number): Promise<boolean> {
+    const open = this.openByConversation.get(conversationId);
+    if (open && this.handoffs.get(open)?.status !== 'callback') return false;
+    this.deadlines.set(conversationId, dueAt);
+    return true;
+  }
+
+  async clearDeadline(conversationId: string): Promise<boolean> {
+    return this.deadlines.delete(conversationId);
+  }
+
+  async scheduleNotice(id: string, at: number): Promise<void> {
+    this.notices.set(id, at);
+  }
+
+  async takeDueNotices(now: number, limit: number): Promise<string[]> {
+    return takeDue(this.notices, now, limit);
+  }
+
+  async takeDueDeadlines(now: number, limit: number): Promise<string[]> {
+    return takeDue(this.deadlines, now, limit);
+  }
+
+  async takeSlaBreaches(now: number, limit: number): Promise<string[]> {
+    return takeDue(this.slaDue, now, limit);
+  }
+
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
+  async dispose(): Promise<void> {}
+
+  private assign(h: HandoffRecord, agentId: string, now: number): void {
+    h.status = 'assigned';
+    h.assignedTo = agentId;
+    h.assignedAt = now;
+    this.load.set(agentId, (this.load.get(agentId) ?? 0) + 1);
+    this.slaDue.delete(h.id);
+  }
+
+  /** Same rule as the Lua scripts: the holder or a supervisor may act; on an unassigned one, only a supervisor. */
+  private refuse(h: HandoffRecord | undefined, by: AgentRef): TransitionResult | undefined {
+    if (!h) return { ok: false, error: 'not_found' };
+    if (h.status === 'closed') return { ok: false, error: 'closed' };
+    const allowed = h.status === 'assigned' ? h.assignedTo === by.id || by.supervisor === true : by.supervisor === true;
+    return allowed ? undefined : { ok: false, error: 'not_yours' };
+  }
+
+  private sortedQueue(): HandoffRecord[] {
+    return [...this.handoffs.values()]
+      .filter((h) => h.status === 'queued' || h.status === 'callback')
+      .sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.createdAt - b.createdAt);
+  }
+}
+
+function takeDue(map: Map<string, number>, now: number, limit: number): string[] {
+  const due = [...map.entries()].filter(([, at]) => at <= now).sort((a, b) => a[1] - b[1]).slice(0, limit).map(([k]) => k);
+  for (const k of due) map.delete(k);
+  return due;
+}

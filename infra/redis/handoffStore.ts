@@ -1,0 +1,239 @@
+import type { Redis } from './connection';
+import { z } from 'zod';
+import { ContextPacket } from '../../handoff/contextPacket';
+import { RedisKeys } from './keys';
+import { loadScripts, run, SCRIPT_ERRORS, type RedisWithScripts } from './scripts';
+import type { AgentRef, HandoffRecord, HandoffStore, StoredReference, Survey, TransitionResult } from '../../handoff/store';
+import { AgentPresence, HandoffReason, HandoffStatus, PRIORITIES_BY_RANK, PRIORITY_RANK, SkillGroup, TranscriptEntry } from '../../handoff/types';
+
+const int = z.coerce.number().int();
+const json = <T extends z.ZodType>(schema: T) => z.string().transform((s, ctx) => {
+  try {
+    return JSON.parse(s) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not JSON' });
+    return z.NEVER;
+  }
+}).pipe(schema);
+
+const SurveySchema = z.object({
+  scores: z.object({ efficiency: int, attitude: int, clarity: int, solution: int, overall: int }),
+  comment: z.string().optional(),
+  at: z.string(),
+  flagged: z.boolean(),
+});
+const Reference = z.object({ conversation: z.object({ id: z.string() }).passthrough(), serviceUrl: z.string().optional(), channelId: z.string().optional() }).passthrough();
+const Transfer = z.object({ at: int, by: z.string(), toGroup: SkillGroup.optional(), toAgent: z.string().optional(), note: z.string().optional() });
+
+/** A handoff as stored in its Redis hash: validated on every read, like any input from outside. */
+const RecordHash = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  status: HandoffStatus,
+  reasons: z.string().transform((s) => s.split(',')).pipe(z.array(HandoffReason).min(1)),
+  rank: int.min(0).max(2),
+  group: SkillGroup,
+  createdAt: int,
+  slaDueAt: int,
+  assignedTo: z.string().optional(),
+  assignedAt: int.optional(),
+  closedAt: int.optional(),
+  resolution: z.string().optional(),
+  tags: json(z.array(z.string())).optional(),
+  packet: json(ContextPacket),
+  reference: json(Reference),
+  survey: json(SurveySchema).optional(),
+});
+
+export interface RedisStoreOptions {
+  namespace: string;
+  /** Transcripts and references expire this long after the last write. */
+  ttlSeconds: number;
+  transcriptEntries: number;
+  /** Closed handoffs (record, transfer history, survey review entry) are deleted this long after closing. */
+  closedRetentionSeconds: number;
+}
+
+/** The store for many processes: every transition is one Lua script (handoff/lua/). */
+export class RedisHandoffStore implements HandoffStore {
+  readonly redis: RedisWithScripts;
+  readonly keys: RedisKeys;
+
+  constructor(redis: Redis, private readonly options: RedisStoreOptions) {
+    this.redis = loadScripts(redis);
+    this.keys = new RedisKeys(options.namespace);
+  }
+
+  async open(record: HandoffRecord): Promise<{ created: boolean; handoff: HandoffRecord }> {
+    const k = this.keys;
+    const [created, id] = (await run(this.redis, 'open', k.open, k.handoff(record.id), k.sla, k.deadlines,
+      record.conversationId, record.id, record.reasons[0], PRIORITY_RANK[record.priority], record.slaDueAt, record.group,
+      record.createdAt, JSON.stringify(record.packet), JSON.stringify(record.reference), k.tag)) as [number, string];
+    const handoff = await this.get(id);
+    if (!handoff) throw new Error(`handoff ${id} vanished right after open`);
+    return { created: created === 1, handoff };
+  }
+
+  async get(id: string): Promise<HandoffRecord | undefined> {
+    const [hash, transfers] = await Promise.all([this.redis.hgetall(this.keys.handoff(id)), this.redis.lrange(this.keys.transfers(id), 0, -1)]);
+    if (Object.keys(hash).length === 0) return undefined;
+    const r = RecordHash.parse(hash);
+    return {
+      id: r.id,
+      conversationId: r.conversationId,
+      status: r.status,
+      reasons: r.reasons,
+      group: r.group,
+      priority: PRIORITIES_BY_RANK[r.rank],
+      createdAt: r.createdAt,
+      slaDueAt: r.slaDueAt,
+      assignedTo: r.assignedTo,
+      assignedAt: r.assignedAt,
+      closedAt: r.closedAt,
+      resolution: r.resolution,
+      tags: r.tags,
+      transfers: transfers.map((t) => Transfer.parse(JSON.parse(t))),
+      packet: r.packet,
+      reference: r.reference as StoredReference,
+      survey: r.survey,
+    };
+  }
+
+  async openFor(conversationId: string): Promise<HandoffRecord | undefined> {
+    const id = await this.redis.hget(this.keys.open, conversationId);
+    return id ? this.get(id) : undefined;
+  }
+
+  async claim(id: string, agent: AgentRef, now: number): Promise<TransitionResult> {
+    const k = this.keys;
+    const code = (await run(this.redis, 'claim', k.handoff(id), k.loads, k.sla, k.callbacks, agent.id, agent.capacity, now, k.tag)) as number;
+    return this.result(id, code);
+  }
+
+  async claimNext(agent: AgentRef, groups: readonly SkillGroup[], now: number): Promise<HandoffRecord | undefined> {
+    const k = this.keys;
+    const id = (await run(this.redis, 'claimNext', k.loads, k.sla, agent.id, agent.capacity, now, k.tag, ...groups)) as string | null;
+    return id ? this.get(id) : undefined;
+  }
+
+  async transfer(id: string, by: AgentRef, to: { group: SkillGroup } | { agent: AgentRef }, note: string | undefined, now: number): Promise<TransitionResult> {
+    const k = this.keys;
+    const entry = { at: now, by: by.id, ...('group' in to ? { toGroup: to.group } : { toAgent: to.agent.id }), ...(note ? { note } : {}) };
+    const code = (await run(this.redis, 'transfer', k.handoff(id), k.loads, k.transfers(id), by.id, by.supervisor ? '1' : '0',
+      'group' in to ? to.group : '', 'agent' in to ? to.agent.id : '', 'agent' in to ? to.agent.capacity : 0, JSON.stringify(entry), now, k.tag)) as number;
+    return this.result(id, code);
+  }
+
+  async close(id: string, by: AgentRef, resolution: string, tags: string[], now: number): Promise<TransitionResult> {
+    const k = this.keys;
+    const code = (await run(this.redis, 'close', k.handoff(id), k.loads, k.open, k.sla, k.transfers(id), by.id, by.supervisor ? '1' : '0', resolution, JSON.stringify(tags), now, k.tag, this.options.closedRetentionSeconds * 1000)) as number;
+    return this.result(id, code);
+  }
+
+  async toCallback(id: string, now: number): Promise<TransitionResult> {
+    const k = this.keys;
+    return this.result(id, (await run(this.redis, 'toCallback', k.handoff(id), k.callbacks, k.sla, k.loads, now, k.tag)) as number);
+  }
+
+  async saveSurvey(id: string, survey: Survey): Promise<TransitionResult> {
+    const k = this.keys;
+    return this.result(id, (await run(this.redis, 'saveSurvey', k.handoff(id), k.flagged, JSON.stringify(survey), survey.flagged ? '1' : '0', Date.parse(survey.at), this.options.closedRetentionSeconds * 1000)) as number);
+  }
+
+  async queued(): Promise<HandoffRecord[]> {
+    const ids = await Promise.all(SkillGroup.options.map((g) => this.redis.zrange(this.keys.queue(g), 0, -1)));
+    const callbacks = await this.redis.zrange(this.keys.callbacks, 0, -1);
+    const records = (await Promise.all([...ids.flat(), ...callbacks].map((id) => this.get(id)))).filter((r): r is HandoffRecord => r !== undefined);
+    const queued = records.filter((r) => r.status === 'queued').sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.createdAt - b.createdAt);
+    return [...queued, ...records.filter((r) => r.status === 'callback').sort((a, b) => a.createdAt - b.createdAt)];
+  }
+
+  async assigned(): Promise<HandoffRecord[]> {
+    const ids = Object.values(await this.redis.hgetall(this.keys.open));
+    const records = await Promise.all(ids.map((id) => this.get(id)));
+    return records.filter((r): r is HandoffRecord => r?.status === 'assigned');
+  }
+
+  async flagged(limit: number): Promise<HandoffRecord[]> {
+    const ids = await this.redis.zrevrange(this.keys.flagged, 0, limit - 1);
+    return (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is HandoffRecord => r !== undefined);
+  }
+
+  async loads(): Promise<Record<string, number>> {
+    const raw = await this.redis.hgetall(this.keys.loads);
+    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, int.parse(v)]));
+  }
+
+  async setPresence(agentId: string, presence: AgentPresence): Promise<void> {
+    await this.redis.hset(this.keys.presence, agentId, presence);
+  }
+
+  async presence(): Promise<Record<string, AgentPresence>> {
+    const raw = await this.redis.hgetall(this.keys.presence);
+    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, AgentPresence.parse(v)]));
+  }
+
+  async appendTranscript(conversationId: string, entry: TranscriptEntry): Promise<void> {
+    if (this.options.transcriptEntries === 0) return;
+    const key = this.keys.transcript(conversationId);
+    await this.redis.multi().rpush(key, JSON.stringify(entry)).ltrim(key, -this.options.transcriptEntries, -1).expire(key, this.options.ttlSeconds).exec();
+  }
+
+  async transcript(conversationId: string): Promise<TranscriptEntry[]> {
+    const raw = await this.redis.lrange(this.keys.transcript(conversationId), 0, -1);
+    return raw.map((x) => TranscriptEntry.parse(JSON.parse(x)));
+  }
+
+  async setReference(reference: StoredReference): Promise<void> {
+    await this.redis.set(this.keys.reference(reference.conversation.id), JSON.stringify(reference), 'EX', this.options.ttlSeconds);
+  }
+
+  async reference(conversationId: string): Promise<StoredReference | undefined> {
+    const raw = await this.redis.get(this.keys.reference(conversationId));
+    return raw ? (Reference.parse(JSON.parse(raw)) as StoredReference) : undefined;
+  }
+
+  async armDeadline(conversationId: string, dueAt: number): Promise<boolean> {
+    return (await run(this.redis, 'armDeadline', this.keys.deadlines, this.keys.open, conversationId, dueAt, this.keys.tag)) === 1;
+  }
+
+  async clearDeadline(conversationId: string): Promise<boolean> {
+    return (await this.redis.zrem(this.keys.deadlines, conversationId)) === 1;
+  }
+
+  async scheduleNotice(id: string, at: number): Promise<void> {
+    await this.redis.zadd(this.keys.notices, at, id);
+  }
+
+  async takeDueNotices(now: number, limit: number): Promise<string[]> {
+    return (await run(this.redis, 'takeDue', this.keys.notices, now, limit)) as string[];
+  }
+
+  async takeDueDeadlines(now: number, limit: number): Promise<string[]> {
+    return (await run(this.redis, 'takeDue', this.keys.deadlines, now, limit)) as string[];
+  }
+
+  async takeSlaBreaches(now: number, limit: number): Promise<string[]> {
+    return (await run(this.redis, 'takeDue', this.keys.sla, now, limit)) as string[];
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return (await this.redis.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.redis.quit().catch(() => undefined);
+  }
+
+  private async result(id: string, code: number): Promise<TransitionResult> {
+    if (code === 1) {
+      const handoff = await this.get(id);
+      return handoff ? { ok: true, handoff } : { ok: false, error: 'not_found' };
+    }
+    return { ok: false, error: SCRIPT_ERRORS[code as keyof typeof SCRIPT_ERRORS] ?? 'not_found' };
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Every Redis key kefu uses, built here and nowhere else. Handoff keys share one hash tag, so
+ * the multi-key Lua scripts work on Redis Cluster (they land in one slot); per-conversation
+ * state and transcripts carry the conversation's own tag and spread across the cluster.
+ */
+export class RedisKeys {
+  /** e.g. "{kefu}:" — the prefix of every handoff key. */
+  readonly tag: string;
+
+  constructor(private readonly namespace: string) {
+    this.tag = `{${namespace}}:`;
+  }
+
+  handoff(id: string): string { return `${this.tag}handoff:${id}`; }
+  transfers(id: string): string { return `${this.tag}transfers:${id}`; }
+  queue(group: string): string { return `${this.tag}queue:${group}`; }
+  get open(): string { return `${this.tag}open`; }
+  get loads(): string { return `${this.tag}load`; }
+  get presence(): string { return `${this.tag}presence`; }
+  get callbacks(): string { return `${this.tag}callbacks`; }
+  get sla(): string { return `${this.tag}sla`; }
+  get deadlines(): string { return `${this.tag}deadlines`; }
+  get flagged(): string { return `${this.tag}flagged`; }
+  get notices(): string { return `${this.tag}notices`; }
+  get events(): string { return `${this.namespace}:events`; }
+  transcript(conversationId: string): string { return `${this.namespace}:transcript:{${conversationId}}`; }
+  reference(conversationId: string): string { return `${this.namespace}:ref:{${conversationId}}`; }
+  state(storageKey: string): string { return `${this.namespace}:state:{${storageKey}}`; }
+  turnLock(conversationId: string): string { return `${this.namespace}:turnlock:{${conversationId}}`; }
+  /** A Direct Line conversation's activities, and how many older ones were dropped. */
+  directLine(conversationId: string): string { return `${this.namespace}:dl:{${conversationId}}`; }
+  directLineDropped(conversationId: string): string { return `${this.namespace}:dl:{${conversationId}}:dropped`; }
+  kv(key: string): string { return `${this.namespace}:kv:{${key}}`; }
+}

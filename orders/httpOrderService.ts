@@ -1,0 +1,58 @@
+import { OrderSchema, OrderServiceUnavailableError, ServiceRequestSchema, type Order, type OrderService, type ServiceRequest, type ServiceRequestKind } from './orderService';
+
+export interface HttpOrderServiceOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  token?: string;
+}
+
+/**
+ * The operator's order API: `GET {base}/orders/{id}` → 200 Order | 404, and
+ * `POST {base}/orders/{id}/requests {kind}` → 201 ServiceRequest. Every reply is validated;
+ * a slow, failing or malformed reply is "unavailable", never a guess.
+ */
+export class HttpOrderService implements OrderService {
+  constructor(private readonly options: HttpOrderServiceOptions) {}
+
+  async findOrder(orderId: string): Promise<Order | undefined> {
+    const res = await this.call('GET', `/orders/${encodeURIComponent(orderId)}`);
+    if (res.status === 404) return undefined;
+    const order = OrderSchema.safeParse(await this.json(res, 200));
+    if (!order.success) throw new OrderServiceUnavailableError(`order API returned an invalid order: ${order.error.issues[0]?.message ?? ''}`);
+    // Never trust the back end to have answered about a different order.
+    if (order.data.id !== orderId) throw new OrderServiceUnavailableError('order API returned a different order than asked for');
+    return order.data;
+  }
+
+  async submitRequest(orderId: string, kind: ServiceRequestKind): Promise<ServiceRequest> {
+    const res = await this.call('POST', `/orders/${encodeURIComponent(orderId)}/requests`, { kind });
+    const request = ServiceRequestSchema.safeParse(await this.json(res, 201));
+    if (!request.success) throw new OrderServiceUnavailableError('order API returned an invalid service request');
+    return request.data;
+  }
+
+  private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    try {
+      return await fetch(new URL(path.replace(/^\//, ''), this.options.baseUrl.endsWith('/') ? this.options.baseUrl : `${this.options.baseUrl}/`), {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+    } catch (err) {
+      throw new OrderServiceUnavailableError(`order API ${method} ${path} failed: ${(err as Error).name === 'TimeoutError' ? 'timed out' : (err as Error).message}`, { cause: err });
+    }
+  }
+
+  private async json(res: Response, expected: number): Promise<unknown> {
+    if (res.status !== expected) throw new OrderServiceUnavailableError(`order API answered HTTP ${res.status}`);
+    try {
+      return await res.json();
+    } catch (err) {
+      throw new OrderServiceUnavailableError('order API answered with malformed JSON', { cause: err });
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createKefu, type Kefu, type KefuOverrides } from '../bot/app';
+import { loadData, parseEnv, type Env } from '../bot/config';
+import { createLogger, type Logger } from '../kernel/log';
+
+export interface RunningKefu {
+  url: string;
+  kefu: Kefu;
+  env: Env;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** Starts kefu in-process on a free port, over real HTTP, and waits for the model. */
+export async function startKefu(envOverrides: Record<string, string> = {}, overrides: KefuOverrides = {}): Promise<RunningKefu> {
+  const env = parseEnv({ PORT: '0', LOG_LEVEL: 'warn', ...envOverrides });
+  const data = loadData(env);
+  const logs: string[] = [];
+  const log: Logger = createLogger(env.LOG_LEVEL, (line) => logs.push(line));
+  const kefu = createKefu(env, data, log, overrides);
+  await kefu.ready;
+  const server: Server = await new Promise((resolve) => {
+    const s = kefu.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    kefu,
+    env,
+    logs,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await kefu.close();
+    },
+  };
+}
