@@ -21,7 +21,7 @@ async function main(): Promise<void> {
         for (const id of batch) fired.push([id, Date.now() - Number(id.split('-').pop())]);
         if (batch.length < 100) break;
       }
-      if (Date.now() > end) return resolve();
+      if (Date.now() > end) return void resolve();
       setTimeout(() => void tick(), o.pollMs);
     };
     void tick();

@@ -5,7 +5,7 @@ import express from 'express';
 const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
 const bot = new ActivityHandler();
 bot.onMessage(async (context, next) => {
-  await context.sendActivity(`echo: ${context.activity.text ?? ''}`);
+  await context.sendActivity(`echo: ${(context.activity.text as string | undefined) ?? ''}`);
   await next();
 });
 const app = express();

@@ -3,7 +3,7 @@
  * Two paths: a new handoff (转人工 → handoff.new on B) and the relay of a message while the
  * agent holds the conversation (→ handoff.customer_message on B). */
 import { cpus, totalmem } from 'node:os';
-import { AgentClient } from '../testkit/agentClient';
+import { AgentClient, type HandoffListJson } from '../testkit/agentClient';
 import { BotClient } from '../testkit/botClient';
 import { startKefuProcess } from '../testkit/kefuProcess';
 import { testRedis, uniqueNamespace } from '../testkit/redisServer';
@@ -42,7 +42,7 @@ export async function handoffBench(n: number, runs: number, redisUrl: string): P
         await seen;
         relay.push(performance.now() - started);
       }
-      const mine = (await holder.call('GET', '/handoffs')).body.items as Array<{ id: string }>;
+      const mine = ((await holder.call('GET', '/handoffs')).body as HandoffListJson).items;
       for (const h of mine) await holder.call('POST', `/handoffs/${h.id}/close`, { resolution: 'bench' });
       const all = [...newHandoff, ...relay].sort((x, y) => x - y);
       newHandoff.sort((x, y) => x - y);

@@ -15,7 +15,7 @@ interface Sample { loopP99Ms: number; loopMaxMs: number; classifyP99Ms: number; 
 async function measure(classifier: HybridClassifier, during: () => Promise<unknown>): Promise<Sample> {
   const loop = monitorEventLoopDelay({ resolution: 1 });
   const latencies: number[] = [];
-  let stop = false;
+  let stop = false as boolean; // set from outside the ticker loop
   const texts = ['我要退款', 'where is my order', '优惠券用不了', 'how do I get an invoice', '转人工', 'the app keeps crashing'];
   const ticker = (async () => {
     let i = 0;
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const env = parseEnv(process.env);
   const data = loadData(env);
   const settings = { zhFeatures: env.NLU_ZH_FEATURES, linearWeight: env.NLU_LINEAR_WEIGHT };
-  const serving = (await loadOrTrain(data.corpus, settings, undefined, () => undefined)).classifier as HybridClassifier;
+  const serving = (await loadOrTrain(data.corpus, settings, undefined, () => undefined)).classifier;
   const results: Record<string, Sample[]> = { idle: [], worker: [], mainThread: [] };
   for (let i = 0; i < runs; i += 1) {
     results.idle.push(await measure(serving, () => new Promise((r) => setTimeout(r, 2000))));

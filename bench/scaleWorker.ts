@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const redis = o.redisUrl ? createRedis(o.redisUrl) : undefined;
   const turn = (i: number) => kefu.processActivity({
     type: 'message', id: `m${i}`, channelId: 'bench', serviceUrl: 'http://127.0.0.1:9/', deliveryMode: 'expectReplies',
-    from: { id: `user-${i}`, name: 'u' }, recipient: { id: 'kefu', name: 'kefu' }, conversation: { id: `scale-${i}` } as never,
+    from: { id: `user-${i}`, name: 'u' }, recipient: { id: 'kefu', name: 'kefu' }, conversation: { id: `scale-${i}` },
     text: '查物流 KF202611220001', timestamp: new Date(),
   } as never);
   // Warm up on a few conversations so one-off allocations (JIT, caches) are not counted per conversation.

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { sendError } from '../kernel/http';
 
 /** Constant-time comparison of two secrets of any length (both are hashed to 32 bytes first). */
 export function secretsEqual(given: string, expected: string): boolean {
@@ -17,7 +18,7 @@ export function requireChannelSecret(secret: string): RequestHandler {
     const header = req.header('authorization') ?? '';
     const m = /^Bearer\s+(.+)$/i.exec(header);
     if (!m || !secretsEqual(m[1].trim(), secret)) {
-      res.status(401).json({ error: { code: 'unauthorized', message: 'missing or wrong channel secret (Authorization: Bearer <BOT_CHANNEL_SECRET>)' } });
+      sendError(res, 'unauthorized', 'missing or wrong channel secret (Authorization: Bearer <BOT_CHANNEL_SECRET>)');
       return;
     }
     next();

@@ -1,5 +1,6 @@
 import type { KefuContent } from './config';
 import { ConfigError } from '../kernel/configError';
+import { errorMessage, type ErrorCode } from '../kernel/errors';
 import type { Logger } from '../kernel/log';
 import type { Corpus } from '../nlu/corpus';
 import type { ComplianceFilter } from './compliance';
@@ -14,9 +15,15 @@ export interface ReloadReport {
   model: { source: LoadedClassifier['source']; key: string; ms: number };
 }
 
+/** Why a reload was refused: a code of the error catalogue (kernel/errors.ts), which also gives its HTTP status. */
+export type ReloadErrorCode = Extract<ErrorCode, 'reload_in_progress' | 'invalid_config'>;
+
 export type ReloadOutcome =
   | { ok: true; report: ReloadReport }
-  | { ok: false; status: 409 | 422; code: 'reload_in_progress' | 'invalid_config'; message: string };
+  /** `detail` fills the catalogue's message template; `message` is the filled-in message (for logs). */
+  | { ok: false; code: ReloadErrorCode; detail?: string; message: string };
+
+const refused = (code: ReloadErrorCode, detail?: string): ReloadOutcome => ({ ok: false, code, detail, message: errorMessage(code, detail) });
 
 export interface ContentReloaderDeps {
   /** Reads and validates the content files (throws ConfigError naming the file and field). */
@@ -45,7 +52,7 @@ export class ContentReloader {
   constructor(private readonly deps: ContentReloaderDeps) {}
 
   async reload(): Promise<ReloadOutcome> {
-    if (this.running) return { ok: false, status: 409, code: 'reload_in_progress', message: 'a reload is already running' };
+    if (this.running) return refused('reload_in_progress');
     this.running = true;
     try {
       await this.deps.startup.catch(() => undefined);
@@ -55,7 +62,7 @@ export class ContentReloader {
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         this.deps.log.warn('content reload refused', { error: err.message });
-        return { ok: false, status: 422, code: 'invalid_config', message: err.message };
+        return refused('invalid_config', err.message);
       }
       const loaded = await this.deps.train(data.corpus);
       this.deps.recognizer.useClassifier(loaded.classifier);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Response } from 'express';
+import { sendError } from '../kernel/http';
 import { fromRoot } from '../kernel/paths';
 
 /** Strict: only kefu's own scripts, styles and connections; nothing inline, nothing framed. */
@@ -30,7 +31,7 @@ export function pageRoutes(options: PageOptions): Router {
   router.get('/chat/chat.js', (_req, res) => file(res, 'dist/web/bot/webchat/chat.js'));
   router.post('/chat/token', (_req, res) => {
     if (!options.webchatPublic || !options.issueChatToken) {
-      res.status(403).json({ error: { code: 'forbidden', message: 'the demo web chat hands out tokens only in development mode or with WEBCHAT_PUBLIC=true' } });
+      sendError(res, 'forbidden', 'the demo web chat hands out tokens only in development mode or with WEBCHAT_PUBLIC=true');
       return;
     }
     const userId = `web-${randomUUID().slice(0, 12)}`;

@@ -1,5 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { formatZodIssues, type ErrorCode } from '../kernel/errors';
+import { sendError } from '../kernel/http';
 import type { Agent, AgentDirectory } from './agents';
 import type { HandoffDesk } from './desk';
 import { CustomerUnreachableError } from './errors';
@@ -21,12 +23,18 @@ export interface AgentApiDeps {
   agents: AgentDirectory;
   clock: () => Date;
   /** Re-reads the operators' content files and retrains (supervisors only). */
-  reloadContent?: () => Promise<{ ok: true; report: object } | { ok: false; status: 409 | 422; code: string; message: string }>;
+  reloadContent?: () => Promise<{ ok: true; report: object } | { ok: false; code: ErrorCode; detail?: string }>;
 }
 
-const HTTP_STATUS: Record<TransitionError | 'unknown_agent', number> = {
-  not_found: 404, not_queued: 409, at_capacity: 409, not_yours: 403, closed: 409, unknown_agent: 400,
-};
+/** A refused claim, transfer or close, as the catalogue's error (its status comes from kernel/errors.ts). */
+function refuse(res: Response, error: TransitionError | 'unknown_agent', verb: 'claim' | 'transfer' | 'close'): void {
+  switch (error) {
+    case 'not_found': return void sendError(res, 'not_found', 'no such handoff');
+    case 'not_yours': return void sendError(res, 'not_yours', `cannot ${verb}: the conversation is held by another agent or not claimed yet`);
+    case 'unknown_agent': return void sendError(res, 'unknown_agent');
+    default: return void sendError(res, error, verb);
+  }
+}
 
 const Presence = z.object({ status: AgentPresence }).strict();
 const Message = z.object({ text: z.string().trim().min(1).max(2000) }).strict();
@@ -49,7 +57,7 @@ export function agentRouter(deps: AgentApiDeps): Router {
     // EventSource cannot set headers: the events stream alone also takes ?access_token=.
     const token = header ?? (req.path === '/events' && typeof req.query.access_token === 'string' ? req.query.access_token : undefined);
     const agent = token ? agents.authenticate(token.trim()) : undefined;
-    if (!agent) return void fail(res, 401, 'unauthorized', 'missing or wrong agent token (Authorization: Bearer <token>)');
+    if (!agent) return void sendError(res, 'unauthorized', 'missing or wrong agent token (Authorization: Bearer <token>)');
     (req as Authed).agent = agent;
     next();
   });
@@ -58,7 +66,7 @@ export function agentRouter(deps: AgentApiDeps): Router {
   const body = <T extends z.ZodType>(schema: T, req: Request, res: Response): z.infer<T> | undefined => {
     const parsed = schema.safeParse(req.body ?? {});
     if (parsed.success) return parsed.data;
-    fail(res, 400, 'invalid_body', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    sendError(res, 'invalid_body', formatZodIssues(parsed.error));
     return undefined;
   };
   const view = (h: HandoffRecord) => {
@@ -74,8 +82,8 @@ export function agentRouter(deps: AgentApiDeps): Router {
   const canRead = (agent: Agent, h: HandoffRecord) => agent.supervisor || h.assignedTo === agent.id || (h.status !== 'assigned' && h.status !== 'closed' && agent.skills.includes(h.group));
   const load = async (req: Request, res: Response): Promise<HandoffRecord | undefined> => {
     const h = await desk.get(String(req.params.id));
-    if (!h) return void fail(res, 404, 'not_found', 'no such handoff');
-    if (!canRead(me(req), h)) return void fail(res, 403, 'not_yours', 'this conversation is held by another agent or outside your skill groups');
+    if (!h) return void sendError(res, 'not_found', 'no such handoff');
+    if (!canRead(me(req), h)) return void sendError(res, 'not_yours', 'this conversation is held by another agent or outside your skill groups');
     return h;
   };
 
@@ -133,7 +141,7 @@ export function agentRouter(deps: AgentApiDeps): Router {
     const h = await load(req, res);
     if (!h) return;
     const result = await desk.claim(h.id, me(req));
-    if (!result.ok) return void fail(res, HTTP_STATUS[result.error], result.error, `cannot claim: ${result.error}`);
+    if (!result.ok) return void refuse(res, result.error, 'claim');
     res.json({ ...view(result.handoff), customerNotified: result.customerNotified });
   });
 
@@ -141,17 +149,18 @@ export function agentRouter(deps: AgentApiDeps): Router {
     const b = body(Message, req, res);
     if (!b) return;
     const h = await desk.get(String(req.params.id));
-    if (!h) return void fail(res, 404, 'not_found', 'no such handoff');
+    if (!h) return void sendError(res, 'not_found', 'no such handoff');
     const a = me(req);
-    if (h.status !== 'assigned' || (h.assignedTo !== a.id && !a.supervisor)) return void fail(res, 403, 'not_yours', 'claim the conversation before replying');
+    if (h.status !== 'assigned' || (h.assignedTo !== a.id && !a.supervisor)) return void sendError(res, 'not_yours', 'claim the conversation before replying');
     const violations = desk.checkReply(b.text);
     if (violations.length) {
-      return void res.status(422).json({ error: { code: 'compliance', message: `the reply contains forbidden phrases: ${violations.map((v) => v.match).join(', ')}`, violations } });
+      return void sendError(res, 'compliance', violations.map((v) => v.match).join(', '), { violations });
     }
     try {
       await desk.reply(h, a, b.text);
     } catch (err) {
-      if (err instanceof CustomerUnreachableError) return void fail(res, 409, err.code, err.message);
+      // The channel's own refusal (e.g. WeChat's 45047 or outside_48h_window) travels as channelCode.
+      if (err instanceof CustomerUnreachableError) return void sendError(res, 'customer_unreachable', err.message, { channelCode: err.code });
       throw err;
     }
     res.status(202).json({ delivered: true });
@@ -159,7 +168,7 @@ export function agentRouter(deps: AgentApiDeps): Router {
 
   const transferTo = async (req: Request, res: Response, to: { group: SkillGroup } | { agentId: string }, note?: string) => {
     const result = await desk.transfer(String(req.params.id), me(req), to, note);
-    if (!result.ok) return void fail(res, HTTP_STATUS[result.error], result.error, `cannot transfer: ${result.error}`);
+    if (!result.ok) return void refuse(res, result.error, 'transfer');
     res.json(view(result.handoff));
   };
 
@@ -180,22 +189,22 @@ export function agentRouter(deps: AgentApiDeps): Router {
     const b = body(Close, req, res);
     if (!b) return;
     const result = await desk.close(String(req.params.id), me(req), b.resolution, b.tags);
-    if (!result.ok) return void fail(res, HTTP_STATUS[result.error], result.error, `cannot close: ${result.error}`);
+    if (!result.ok) return void refuse(res, result.error, 'close');
     res.json({ ...view(result.handoff), customerNotified: result.customerNotified });
   });
 
   router.post('/admin/reload', async (req, res) => {
     const a = (req as Authed).agent;
-    if (!a.supervisor) return void fail(res, 403, 'forbidden', 'supervisors only');
-    if (!deps.reloadContent) return void fail(res, 404, 'not_found', 'reload is not available');
+    if (!a.supervisor) return void sendError(res, 'forbidden', 'supervisors only');
+    if (!deps.reloadContent) return void sendError(res, 'not_found', 'reload is not available');
     const outcome = await deps.reloadContent();
-    if (!outcome.ok) return void fail(res, outcome.status, outcome.code, outcome.message);
+    if (!outcome.ok) return void sendError(res, outcome.code, outcome.detail);
     res.json(outcome.report);
   });
 
   router.get('/supervisor', async (req, res) => {
     const a = me(req);
-    if (!a.supervisor) return void fail(res, 403, 'forbidden', 'supervisors only');
+    if (!a.supervisor) return void sendError(res, 'forbidden', 'supervisors only');
     const [queued, assigned, presence, loads, flagged] = await Promise.all([desk.queued(), desk.assigned(), desk.presence(), desk.loads(), desk.flagged(50)]);
     const now = clock().getTime();
     const queues: Record<string, { waiting: number; oldestWaitSeconds: number }> = {};
@@ -238,8 +247,4 @@ function relevant(agent: Agent, e: HandoffEvent): boolean {
   if (e.type === 'handoff.transferred') return e.toAgent === agent.id || (e.toGroup !== undefined && agent.skills.includes(e.toGroup));
   if ('group' in e) return agent.skills.includes(e.group);
   return e.type === 'handoff.callback';
-}
-
-function fail(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ error: { code, message } });
 }

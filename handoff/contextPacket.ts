@@ -3,7 +3,7 @@ import { RiskAssessment } from '../nlu/riskTypes';
 import { HandoffReason, Priority, SkillGroup, TranscriptEntry } from './types';
 
 /**
- * Everything the agent needs, so they never ask again (DESIGN.md §Handoff). Versioned: a consumer
+ * Everything the agent needs, so they never ask again (../shared/DESIGN.md §Handoff). Versioned: a consumer
  * checks `version` before reading; new fields arrive with a new version.
  */
 export const ContextPacket = z.object({

@@ -44,16 +44,10 @@ export interface AgentRef {
   supervisor?: boolean;
 }
 
-/**
- * The shared state of handoffs, one atomic operation per transition. Two implementations pass
- * one conformance suite: in-memory (one process) and Redis (any number of processes).
- */
-export interface HandoffStore {
+/** The handoff lifecycle: one atomic operation per transition. */
+export interface HandoffTransitions {
   /** Opens a handoff, or — if the conversation already has one open — adds the reason to it (and raises its priority). */
   open(record: HandoffRecord): Promise<{ created: boolean; handoff: HandoffRecord }>;
-  get(id: string): Promise<HandoffRecord | undefined>;
-  /** The conversation's handoff that is not closed (queued, assigned or awaiting a callback). */
-  openFor(conversationId: string): Promise<HandoffRecord | undefined>;
   claim(id: string, agent: AgentRef, now: number): Promise<TransitionResult>;
   /** The most urgent, longest-waiting queued handoff in one of the groups, claimed atomically. */
   claimNext(agent: AgentRef, groups: readonly SkillGroup[], now: number): Promise<HandoffRecord | undefined>;
@@ -62,6 +56,14 @@ export interface HandoffStore {
   /** No agent can take it, or the customer cannot be messaged: queued or assigned → callback (the bot may talk again meanwhile). */
   toCallback(id: string, now: number): Promise<TransitionResult>;
   saveSurvey(id: string, survey: Survey): Promise<TransitionResult>;
+  setPresence(agentId: string, presence: AgentPresence): Promise<void>;
+}
+
+/** Reads of handoffs, queues and agents. */
+export interface HandoffQueries {
+  get(id: string): Promise<HandoffRecord | undefined>;
+  /** The conversation's handoff that is not closed (queued, assigned or awaiting a callback). */
+  openFor(conversationId: string): Promise<HandoffRecord | undefined>;
   /** Queued handoffs, most urgent first then longest waiting; callbacks after them. */
   queued(): Promise<HandoffRecord[]>;
   /** Open handoffs assigned to agents. */
@@ -69,14 +71,19 @@ export interface HandoffStore {
   /** Closed handoffs with a flagged survey, newest first (at most `limit`). */
   flagged(limit: number): Promise<HandoffRecord[]>;
   loads(): Promise<Record<string, number>>;
-  setPresence(agentId: string, presence: AgentPresence): Promise<void>;
   presence(): Promise<Record<string, AgentPresence>>;
+}
 
+/** What was said, and where to say more: the transcript and the customer's conversation reference. */
+export interface ConversationRecords {
   appendTranscript(conversationId: string, entry: TranscriptEntry): Promise<void>;
   transcript(conversationId: string): Promise<TranscriptEntry[]>;
   setReference(reference: StoredReference): Promise<void>;
   reference(conversationId: string): Promise<StoredReference | undefined>;
+}
 
+/** Durable timers: every instance polls, each due entry is returned to exactly one caller. */
+export interface HandoffTimers {
   /** Arms the response deadline, unless a person already holds the conversation. */
   armDeadline(conversationId: string, dueAt: number): Promise<boolean>;
   /** True when the deadline was still pending; false when there was none or it already fired. */
@@ -85,11 +92,17 @@ export interface HandoffStore {
   takeDueDeadlines(now: number, limit: number): Promise<string[]>;
   /** Same, for handoffs not picked up by their SLA due time. */
   takeSlaBreaches(now: number, limit: number): Promise<string[]>;
-
   /** Queue-position notices: scheduled per handoff, each due one taken by exactly one instance. */
   scheduleNotice(id: string, at: number): Promise<void>;
   takeDueNotices(now: number, limit: number): Promise<string[]>;
+}
 
+/**
+ * The shared state of handoffs. Two implementations (infra/memory, infra/redis) pass one
+ * conformance suite: in-memory (one process) and Redis (any number of processes). Only the desk
+ * and the engine hold it; everything else goes through the desk.
+ */
+export interface HandoffStore extends HandoffTransitions, HandoffQueries, ConversationRecords, HandoffTimers {
   ping(): Promise<boolean>;
   /** Releases connections. */
   dispose(): Promise<void>;

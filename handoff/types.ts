@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Why the bot stepped aside; recorded with every handoff (DESIGN.md §Handoff). */
+/** Why the bot stepped aside; recorded with every handoff (../shared/DESIGN.md §Handoff). */
 export const HandoffReason = z.enum(['requested', 'timeout', 'high_risk', 'nlu_fallback', 'identity_failed']);
 export type HandoffReason = z.infer<typeof HandoffReason>;
 

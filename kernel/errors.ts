@@ -18,7 +18,7 @@ export const ERRORS = {
   not_queued: { status: 409, message: 'cannot {detail}: the handoff is not queued' },
   at_capacity: { status: 409, message: 'cannot {detail}: the agent is at capacity' },
   closed: { status: 409, message: 'cannot {detail}: the handoff is closed' },
-  customer_unreachable: { status: 409, message: '{detail}' },
+  customer_unreachable: { status: 409, message: 'the customer cannot be reached on their channel: {detail}' },
   reload_in_progress: { status: 409, message: 'a reload is already running' },
   payload_too_large: { status: 413, message: 'the body is larger than MAX_BODY_BYTES' },
   unsupported_media_type: { status: 415, message: 'send the body as JSON (Content-Type: application/json)' },
@@ -37,7 +37,7 @@ export type ErrorCode = keyof typeof ERRORS;
 export class KefuError extends Error {
   readonly status: number;
 
-  constructor(readonly code: ErrorCode, detail?: string, readonly extra?: Record<string, unknown>, status?: number) {
+  constructor(readonly code: ErrorCode, readonly detail?: string, readonly extra?: Record<string, unknown>, status?: number) {
     super(errorMessage(code, detail));
     this.name = 'KefuError';
     this.status = status ?? ERRORS[code].status;

@@ -64,8 +64,10 @@ export async function tune(train: LabelledRow[], val: LabelledRow[] | undefined,
 /** Plain @nlpjs/basic with its defaults (autoSave off only, so it writes no model.nlp). */
 export async function trainBaseline(rows: LabelledRow[], locale: Locale): Promise<{ predict: Predict; trainS: number }> {
   const started = performance.now();
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when the baseline is trained, like nlpjsClassifier's lazy loads */
   const basic = require('@nlpjs/basic') as typeof import('@nlpjs/basic');
   const { LangZh } = require('@nlpjs/lang-zh') as { LangZh: unknown };
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const container: Container = await basic.containerBootstrap();
   container.use(basic.Nlp);
   container.use(basic.LangEn);

@@ -1,6 +1,6 @@
 import type { IntentId } from './types';
 
-/** DESIGN.md's intent catalogue: the shipped corpus must cover each of these in every locale. */
+/** ../shared/DESIGN.md's intent catalogue: the shipped corpus must cover each of these in every locale. */
 export const CATALOGUE_INTENTS = [
   'greet', 'goodbye', 'thanks', 'human_agent',
   'order_status', 'delivery_delay', 'cancel_order', 'change_address',

@@ -18,7 +18,7 @@ export class Gazetteer {
       for (const raw of names) {
         const name = raw.trim().toLowerCase();
         // One-character entries would fire on ordinary words; they are ignored.
-        if ([...name].length < 2) continue;
+        if (Array.from(name).length < 2) continue; // code points, not UTF-16 units
         const types = this.entries.get(name) ?? [];
         if (!types.includes(type)) types.push(type);
         this.entries.set(name, types);

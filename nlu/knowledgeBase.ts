@@ -57,7 +57,8 @@ export class KnowledgeBase {
   }
 
   answer(intent: IntentId, locale: Locale): string | undefined {
-    return this.answers.intents[intent]?.[lang(locale)];
+    const texts = this.answers.intents[intent] as Bilingual | undefined; // an intent may have no FAQ answer
+    return texts?.[lang(locale)];
   }
 
   /** An empathetic opener, varied by a seed so consecutive turns do not repeat it. */

@@ -207,7 +207,7 @@ function float32(base64: string): Float32Array {
 
 function softmaxInPlace(z: Float64Array): void {
   let max = -Infinity;
-  for (let c = 0; c < z.length; c += 1) if (z[c] > max) max = z[c];
+  for (const v of z) if (v > max) max = v;
   let sum = 0;
   for (let c = 0; c < z.length; c += 1) {
     z[c] = Math.exp(z[c] - max);

@@ -42,6 +42,7 @@ export async function loadOrTrain(
   warn: (message: string) => void,
 ): Promise<LoadedClassifier> {
   const started = performance.now();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a package's package.json (resolveJsonModule is off)
   const nlpjsVersion = (require('@nlpjs/basic/package.json') as { version: string }).version;
   const key = modelKey(corpus, { ...settings, linear: DEFAULT_LINEAR, features: FEATURES_VERSION }, `${PIPELINE_VERSION}/${nlpjsVersion}`);
   const file = cacheDir ? join(cacheDir, `nlu-model-${key}.json`) : undefined;
@@ -49,7 +50,7 @@ export async function loadOrTrain(
     try {
       const cached = CachedModel.parse(JSON.parse(await readFile(file, 'utf8')));
       if (cached.key === key) {
-        const classifier = await HybridClassifier.fromModel(cached.model as HybridModel, settings);
+        const classifier = await HybridClassifier.fromModel(cached.model, settings);
         return { classifier, source: 'cache', key, ms: performance.now() - started };
       }
     } catch (err) {

@@ -71,7 +71,7 @@ function forgetTexts(nlp: NlpInstance, lang: string): void {
     if (domain.cache?.results) domain.cache.results = {};
   }
   for (const { instance } of Object.values(internals.container.factory ?? {})) {
-    if (!instance || instance.cache === undefined) continue;
+    if (instance?.cache === undefined) continue;
     if (typeof instance.stemWord === 'function') instance.cache = {};
     else if (typeof instance.tokenize === 'function') instance.cache = undefined;
   }
@@ -108,13 +108,15 @@ let nlpjsBasic: typeof import('@nlpjs/basic') | undefined;
  */
 function loadNlpjsBasic(): typeof import('@nlpjs/basic') {
   if (nlpjsBasic) return nlpjsBasic;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be put back as it was; called below with .call(process)
   const emitWarning = process.emitWarning;
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  process.emitWarning = (warning: string | Error, ...rest: unknown[]) => {
     const name = typeof warning === 'string' ? (typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type) : warning.name;
     if (name === 'PinoWarning') return;
     (emitWarning as (...a: unknown[]) => void).call(process, warning, ...rest);
-  }) as typeof process.emitWarning;
+  };
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, with its load-time warning filtered out
     nlpjsBasic = require('@nlpjs/basic') as typeof import('@nlpjs/basic');
   } finally {
     process.emitWarning = emitWarning;
@@ -129,6 +131,7 @@ function loadLangZh(): unknown {
   const log = console.log;
   console.log = () => undefined;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, with its load-time stdout silenced
     langZh = (require('@nlpjs/lang-zh') as { LangZh: unknown }).LangZh;
   } finally {
     console.log = log;

@@ -37,9 +37,9 @@ export class KefuRecognizer implements Recognizer {
     const { residual, ...entities } = extractEntities(text);
     const scores = await this.classifier.classify(residual, locale);
     const real = scores.filter((s) => s.intent !== NONE_INTENT);
-    const best = real[0];
+    const best = real.at(0);
     // Out of scope when the trained out-of-scope class wins, or the best real intent is too weak.
-    const inScope = best !== undefined && scores[0]?.intent !== NONE_INTENT && best.score >= this.options.threshold;
+    const inScope = best !== undefined && scores.at(0)?.intent !== NONE_INTENT && best.score >= this.options.threshold;
     return {
       locale,
       intent: inScope ? best.intent : NONE_INTENT,

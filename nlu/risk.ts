@@ -33,11 +33,11 @@ export class RiskScanner {
   replace(data: RiskLexiconData): void {
     const terms: RiskScanner['terms'] = [];
     for (const [category, c] of Object.entries(data.categories) as Array<[RiskCategory, z.infer<typeof Category>]>) {
-      for (const term of [...c.zh, ...c.en]) terms.push({ term: term.toLowerCase(), category, severity: c.severity, latin: /^[\x00-\x7f]+$/.test(term) });
+      for (const term of [...c.zh, ...c.en]) terms.push({ term: term.toLowerCase(), category, severity: c.severity, latin: /^\p{ASCII}+$/u.test(term) });
     }
     this.terms = terms;
     this.exclusions = [...data.exclusions.zh, ...data.exclusions.en].map((e) => e.toLowerCase());
-    this.negations = [...data.negations.zh, ...data.negations.en].map((w) => ({ word: w.toLowerCase(), latin: /^[\x00-\x7f]+$/.test(w) }));
+    this.negations = [...data.negations.zh, ...data.negations.en].map((w) => ({ word: w.toLowerCase(), latin: /^\p{ASCII}+$/u.test(w) }));
   }
 
   scan(text: string): RiskAssessment {

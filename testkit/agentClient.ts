@@ -1,3 +1,39 @@
+import type { ContextPacket } from '../handoff/contextPacket';
+
+/** What the agent API answered: its status, and its JSON body (undefined when empty) for the caller to read as the shape it expects. */
+export interface AgentResponse {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * The agent API's JSON for one handoff (the handoff view, plus `packet` and `transcript` on GET /handoffs/:id),
+ * as far as tests and benchmarks read it: they cast `AgentResponse.body` to the shape they expect.
+ */
+export interface HandoffJson {
+  id: string;
+  conversationId: string;
+  status: string;
+  group: string;
+  priority: string;
+  waitingSeconds: number;
+  customer: { id: string };
+  transfers: Array<{ toGroup: string }>;
+  customerNotified?: boolean;
+  packet: ContextPacket;
+}
+
+/** A list of handoffs: GET /handoffs (the agent's own) and GET /queue (with counts per group and priority). */
+export interface HandoffListJson {
+  items: HandoffJson[];
+  byGroup: Record<string, Record<string, number>>;
+}
+
+/** An error answer of the agent API. */
+export interface ApiErrorJson {
+  error: { code: string; message: string; channelCode?: string };
+}
+
 export interface LiveEvent {
   type: string;
   handoffId: string;
@@ -13,17 +49,17 @@ export class AgentClient {
 
   constructor(private readonly baseUrl: string, private readonly token: string) {}
 
-  async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  async call(method: string, path: string, body?: unknown): Promise<AgentResponse> {
     const res = await fetch(`${this.baseUrl}/agent/v1${path}`, {
       method,
       headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
   }
 
-  online(): Promise<{ status: number; body: any }> {
+  online(): Promise<AgentResponse> {
     return this.call('PUT', '/presence', { status: 'online' });
   }
 

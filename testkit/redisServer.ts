@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { freePort } from './freePort';
-import Redis from 'ioredis';
 
 export interface TestRedis {
   url: string;
@@ -22,22 +22,36 @@ export function testRedis(): Promise<TestRedis> {
     const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     process.once('exit', () => child.kill());
     const url = `redis://127.0.0.1:${port}`;
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => undefined); // refused until the server is up: retried below
     for (let i = 0; ; i += 1) {
       try {
-        await probe.connect();
-        await probe.ping();
+        await ping(port); // refused until the server is up: retried
         break;
       } catch (err) {
         if (i > 100) throw new Error(`redis-server did not start: ${String(err)}`);
         await new Promise((r) => setTimeout(r, 50));
       }
     }
-    probe.disconnect();
     return { url, stop: async () => { child.kill(); } };
   })();
   return shared;
+}
+
+/** One inline PING over a fresh socket; resolves on +PONG. (A raw probe: ioredis belongs to infra/redis/.) */
+function ping(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let reply = '';
+    socket.setTimeout(1000, () => socket.destroy(new Error('no answer to PING')));
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (d: Buffer) => {
+      reply += d.toString();
+      if (!reply.includes('\r\n')) return;
+      socket.end();
+      if (reply.startsWith('+PONG')) resolve();
+      else reject(new Error(`PING answered ${reply.trim()}`));
+    });
+    socket.on('error', reject);
+  });
 }
 
 /** A namespace no other test uses, so tests never see each other's keys. */

@@ -23,7 +23,8 @@ export class WeChatApiStub {
     app.get('/cgi-bin/gettoken', (_req, res) => void res.json({ errcode: 0, errmsg: 'ok', ...token() }));
     const send = (req: express.Request, res: express.Response) => {
       const errcode = this.failNext.shift() ?? 0;
-      if (errcode === 0) this.sent.push({ path: req.path, token: String(req.query.access_token), body: req.body as SentMessage['body'] });
+      const accessToken = req.query.access_token; // the API takes it once, as ?access_token=…
+      if (errcode === 0) this.sent.push({ path: req.path, token: typeof accessToken === 'string' ? accessToken : '', body: req.body as SentMessage['body'] });
       res.json({ errcode, errmsg: errcode ? 'stub error' : 'ok' });
     };
     app.post('/cgi-bin/message/custom/send', send);

@@ -3,6 +3,8 @@ import type { Activity, Middleware, TurnContext } from 'botbuilder';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { ActivityLog } from '../../infra/activityLog';
+import { formatZodIssues } from '../../kernel/errors';
+import { sendError } from '../../kernel/http';
 import { DirectLineCredentials, type DirectLineAuth } from './tokens';
 
 export const DIRECT_LINE_CHANNEL = 'directline';
@@ -65,13 +67,13 @@ export function directLineRouter(deps: DirectLineDeps): Router {
 
   const auth = (req: Request, res: Response): DirectLineAuth | undefined => {
     const a = credentials.authenticate(req.header('authorization'), clock());
-    if (!a) fail(res, 403, 'BadArgument', 'missing, invalid or expired Direct Line secret or token');
+    if (!a) refuseCredential(res, 'missing, invalid or expired Direct Line secret or token');
     return a;
   };
   const authFor = (req: Request, res: Response): DirectLineAuth | undefined => {
     const a = auth(req, res);
     if (a?.kind === 'token' && a.claims.conv !== req.params.conversationId) {
-      fail(res, 403, 'BadArgument', 'this token is for another conversation');
+      refuseCredential(res, 'this token is for another conversation');
       return undefined;
     }
     return a;
@@ -88,9 +90,9 @@ export function directLineRouter(deps: DirectLineDeps): Router {
   router.post('/tokens/generate', async (req, res) => {
     const a = auth(req, res);
     if (!a) return;
-    if (a.kind !== 'secret') return void fail(res, 403, 'BadArgument', 'tokens are generated with the secret');
+    if (a.kind !== 'secret') return void refuseCredential(res, 'tokens are generated with the secret');
     const body = TokenRequest.safeParse(req.body ?? {});
-    if (!body.success) return void fail(res, 400, 'BadArgument', body.error.issues[0]?.message ?? 'bad body');
+    if (!body.success) return void sendError(res, 'BadArgument', formatZodIssues(body.error));
     const conversationId = DirectLineCredentials.newConversationId();
     // Every token speaks for one user; without one given, a fresh ID the client cannot choose.
     res.json({ conversationId, ...credentials.issue(conversationId, body.data.user?.id ?? newUserId(), clock()) });
@@ -99,7 +101,7 @@ export function directLineRouter(deps: DirectLineDeps): Router {
   router.post('/tokens/refresh', async (req, res) => {
     const a = auth(req, res);
     if (!a) return;
-    if (a.kind !== 'token') return void fail(res, 403, 'BadArgument', 'refresh needs a token');
+    if (a.kind !== 'token') return void refuseCredential(res, 'refresh needs a token');
     res.json({ conversationId: a.claims.conv, ...credentials.issue(a.claims.conv, a.claims.user, clock()) });
   });
 
@@ -133,7 +135,7 @@ export function directLineRouter(deps: DirectLineDeps): Router {
     const a = authFor(req, res);
     if (!a) return;
     const body = ClientActivity.safeParse(req.body);
-    if (!body.success) return void fail(res, 400, 'BadArgument', body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    if (!body.success) return void sendError(res, 'BadArgument', formatZodIssues(body.error));
     const conversationId = String(req.params.conversationId);
     // A token speaks for its user only.
     const from = a.kind === 'token' && a.claims.user ? { ...body.data.from, id: a.claims.user } : body.data.from;
@@ -147,13 +149,17 @@ export function directLineRouter(deps: DirectLineDeps): Router {
     res.json({ id });
   });
 
-  router.post('/conversations/:conversationId/upload', (_req, res) => fail(res, 400, 'NotSupported', 'uploads are not supported; send text'));
+  router.post('/conversations/:conversationId/upload', (_req, res) => sendError(res, 'NotSupported', 'uploads are not supported; send text'));
 
   return router;
 }
 
 const newUserId = () => `dl-user-${randomUUID().slice(0, 12)}`;
 
-function fail(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ error: { code, message } });
+/**
+ * A missing, wrong or misused credential: Direct Line answers these 403 (its clients refresh or give up
+ * on a 403) with the protocol's `BadArgument` code, whose catalogue status (400) is for bad bodies.
+ */
+function refuseCredential(res: Response, detail: string): void {
+  sendError(res, 'BadArgument', detail, undefined, 403);
 }

@@ -16,7 +16,7 @@ export function notFound(_req: Request, res: Response): void {
 /** The last handler: body-parser's errors, errors from the catalogue, and everything else as a logged 500. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
-    if (err instanceof KefuError) return void sendError(res, err.code, err.message, err.extra, err.status);
+    if (err instanceof KefuError) return void sendError(res, err.code, err.detail, err.extra, err.status);
     if (err instanceof ModelNotReadyError) return void sendError(res, 'not_ready');
     const e = err as { status?: number; statusCode?: number; type?: string; message?: string };
     const status = e.status ?? e.statusCode ?? 500;

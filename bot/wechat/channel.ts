@@ -4,6 +4,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { CustomerUnreachableError } from '../../handoff/errors';
 import type { KnowledgeBase } from '../../nlu/knowledgeBase';
+import { formatZodIssues } from '../../kernel/errors';
 import type { KeyValueStore } from '../../infra/kv';
 import type { Logger } from '../../kernel/log';
 import type { WeChatApi } from './apiClient';
@@ -187,7 +188,7 @@ export function weChatRouter(o: WeChatChannelOptions): Router {
       return void res.type('text/plain').send('success'); // acknowledged, so WeChat does not retry it
     }
     const push = Push.safeParse(fields);
-    if (!push.success) return fail(res, 400, `unexpected message: ${push.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!push.success) return fail(res, 400, `unexpected message: ${formatZodIssues(push.error)}`);
     const m = push.data;
 
     // WeChat retries an unanswered push: the same message is handled once, on any instance.

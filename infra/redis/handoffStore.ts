@@ -2,7 +2,7 @@ import type { Redis } from './connection';
 import { z } from 'zod';
 import { ContextPacket } from '../../handoff/contextPacket';
 import { RedisKeys } from './keys';
-import { loadScripts, run, SCRIPT_ERRORS, type RedisWithScripts } from './scripts';
+import { loadScripts, run, SCRIPT_ERRORS, ScriptCode, type RedisWithScripts } from './scripts';
 import type { AgentRef, HandoffRecord, HandoffStore, StoredReference, Survey, TransitionResult } from '../../handoff/store';
 import { AgentPresence, HandoffReason, HandoffStatus, PRIORITIES_BY_RANK, PRIORITY_RANK, SkillGroup, TranscriptEntry } from '../../handoff/types';
 
@@ -54,24 +54,35 @@ export interface RedisStoreOptions {
   closedRetentionSeconds: number;
 }
 
-/** The store for many processes: every transition is one Lua script (handoff/lua/). */
+/**
+ * Every skill group, in the fixed order in which the scripts that move a handoff between queues
+ * (open, claim, claimNext, transfer, close, toCallback) get their queue keys (last in KEYS) and
+ * their names (in ARGV): a handoff's group is read inside the script, so every queue it might be
+ * in is passed. The count is part of those scripts' file names (e.g. open-13.lua = 5 + 8).
+ */
+const GROUPS: readonly SkillGroup[] = SkillGroup.options;
+
+/** The store for many processes: every transition is one Lua script (infra/redis/lua/). */
 export class RedisHandoffStore implements HandoffStore {
   readonly redis: RedisWithScripts;
   readonly keys: RedisKeys;
+  /** Every skill group's queue key, in the order of GROUPS. */
+  private readonly queueKeys: string[];
 
   constructor(redis: Redis, private readonly options: RedisStoreOptions) {
     this.redis = loadScripts(redis);
     this.keys = new RedisKeys(options.namespace);
+    this.queueKeys = this.keys.queues(GROUPS);
   }
 
   async open(record: HandoffRecord): Promise<{ created: boolean; handoff: HandoffRecord }> {
     const k = this.keys;
-    const [created, id] = (await run(this.redis, 'open', k.open, k.handoff(record.id), k.sla, k.deadlines,
+    const [created, id] = (await run(this.redis, 'open', k.open, k.handoff(record.id), k.sla, k.deadlines, k.callbacks, ...this.queueKeys,
       record.conversationId, record.id, record.reasons[0], PRIORITY_RANK[record.priority], record.slaDueAt, record.group,
-      record.createdAt, JSON.stringify(record.packet), JSON.stringify(record.reference), k.tag)) as [number, string];
+      record.createdAt, JSON.stringify(record.packet), JSON.stringify(record.reference), k.handoffPrefix, ...GROUPS)) as [number, string];
     const handoff = await this.get(id);
     if (!handoff) throw new Error(`handoff ${id} vanished right after open`);
-    return { created: created === 1, handoff };
+    return { created: created === ScriptCode.ok, handoff };
   }
 
   async get(id: string): Promise<HandoffRecord | undefined> {
@@ -106,33 +117,37 @@ export class RedisHandoffStore implements HandoffStore {
 
   async claim(id: string, agent: AgentRef, now: number): Promise<TransitionResult> {
     const k = this.keys;
-    const code = (await run(this.redis, 'claim', k.handoff(id), k.loads, k.sla, k.callbacks, agent.id, agent.capacity, now, k.tag)) as number;
+    const code = (await run(this.redis, 'claim', k.handoff(id), k.loads, k.sla, k.callbacks, ...this.queueKeys,
+      agent.id, agent.capacity, now, ...GROUPS)) as number;
     return this.result(id, code);
   }
 
   async claimNext(agent: AgentRef, groups: readonly SkillGroup[], now: number): Promise<HandoffRecord | undefined> {
     const k = this.keys;
-    const id = (await run(this.redis, 'claimNext', k.loads, k.sla, agent.id, agent.capacity, now, k.tag, ...groups)) as string | null;
+    const id = (await run(this.redis, 'claimNext', k.loads, k.sla, ...this.queueKeys,
+      agent.id, agent.capacity, now, k.handoffPrefix, ...GROUPS, ...groups)) as string | null;
     return id ? this.get(id) : undefined;
   }
 
   async transfer(id: string, by: AgentRef, to: { group: SkillGroup } | { agent: AgentRef }, note: string | undefined, now: number): Promise<TransitionResult> {
     const k = this.keys;
     const entry = { at: now, by: by.id, ...('group' in to ? { toGroup: to.group } : { toAgent: to.agent.id }), ...(note ? { note } : {}) };
-    const code = (await run(this.redis, 'transfer', k.handoff(id), k.loads, k.transfers(id), by.id, by.supervisor ? '1' : '0',
-      'group' in to ? to.group : '', 'agent' in to ? to.agent.id : '', 'agent' in to ? to.agent.capacity : 0, JSON.stringify(entry), now, k.tag)) as number;
+    const code = (await run(this.redis, 'transfer', k.handoff(id), k.loads, k.transfers(id), k.callbacks, k.sla, ...this.queueKeys,
+      by.id, by.supervisor ? '1' : '0', 'group' in to ? to.group : '', 'agent' in to ? to.agent.id : '', 'agent' in to ? to.agent.capacity : 0,
+      JSON.stringify(entry), now, ...GROUPS)) as number;
     return this.result(id, code);
   }
 
   async close(id: string, by: AgentRef, resolution: string, tags: string[], now: number): Promise<TransitionResult> {
     const k = this.keys;
-    const code = (await run(this.redis, 'close', k.handoff(id), k.loads, k.open, k.sla, k.transfers(id), by.id, by.supervisor ? '1' : '0', resolution, JSON.stringify(tags), now, k.tag, this.options.closedRetentionSeconds * 1000)) as number;
+    const code = (await run(this.redis, 'close', k.handoff(id), k.loads, k.open, k.sla, k.transfers(id), k.callbacks, ...this.queueKeys,
+      by.id, by.supervisor ? '1' : '0', resolution, JSON.stringify(tags), now, this.options.closedRetentionSeconds * 1000, ...GROUPS)) as number;
     return this.result(id, code);
   }
 
   async toCallback(id: string, now: number): Promise<TransitionResult> {
     const k = this.keys;
-    return this.result(id, (await run(this.redis, 'toCallback', k.handoff(id), k.callbacks, k.sla, k.loads, now, k.tag)) as number);
+    return this.result(id, (await run(this.redis, 'toCallback', k.handoff(id), k.callbacks, k.sla, k.loads, ...this.queueKeys, now, ...GROUPS)) as number);
   }
 
   async saveSurvey(id: string, survey: Survey): Promise<TransitionResult> {
@@ -141,7 +156,7 @@ export class RedisHandoffStore implements HandoffStore {
   }
 
   async queued(): Promise<HandoffRecord[]> {
-    const ids = await Promise.all(SkillGroup.options.map((g) => this.redis.zrange(this.keys.queue(g), 0, -1)));
+    const ids = await Promise.all(this.queueKeys.map((key) => this.redis.zrange(key, 0, -1)));
     const callbacks = await this.redis.zrange(this.keys.callbacks, 0, -1);
     const records = (await Promise.all([...ids.flat(), ...callbacks].map((id) => this.get(id)))).filter((r): r is HandoffRecord => r !== undefined);
     const queued = records.filter((r) => r.status === 'queued').sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.createdAt - b.createdAt);
@@ -194,7 +209,7 @@ export class RedisHandoffStore implements HandoffStore {
   }
 
   async armDeadline(conversationId: string, dueAt: number): Promise<boolean> {
-    return (await run(this.redis, 'armDeadline', this.keys.deadlines, this.keys.open, conversationId, dueAt, this.keys.tag)) === 1;
+    return (await run(this.redis, 'armDeadline', this.keys.deadlines, this.keys.open, conversationId, dueAt, this.keys.handoffPrefix)) === ScriptCode.ok;
   }
 
   async clearDeadline(conversationId: string): Promise<boolean> {
@@ -230,7 +245,7 @@ export class RedisHandoffStore implements HandoffStore {
   }
 
   private async result(id: string, code: number): Promise<TransitionResult> {
-    if (code === 1) {
+    if (code === ScriptCode.ok) {
       const handoff = await this.get(id);
       return handoff ? { ok: true, handoff } : { ok: false, error: 'not_found' };
     }

@@ -12,8 +12,16 @@ export class RedisKeys {
   }
 
   handoff(id: string): string { return `${this.tag}handoff:${id}`; }
+  /**
+   * What `handoff(id)` puts before the id. Only for a Lua script that learns a handoff's id while
+   * it runs (so cannot be given that record's key in KEYS): it appends the id to this. The key keeps
+   * the hash tag, so it is in the same Cluster slot as the script's other keys.
+   */
+  get handoffPrefix(): string { return this.handoff(''); }
   transfers(id: string): string { return `${this.tag}transfers:${id}`; }
   queue(group: string): string { return `${this.tag}queue:${group}`; }
+  /** The queues of these skill groups, in the same order. */
+  queues(groups: readonly string[]): string[] { return groups.map((g) => this.queue(g)); }
   get open(): string { return `${this.tag}open`; }
   get loads(): string { return `${this.tag}load`; }
   get presence(): string { return `${this.tag}presence`; }

@@ -28,8 +28,9 @@ describe('in a real browser: /chat and /console', function () {
     });
   });
   after(async () => {
-    await browser?.close();
-    await kefu?.close();
+    // Each is unset when before() failed ahead of it.
+    await (browser as Browser | undefined)?.close();
+    await (kefu as RunningKefu | undefined)?.close();
   });
 
   const open = async (path: string): Promise<Page> => {

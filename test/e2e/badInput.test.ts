@@ -43,7 +43,7 @@ describe('bad input gets a clear 4xx and the server keeps serving', function () 
       const res = await raw(tc.path, tc.body, tc.contentType);
       expect(res.status).to.equal(tc.status);
       expect(res.body.error.code).to.equal(tc.code);
-      expect(res.body.error.message).to.be.a('string').and.not.be.empty;
+      expect(res.body.error.message).to.be.a('string').and.not.equal('');
       if (tc.mentions) expect(res.body.error.message).to.contain(tc.mentions);
     });
   }

@@ -172,7 +172,8 @@ describe('conversations over /api/messages (expectReplies)', function () {
       expect(offer.at(-1)?.suggestedActions?.actions.map((a) => a.title)).to.deep.equal(['确认提交', '暂不需要']);
       const done = await c.say('确认提交');
       expect(done).to.match(/已为您提交取消订单申请，申请编号 R[0-9A-F]+/);
-      const orders = kefu.kefu.orders as DemoOrderService;
+      const orders = kefu.kefu.orders;
+      if (!(orders instanceof DemoOrderService)) throw new Error('expected the demo order service');
       expect(orders.requests.some((r) => r.orderId === 'KF202611220002' && r.kind === 'cancel')).to.equal(true);
     });
 

@@ -1,12 +1,13 @@
 import { expect } from 'chai';
-import { AgentClient } from '../../testkit/agentClient';
+import { AgentClient, type HandoffListJson } from '../../testkit/agentClient';
 import { startKefu, type RunningKefu } from '../../testkit/kefuServer';
 
 // botframework-directlinejs is a browser library: in Node 20 it needs XMLHttpRequest and WebSocket.
+/* eslint-disable @typescript-eslint/no-require-imports -- the globals must be in place before the library loads, and imports would be hoisted above them */
 (globalThis as { XMLHttpRequest?: unknown }).XMLHttpRequest ??= require('xhr2');
 (globalThis as { WebSocket?: unknown }).WebSocket ??= require('ws');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { DirectLine } = require('botframework-directlinejs') as typeof import('botframework-directlinejs');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const SECRET = 'direct-line-secret-for-tests-0123';
 
@@ -57,7 +58,7 @@ describe('Direct Line 3.0 endpoint, driven by botframework-directlinejs', functi
       await alice.online();
       await post('转人工');
       await waitFor((a) => (a.text ?? '').includes('已为您接通人工客服 Alice'));
-      const h = (await alice.call('GET', '/handoffs')).body.items[0];
+      const h = ((await alice.call('GET', '/handoffs')).body as HandoffListJson).items[0];
       expect(h.conversationId).to.equal(conversationId);
       expect(h.customer.id).to.equal('app-user-7');
       await alice.call('POST', `/handoffs/${h.id}/messages`, { text: '您好，我是 Alice，请问有什么可以帮您？' });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Order, OrderService, ServiceRequest } from '../../orders/orderService';
-import { AgentClient } from '../../testkit/agentClient';
+import { AgentClient, type ApiErrorJson, type HandoffJson, type HandoffListJson } from '../../testkit/agentClient';
 import { BotClient } from '../../testkit/botClient';
 import { ConnectorStub } from '../../testkit/connectorStub';
 import { startKefu, type RunningKefu } from '../../testkit/kefuServer';
@@ -32,7 +32,7 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
     const customer = (opts: ConstructorParameters<typeof BotClient>[1] = {}) => {
       const c = new BotClient(kefu.url, opts);
       const say = c.say.bind(c);
-      c.say = (text: string, extra: Record<string, unknown> = {}) => say(text, { serviceUrl, ...extra });
+      c.say = (text, extra) => say(text, { serviceUrl, ...extra });
       return c;
     };
     const proactiveTo = (c: BotClient) => stub.received.filter((r) => r.conversationId === c.conversationId).map((r) => r.body);
@@ -53,7 +53,7 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
     after(() => stub.close());
     afterEach(async () => {
       agents.splice(0).forEach((a) => a.stop());
-      await kefu?.close();
+      await (kefu as RunningKefu | undefined)?.close(); // unset when a test failed before starting one
     });
 
     it('verified order, then 转人工: auto-assigned with the full context; relay both ways; bot silent; close → survey', async () => {
@@ -73,19 +73,19 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
       await alice.waitFor((e) => e.type === 'handoff.new' && e.conversationId === c.conversationId);
       const ctx = await alice.call('GET', `/handoffs/${assigned.handoffId}`);
       expect(ctx.status).to.equal(200);
-      const p = ctx.body.packet;
+      const p = (ctx.body as HandoffJson).packet;
       expect(p.version).to.equal(1);
       expect(p.reason).to.equal('requested');
       expect(p.group).to.equal('orders');
       expect(p.customer.verification.method).to.equal('phone_last4');
       expect(p.customer.maskedPhone).to.equal('138****1234');
       expect(p.orders).to.deep.include({ id: 'KF202611220001', status: 'delivering', amount: 58.5, merchant: '老王麻辣烫', verified: true });
-      expect(p.intentHistory.map((h: { intent: string }) => h.intent)).to.include('order_status');
+      expect(p.intentHistory.map((h) => h.intent)).to.include('order_status');
       expect(p.summary).to.contain('订单 KF202611220001').and.to.contain('已验证').and.to.contain('客户要求人工');
-      const said = p.transcript.map((e: { speaker: string; text: string }) => `${e.speaker}: ${e.text}`);
+      const said = p.transcript.map((e) => `${e.speaker}: ${e.text}`);
       expect(said).to.include('customer: 1234');
       expect(said.join('\n')).to.contain('customer: 我的电话是138****1234').and.not.to.contain('13812341234');
-      expect(said.some((l: string) => l.startsWith('bot: ') && l.includes('配送中'))).to.equal(true);
+      expect(said.some((l) => l.startsWith('bot: ') && l.includes('配送中'))).to.equal(true);
       expect(new Date(p.slaDueAt).getTime() - DAY.getTime()).to.equal(2 * 3600 * 1000);
 
       // The bot stays silent while a person holds the conversation: every path.
@@ -116,7 +116,7 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
       expect(await c.say('怎么开发票')).to.contain('申请开票');
       const sup = agent('test-token-sue');
       const view = await sup.call('GET', '/supervisor');
-      expect(view.body.flaggedSurveys.map((x: { id: string }) => x.id)).to.include(assigned.handoffId);
+      expect((view.body as { flaggedSurveys: HandoffJson[] }).flaggedSurveys.map((x) => x.id)).to.include(assigned.handoffId);
     });
 
     it('queue position, claim-next, transfer and escalate keep the context', async () => {
@@ -128,29 +128,30 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
       for (const c of customers.slice(0, 2)) expect(await c.say('转人工')).to.contain('已为您接通');
       const third = await customers[2].say('转人工');
       expect(third).to.contain('您前面还有 0 位').and.to.contain('预计等待');
-      const queue = await alice.call('GET', '/queue');
-      expect(queue.body.items).to.have.length(1);
-      expect(queue.body.byGroup.general.normal).to.equal(1);
-      expect(queue.body.items[0].waitingSeconds).to.be.a('number');
+      const queue = (await alice.call('GET', '/queue')).body as HandoffListJson;
+      expect(queue.items).to.have.length(1);
+      expect(queue.byGroup.general.normal).to.equal(1);
+      expect(queue.items[0].waitingSeconds).to.be.a('number');
       expect((await alice.call('POST', '/queue/next')).status).to.equal(204); // at capacity
 
-      const mine = (await alice.call('GET', '/handoffs')).body.items;
+      const mine = ((await alice.call('GET', '/handoffs')).body as HandoffListJson).items;
       const moved = await alice.call('POST', `/handoffs/${mine[0].id}/transfer`, { group: 'food_safety', note: '涉及食品问题，请食安组跟进' });
       expect(moved.status).to.equal(200);
       expect(moved.body).to.include({ status: 'queued', group: 'food_safety' });
       const next = await alice.call('POST', '/queue/next');
       expect(next.status).to.equal(200);
-      expect(next.body.conversationId).to.equal(customers[2].conversationId);
+      const picked = next.body as HandoffJson;
+      expect(picked.conversationId).to.equal(customers[2].conversationId);
       await waitProactive(customers[2], (b) => (b.text ?? '').includes('Alice 已接入'));
 
-      const esc = await alice.call('POST', `/handoffs/${next.body.id}/escalate`, { note: '需要主管处理' });
+      const esc = await alice.call('POST', `/handoffs/${picked.id}/escalate`, { note: '需要主管处理' });
       expect(esc.body).to.include({ group: 'escalation', status: 'queued' });
       const sue = agent('test-token-sue');
-      const claimed = await sue.call('POST', `/handoffs/${next.body.id}/claim`);
+      const claimed = await sue.call('POST', `/handoffs/${picked.id}/claim`);
       expect(claimed.status).to.equal(200);
-      const ctx = await sue.call('GET', `/handoffs/${next.body.id}`);
-      expect(ctx.body.transfers.map((t: { toGroup: string }) => t.toGroup)).to.deep.equal(['escalation']);
-      expect(ctx.body.packet.conversation.id).to.equal(customers[2].conversationId);
+      const ctx = (await sue.call('GET', `/handoffs/${picked.id}`)).body as HandoffJson;
+      expect(ctx.transfers.map((t) => t.toGroup)).to.deep.equal(['escalation']);
+      expect(ctx.packet.conversation.id).to.equal(customers[2].conversationId);
     });
 
     it('no agent online: a callback ticket, and the customer is told when to expect contact', async () => {
@@ -245,7 +246,7 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
       await alice.online();
       const c = customer();
       await c.say('转人工');
-      const id = (await alice.call('GET', '/handoffs')).body.items[0].id as string;
+      const id = ((await alice.call('GET', '/handoffs')).body as HandoffListJson).items[0].id;
       expect((await bob.call('GET', `/handoffs/${id}`)).status).to.equal(403);
       expect((await bob.call('POST', `/handoffs/${id}/messages`, { text: 'hi' })).status).to.equal(403);
       expect((await bob.call('POST', `/handoffs/${id}/close`, { resolution: 'x' })).status).to.equal(403);
@@ -255,7 +256,7 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
       expect((await alice.call('POST', `/handoffs/${id}/close`, {})).status).to.equal(400);
       const forbidden = await alice.call('POST', `/handoffs/${id}/messages`, { text: '请把验证码发给我' });
       expect(forbidden.status).to.equal(422);
-      expect(forbidden.body.error.code).to.equal('compliance');
+      expect((forbidden.body as ApiErrorJson).error.code).to.equal('compliance');
     });
   });
 }

@@ -37,10 +37,11 @@ describe('two kefu processes on one Redis', function () {
     store = new RedisHandoffStore(createRedis(redis.url), { namespace, ttlSeconds: 600, transcriptEntries: 500, closedRetentionSeconds: 86400 });
   });
   after(async () => {
-    await Promise.all([a?.kill(), b?.kill()]);
+    // Each is unset when before() failed ahead of it.
+    await Promise.all([(a as KefuProcess | undefined)?.kill(), (b as KefuProcess | undefined)?.kill()]);
     await stub.close();
     await new Promise((r) => slowOrders.close(r));
-    await store?.dispose();
+    await (store as RedisHandoffStore | undefined)?.dispose();
   });
 
   it('many concurrent claims across both processes never give one customer to two agents (3 rounds)', async () => {

@@ -20,6 +20,7 @@ describe('content reload without a restart', function () {
     const res = await fetch(`${kefu.url}/api/nlu/parse`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
     return { status: res.status, body: (await res.json()) as { intent: string } };
   };
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- T is the shape of the data file the caller edits: a cast of JSON.parse by design
   const editJson = <T = { intents: Record<string, unknown> }>(file: string, edit: (json: T) => void) => {
     const path = join(dir, 'data', file);
     const json = JSON.parse(readFileSync(path, 'utf8')) as T;
@@ -35,7 +36,7 @@ describe('content reload without a restart', function () {
   });
 
   after(async () => {
-    await kefu?.close();
+    await (kefu as RunningKefu | undefined)?.close(); // unset when before() failed
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -59,7 +60,7 @@ describe('content reload without a restart', function () {
     });
 
     const reloading = reload(SUPERVISOR).then(async (res) => ({ status: res.status, body: (await res.json()) as { intents: { zh: number }; model: { source: string } } }));
-    let done = false;
+    let done = false as boolean; // set when the reload settles
     void reloading.finally(() => { done = true; });
     // While the model trains in its worker, the server keeps classifying with the old one.
     const during: Array<{ status: number; body: { intent: string } }> = [];

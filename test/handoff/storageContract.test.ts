@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Storage } from 'botbuilder';
+import type { Storage, StoreItem } from 'botbuilder';
 import { createRedis } from '../../infra/redis/connection';
 import { BoundedMemoryStorage } from '../../infra/memory/storage';
 import { RedisStorage } from '../../infra/redis/storage';
@@ -20,14 +20,14 @@ function contract(name: string, make: () => Promise<{ storage: Storage; dispose:
       const read = await storage.read(['test/conversations/c1/', 'missing']);
       expect(Object.keys(read)).to.deep.equal(['test/conversations/c1/']);
       expect(read['test/conversations/c1/']).to.deep.include({ profile: { locale: 'en', turns: 2 } });
-      expect(read['test/conversations/c1/'].eTag).to.be.a('string');
+      expect((read['test/conversations/c1/'] as StoreItem).eTag).to.be.a('string');
       await storage.delete(['test/conversations/c1/']);
       expect(await storage.read(['test/conversations/c1/'])).to.deep.equal({});
     });
 
     it('rejects a write with a stale eTag; "*" always writes', async () => {
       await storage.write({ k: { v: 1 } });
-      const first = (await storage.read(['k'])).k;
+      const first = (await storage.read(['k'])).k as StoreItem;
       await storage.write({ k: { ...first, v: 2 } });
       let error: unknown;
       await storage.write({ k: { ...first, v: 3 } }).catch((e: unknown) => { error = e; });

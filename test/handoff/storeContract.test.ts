@@ -1,10 +1,14 @@
 import { expect } from 'chai';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { MemoryHandoffStore } from '../../infra/memory/handoffStore';
 import { RedisHandoffStore } from '../../infra/redis/handoffStore';
 import { createRedis } from '../../infra/redis/connection';
 import type { AgentRef, HandoffStore } from '../../handoff/store';
 import { record } from '../../testkit/handoffFixtures';
 import { testRedis, uniqueNamespace } from '../../testkit/redisServer';
+import { SkillGroup } from '../../handoff/types';
+import { fromRoot } from '../../kernel/paths';
 
 const alice: AgentRef = { id: 'alice', capacity: 2 };
 const bob: AgentRef = { id: 'bob', capacity: 2 };
@@ -51,7 +55,7 @@ function contract(name: string, make: () => Promise<HandoffStore>): void {
       const agents = Array.from({ length: 20 }, (_, i) => ({ id: `agent-${i}`, capacity: 5 }));
       const results = await Promise.all(agents.map((a) => store.claim(r.id, a, Date.now())));
       expect(results.filter((x) => x.ok)).to.have.length(1);
-      expect(results.filter((x) => !x.ok).map((x) => (x.ok ? '' : x.error))).to.satisfy((errs: string[]) => errs.every((e) => e === 'not_queued'));
+      expect(results.filter((x) => !x.ok).map((x) => x.error)).to.satisfy((errs: string[]) => errs.every((e) => e === 'not_queued'));
       const loads = await store.loads();
       expect(Object.values(loads).reduce((a, b) => a + b, 0)).to.equal(1);
     });
@@ -156,6 +160,45 @@ function contract(name: string, make: () => Promise<HandoffStore>): void {
       expect((await store.get(r.id))?.survey).to.deep.equal(survey);
     });
 
+    it('every skill group has its own queue: open, escalate, claimNext, transfer, callback and close in each', async () => {
+      const groups = SkillGroup.options;
+      const agent: AgentRef = { id: 'all-groups', capacity: 100 };
+      for (const [i, group] of groups.entries()) {
+        const next = groups[(i + 1) % groups.length];
+        const others = groups.filter((g) => g !== group);
+        const r = record({ group });
+        await store.open(r);
+        expect((await store.queued()).map((h) => [h.id, h.group]), group).to.deep.equal([[r.id, group]]);
+        expect(await store.claimNext(agent, others, 1), `${group}: not in another group's queue`).to.equal(undefined);
+        // A more urgent trigger for another group moves it from this group's queue to that one's.
+        const raised = await store.open({ ...record({ conversationId: r.conversationId, priority: 'urgent', group: next, reason: 'high_risk' }) });
+        expect(raised.handoff).to.include({ id: r.id, group: next, priority: 'urgent', status: 'queued' });
+        expect(await store.claimNext(agent, [group], 2), `${group}: left its old queue`).to.equal(undefined);
+        expect((await store.claimNext(agent, [group, next], 2))?.id).to.equal(r.id);
+        // Transferred back: queued in this group again, and only there.
+        const back = await store.transfer(r.id, agent, { group }, undefined, 3);
+        expect(back.ok && back.handoff).to.include({ status: 'queued', group });
+        expect(await store.claimNext(agent, others, 4)).to.equal(undefined);
+        expect((await store.claimNext(agent, [group], 4))?.id).to.equal(r.id);
+        // A callback ticket is in no queue; claimed and closed, nothing is left anywhere.
+        expect((await store.toCallback(r.id, 5)).ok).to.equal(true);
+        expect(await store.claimNext(agent, groups, 6)).to.equal(undefined);
+        expect((await store.claim(r.id, agent, 6)).ok).to.equal(true);
+        const closed = await store.close(r.id, agent, 'done', [], 7);
+        expect(closed.ok && closed.handoff).to.include({ status: 'closed', group });
+        expect(await store.queued(), group).to.deep.equal([]);
+      }
+      expect((await store.loads())[agent.id]).to.equal(0);
+    });
+
+    it('closing a queued handoff takes it out of its group\'s queue', async () => {
+      const r = record({ group: 'escalation' });
+      await store.open(r);
+      expect((await store.close(r.id, sup, 'duplicate', [], 1)).ok).to.equal(true);
+      expect(await store.claimNext(alice, SkillGroup.options, 2)).to.equal(undefined);
+      expect(await store.queued()).to.deep.equal([]);
+    });
+
     it('returns the packet as stored', async () => {
       const r = record();
       r.packet.transcript = [{ at: 'x', speaker: 'customer', text: '我的手机 138****1234' }];
@@ -169,6 +212,63 @@ contract('in-memory', async () => new MemoryHandoffStore());
 contract('Redis', async () => {
   const redis = await testRedis();
   return new RedisHandoffStore(createRedis(redis.url), { namespace: uniqueNamespace('contract'), ttlSeconds: 600, transcriptEntries: 500, closedRetentionSeconds: 86400 });
+});
+
+describe('Redis store: keys are passed in KEYS', function () {
+  this.timeout(20_000);
+  const luaDir = fromRoot('infra/redis/lua');
+  const scripts = readdirSync(luaDir).filter((f) => f.endsWith('.lua')).map((file) => {
+    const [, name, keys] = /^([A-Za-z]+)-(\d+)\.lua$/.exec(file) ?? [];
+    const source = readFileSync(join(luaDir, file), 'utf8');
+    // The code without its comments (the header names the keys it describes).
+    const code = source.replace(/--\[\[[\s\S]*?\]\]/g, '').replace(/--.*$/gm, '');
+    return { file, name, keys: Number(keys), source, code };
+  });
+
+  it('the scripts that move handoffs between queues get every skill group\'s queue in KEYS', () => {
+    // Keys each script takes besides the queues: see the script headers.
+    const fixed: Record<string, number> = { open: 5, claim: 4, claimNext: 2, transfer: 5, close: 6, toCallback: 4 };
+    for (const [name, n] of Object.entries(fixed)) {
+      const script = scripts.find((s) => s.name === name);
+      expect(script?.keys, `${name}-N.lua`).to.equal(n + SkillGroup.options.length);
+    }
+  });
+
+  it('no script spells a key; only a record whose id the script discovers is built, from the record-key prefix', () => {
+    const discovers = new Set(['open', 'claimNext', 'armDeadline']);
+    for (const { file, name, code, source } of scripts) {
+      expect(code, file).not.to.match(/['"](queue|handoff|transfers|callbacks|sla|deadlines|open|load|flagged|notices|presence):?['"]/);
+      const built = /ARGV\[\d+\]\s*\.\.\s*[A-Za-z]/.test(code);
+      expect(built, `${file} builds a key in Lua`).to.equal(discovers.has(name));
+      if (built) expect(source, `${file} says why it builds a key`).to.match(/Built here:[\s\S]*same Cluster slot/);
+      expect(source, `${file} has a header`).to.match(/Input:[\s\S]*KEYS\[1\][\s\S]*Output:/);
+    }
+  });
+
+  it('an unknown skill group is refused before anything is written', async () => {
+    const redis = await testRedis();
+    const store = new RedisHandoffStore(createRedis(redis.url), { namespace: uniqueNamespace('groups'), ttlSeconds: 600, transcriptEntries: 500, closedRetentionSeconds: 86400 });
+    try {
+      const bad = record({ group: 'nowhere' as SkillGroup });
+      let refused = false;
+      await store.open(bad).catch(() => { refused = true; });
+      expect(refused).to.equal(true);
+      expect(await store.openFor(bad.conversationId)).to.equal(undefined);
+      expect(await store.redis.exists(store.keys.handoff(bad.id), store.keys.queue('nowhere'))).to.equal(0);
+
+      const r = record();
+      await store.open(r);
+      await store.claim(r.id, alice, 1);
+      refused = false;
+      await store.transfer(r.id, alice, { group: 'nowhere' as SkillGroup }, undefined, 2).catch(() => { refused = true; });
+      expect(refused).to.equal(true);
+      expect(await store.get(r.id)).to.include({ status: 'assigned', assignedTo: 'alice', group: 'general' });
+      expect((await store.get(r.id))?.transfers).to.deep.equal([]);
+      expect((await store.loads()).alice).to.equal(1);
+    } finally {
+      await store.dispose();
+    }
+  });
 });
 
 describe('Redis store: closed handoffs do not stay forever', function () {

@@ -49,7 +49,7 @@ describe('npm run nlu -- eval --train (the benchmark command)', function () {
 
   it('names the file and line of a malformed row', async () => {
     writeFileSync(join(dir, 'bad.jsonl'), '{"text": "hello", "intent": "greet"}\n{"text": "", "intent": "greet"}\n');
-    const err = await run(process.execPath, [fromRoot('dist/tools/nluCli.js'), 'eval', '--train', join(dir, 'bad.jsonl'), '--test', join(dir, 'bad.jsonl')]).then(() => undefined, (e: { code: number; stderr: string }) => e);
+    const err = await run(process.execPath, [fromRoot('dist/tools/nluCli.js'), 'eval', '--train', join(dir, 'bad.jsonl'), '--test', join(dir, 'bad.jsonl')]).then(() => undefined, (e: unknown) => e as { code: number; stderr: string });
     expect(err?.code).to.equal(1);
     expect(err?.stderr).to.include('bad.jsonl:2');
   });

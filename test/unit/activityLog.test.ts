@@ -8,7 +8,7 @@ import { loadScripts } from '../../infra/redis/scripts';
 import { testRedis, uniqueNamespace } from '../../testkit/redisServer';
 
 /** The Direct Line activity log, the same expectations for both implementations. */
-function contract(name: string, make: () => Promise<{ log: ActivityLog; done(): Promise<void> }>): void {
+function contract(name: string, make: () => Promise<{ log: ActivityLog; done: () => Promise<void> }>): void {
   describe(`Direct Line activity log: ${name}`, () => {
     it('keeps the newest activities; watermarks count every activity ever appended', async () => {
       const { log, done } = await make();

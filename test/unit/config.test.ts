@@ -47,8 +47,10 @@ describe('configuration is validated at start-up', () => {
       cpSync(fromRoot('nlu/data'), dir, { recursive: true });
       return dir;
     };
-    const edit = (file: string, change: (json: Record<string, any>) => void) => {
-      const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>;
+    /** The data files, as loosely as these edits read them. */
+    interface DataFile { intents: Record<string, Record<string, string>>; quickReplies: Array<{ intent: string }> }
+    const edit = (file: string, change: (json: DataFile) => void) => {
+      const json = JSON.parse(readFileSync(file, 'utf8')) as DataFile;
       change(json);
       writeFileSync(file, JSON.stringify(json));
     };

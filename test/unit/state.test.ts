@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { StoreItem } from 'botbuilder';
 import { BoundedMemoryStorage } from '../../infra/memory/storage';
 import { TurnQueue } from '../../infra/memory/turnQueue';
 
@@ -22,7 +23,7 @@ describe('BoundedMemoryStorage', () => {
   it('rejects a stale eTag and accepts "*"', async () => {
     const s = new BoundedMemoryStorage(10, 60_000);
     await s.write({ a: { v: 1 } });
-    const { a } = await s.read(['a']);
+    const a = (await s.read(['a'])).a as StoreItem;
     await s.write({ a: { ...a, v: 2 } });
     let error: unknown;
     await s.write({ a: { ...a, v: 3 } }).catch((e: unknown) => { error = e; });

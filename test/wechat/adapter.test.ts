@@ -6,6 +6,17 @@ import { AgentClient } from '../../testkit/agentClient';
 import { startKefu, type RunningKefu } from '../../testkit/kefuServer';
 import { WeChatApiStub } from '../../testkit/wechatStub';
 
+/** The agent API's error envelope; a channel's refusal carries the channel's own code as channelCode. */
+interface ErrorBody { error: { code: string; message: string; channelCode?: string } }
+
+/** The agent's open handoff for a WeChat user. */
+async function handoffFor(agent: AgentClient, user: string): Promise<{ id: string }> {
+  const { items } = (await agent.call('GET', '/handoffs')).body as { items: Array<{ id: string; conversationId: string }> };
+  const h = items.find((x) => x.conversationId === `wechat:${user}`);
+  if (!h) throw new Error(`no open handoff for wechat:${user}`);
+  return h;
+}
+
 const TOKEN = 'kefutoken';
 const APPID = 'wxkefu00000001';
 const AES = 'K'.repeat(10) + 'abcdefghijklmnopqrstuvwxyz0123456';
@@ -161,7 +172,7 @@ describe('WeChat Official Account adapter over real HTTP', function () {
     const alice = new AgentClient(kefu.url, 'test-token-alice');
     await alice.online();
     expect(await reply(textXml(user, '转人工'))).to.contain('已为您接通人工客服 Alice');
-    const h = (await alice.call('GET', '/handoffs')).body.items.find((x: { conversationId: string }) => x.conversationId === `wechat:${user}`);
+    const h = await handoffFor(alice, user);
     expect(await reply(textXml(user, '我的订单有问题'))).to.equal(''); // the bot stays silent
     const tokensBefore = stub.tokenCalls;
     stub.failNext = [40001];
@@ -180,22 +191,28 @@ describe('WeChat Official Account adapter over real HTTP', function () {
     await alice.online();
     await alice.listen();
     await reply(textXml(user, '转人工'));
-    const h = (await alice.call('GET', '/handoffs')).body.items.find((x: { conversationId: string }) => x.conversationId === `wechat:${user}`);
+    const h = await handoffFor(alice, user);
     stub.failNext = [45047];
     const quota = await alice.call('POST', `/handoffs/${h.id}/messages`, { text: '在吗' });
     expect(quota.status).to.equal(409);
-    expect(quota.body.error.code).to.equal('45047');
+    const quotaError = (quota.body as ErrorBody).error;
+    expect(quotaError.code).to.equal('customer_unreachable');
+    expect(quotaError.channelCode).to.equal('45047');
+    expect(quotaError.message).to.be.a('string').and.contain('cannot be reached');
     await alice.waitFor((e) => e.type === 'delivery.failed' && e.conversationId === `wechat:${user}`);
     await kefu.kefu.kv.del(`wechat:last:${user}`); // as if 48 hours had passed
     const late = await alice.call('POST', `/handoffs/${h.id}/messages`, { text: '在吗' });
     expect(late.status).to.equal(409);
-    expect(late.body.error.code).to.equal('outside_48h_window');
+    const lateError = (late.body as ErrorBody).error;
+    expect(lateError.code).to.equal('customer_unreachable');
+    expect(lateError.channelCode).to.equal('outside_48h_window');
+    expect(lateError.message).to.contain('48 hours');
     expect((await kefu.kefu.store.get(h.id))?.status).to.equal('callback');
     // After calling the customer back, any agent closes the ticket; the customer cannot be told, and that is reported.
     const bob = new AgentClient(kefu.url, 'test-token-bob');
     const closed = await bob.call('POST', `/handoffs/${h.id}/close`, { resolution: '已电话回访' });
     expect(closed.status).to.equal(200);
-    expect(closed.body.customerNotified).to.equal(false);
+    expect((closed.body as { customerNotified: boolean }).customerNotified).to.equal(false);
     alice.stop();
   });
 });

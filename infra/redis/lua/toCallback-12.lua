@@ -1,0 +1,38 @@
+--[[
+  toCallback: nobody can take the handoff now (or the customer can no longer be messaged): it
+  becomes a callback ticket; an assigned one frees its agent's slot.
+
+  Input:
+    KEYS[1]       the handoff's record (hash)
+    KEYS[2]       callbacks (zset)
+    KEYS[3]       SLA due (zset)
+    KEYS[4]       agent loads (hash)
+    KEYS[5..12]   every skill group's queue (zset), in the order of ARGV[2..9]
+
+    ARGV[1]       now ms
+    ARGV[2..9]    the skill group of each queue in KEYS[5..12]
+
+  Output:
+    ok (1)          now a callback ticket
+    notFound (-1)   no such handoff
+    notQueued (-2)  neither queued nor assigned
+
+  Every key is in KEYS; the record's queue is picked from KEYS[5..12] by its group.
+]]
+local queues = {}
+for i = 0, #KEYS - 5 do queues[ARGV[2 + i]] = KEYS[5 + i] end
+
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+local status = redis.call('HGET', KEYS[1], 'status')
+if status ~= 'queued' and status ~= 'assigned' then return -2 end
+local id = redis.call('HGET', KEYS[1], 'id')
+if status == 'assigned' then
+  local holder = redis.call('HGET', KEYS[1], 'assignedTo')
+  if holder then redis.call('HINCRBY', KEYS[4], holder, -1) end
+  redis.call('HDEL', KEYS[1], 'assignedTo', 'assignedAt')
+end
+redis.call('ZREM', queues[redis.call('HGET', KEYS[1], 'group')], id)
+redis.call('ZREM', KEYS[3], id)
+redis.call('ZADD', KEYS[2], tonumber(redis.call('HGET', KEYS[1], 'createdAt')), id)
+redis.call('HSET', KEYS[1], 'status', 'callback')
+return 1
