@@ -4,7 +4,15 @@
 import { RedisHandoffStore } from '../infra/redis/handoffStore';
 import { createRedis } from '../infra/redis/connection';
 
-const o = JSON.parse(process.argv[2] ?? '{}') as { url: string; namespace: string; count: number; startAt: number; spreadMs: number; pollMs: number; label: string };
+const o = JSON.parse(process.argv[2] ?? '{}') as {
+  url: string;
+  namespace: string;
+  count: number;
+  startAt: number;
+  spreadMs: number;
+  pollMs: number;
+  label: string;
+};
 
 async function main(): Promise<void> {
   const store = new RedisHandoffStore(createRedis(o.url), { namespace: o.namespace, ttlSeconds: 600, transcriptEntries: 10, closedRetentionSeconds: 86400 });

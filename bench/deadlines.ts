@@ -5,12 +5,22 @@ import { percentile, round2 } from './results';
 /** N deadlines armed by two processes on one Redis; each fires once, on whichever process polls first. */
 export async function deadlineBench(o: { url: string; namespace: string; total: number; pollMs: number }): Promise<Record<string, number>> {
   const startAt = Date.now() + 3000;
-  const run = (label: string, count: number) => new Promise<Array<[string, number]>>((resolve, reject) => {
-    const child = spawn(process.execPath, [fromRoot('dist/bench/deadlineInstance.js'), JSON.stringify({ url: o.url, namespace: o.namespace, count, startAt, spreadMs: 5000, pollMs: o.pollMs, label })], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as Array<[string, number]>) : reject(new Error(`instance exited ${code}`))));
-  });
+  const run = (label: string, count: number) =>
+    new Promise<Array<[string, number]>>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [
+          fromRoot('dist/bench/deadlineInstance.js'),
+          JSON.stringify({ url: o.url, namespace: o.namespace, count, startAt, spreadMs: 5000, pollMs: o.pollMs, label }),
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+      });
+      child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as Array<[string, number]>) : reject(new Error(`instance exited ${code}`))));
+    });
   const [a, b] = await Promise.all([run('a', o.total / 2), run('b', o.total / 2)]);
   const all = [...a, ...b];
   const counts = new Map<string, number>();

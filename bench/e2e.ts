@@ -4,8 +4,21 @@ import { fromRoot } from '../kernel/paths';
 import { startKefuProcess } from '../testkit/kefuProcess';
 import { freePort } from '../testkit/freePort';
 
-export interface LoadResult { rps: number; total: number; p50_ms: number; p99_ms: number; errors: number; timeouts: number; non2xx: number }
-export interface TargetResult { saturation: LoadResult[]; at200: LoadResult[]; cpuPercent: number; rssMiB: number }
+export interface LoadResult {
+  rps: number;
+  total: number;
+  p50_ms: number;
+  p99_ms: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+export interface TargetResult {
+  saturation: LoadResult[];
+  at200: LoadResult[];
+  cpuPercent: number;
+  rssMiB: number;
+}
 
 /** Closed loop (autocannon, `connections` in flight) or, with `rate`, open loop (fixed arrivals). */
 function runLoad(url: string, connections: number, durationS: number, rate?: number): Promise<LoadResult> {
@@ -14,8 +27,12 @@ function runLoad(url: string, connections: number, durationS: number, rate?: num
     const args = rate ? { url, rate, conversations: connections, durationS } : { url, connections, durationS };
     const child = spawn(process.execPath, [fromRoot(script), JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}') as LoadResult) : reject(new Error(`loadgen exited ${code}`))));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}') as LoadResult) : reject(new Error(`loadgen exited ${code}`)),
+    );
   });
 }
 
@@ -29,7 +46,10 @@ function procStats(pid: number): { cpuS: number; rssMiB: number } {
 
 async function startEcho(): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [fromRoot('dist/bench/echoBot.js')], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [fromRoot('dist/bench/echoBot.js')], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
   return { url: `http://127.0.0.1:${port}`, child };
 }
@@ -47,7 +67,13 @@ export async function measureTarget(url: string, pid: number, o: { durationS: nu
   return { saturation, at200, cpuPercent: (100 * (after.cpuS - before.cpuS)) / wallS, rssMiB: procStats(pid).rssMiB };
 }
 
-export async function e2eBench(o: { durationS: number; runs: number; connections: number; redisUrl: string; namespace: string }): Promise<Record<'echo' | 'memory' | 'redis', TargetResult>> {
+export async function e2eBench(o: {
+  durationS: number;
+  runs: number;
+  connections: number;
+  redisUrl: string;
+  namespace: string;
+}): Promise<Record<'echo' | 'memory' | 'redis', TargetResult>> {
   const echo = await startEcho();
   const memory = await startKefuProcess({ LOG_LEVEL: 'error' });
   const redis = await startKefuProcess({ LOG_LEVEL: 'error', REDIS_URL: o.redisUrl, REDIS_NAMESPACE: o.namespace });

@@ -48,9 +48,12 @@ export async function handoffBench(n: number, runs: number, redisUrl: string): P
       newHandoff.sort((x, y) => x - y);
       relay.sort((x, y) => x - y);
       perRun.push({
-        'handoff.p50_ms': percentile(all, 0.5), 'handoff.p99_ms': percentile(all, 0.99),
-        'handoff.new.p50_ms': percentile(newHandoff, 0.5), 'handoff.new.p99_ms': percentile(newHandoff, 0.99),
-        'handoff.relay.p50_ms': percentile(relay, 0.5), 'handoff.relay.p99_ms': percentile(relay, 0.99),
+        'handoff.p50_ms': percentile(all, 0.5),
+        'handoff.p99_ms': percentile(all, 0.99),
+        'handoff.new.p50_ms': percentile(newHandoff, 0.5),
+        'handoff.new.p99_ms': percentile(newHandoff, 0.99),
+        'handoff.relay.p50_ms': percentile(relay, 0.5),
+        'handoff.relay.p99_ms': percentile(relay, 0.99),
       });
     }
     agent.stop();
@@ -69,13 +72,16 @@ async function main(): Promise<void> {
   try {
     const out = await handoffBench(Number(process.argv[2] ?? 500), Number(process.argv[3] ?? 3), redis.url);
     recordResults(out);
-    process.stdout.write(`${JSON.stringify({ machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, ...out }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, ...out }, null, 2)}\n`,
+    );
   } finally {
     await redis.stop();
   }
 }
 
-if (require.main === module) main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+if (require.main === module)
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });

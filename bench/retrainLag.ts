@@ -10,7 +10,14 @@ import { loadOrTrain } from '../nlu/modelCache';
 
 const runs = Number(process.argv[2] ?? 3);
 
-interface Sample { loopP99Ms: number; loopMaxMs: number; classifyP99Ms: number; classifyMaxMs: number; classified: number; wallMs: number }
+interface Sample {
+  loopP99Ms: number;
+  loopMaxMs: number;
+  classifyP99Ms: number;
+  classifyMaxMs: number;
+  classified: number;
+  wallMs: number;
+}
 
 async function measure(classifier: HybridClassifier, during: () => Promise<unknown>): Promise<Sample> {
   const loop = monitorEventLoopDelay({ resolution: 1 });
@@ -38,7 +45,14 @@ async function measure(classifier: HybridClassifier, during: () => Promise<unkno
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
   const r = (x: number) => Math.round(x * 10) / 10;
-  return { loopP99Ms: r(loop.percentile(99) / 1e6), loopMaxMs: r(loop.max / 1e6), classifyP99Ms: r(q(0.99)), classifyMaxMs: r(latencies[latencies.length - 1] ?? 0), classified: latencies.length, wallMs: Math.round(wallMs) };
+  return {
+    loopP99Ms: r(loop.percentile(99) / 1e6),
+    loopMaxMs: r(loop.max / 1e6),
+    classifyP99Ms: r(q(0.99)),
+    classifyMaxMs: r(latencies[latencies.length - 1] ?? 0),
+    classified: latencies.length,
+    wallMs: Math.round(wallMs),
+  };
 }
 
 const median = (xs: Sample[], k: keyof Sample) => [...xs].map((x) => x[k]).sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -54,7 +68,9 @@ async function main(): Promise<void> {
     results.worker.push(await measure(serving, () => loadOrTrain(data.corpus, settings, undefined, () => undefined)));
     results.mainThread.push(await measure(serving, () => HybridClassifier.train(data.corpus, settings)));
   }
-  const out = Object.fromEntries(Object.entries(results).map(([k, xs]) => [k, Object.fromEntries((Object.keys(xs[0]) as Array<keyof Sample>).map((f) => [f, median(xs, f)]))]));
+  const out = Object.fromEntries(
+    Object.entries(results).map(([k, xs]) => [k, Object.fromEntries((Object.keys(xs[0]) as Array<keyof Sample>).map((f) => [f, median(xs, f)]))]),
+  );
   process.stdout.write(`${JSON.stringify({ runs, linearWeight: settings.linearWeight, ...out }, null, 2)}\n`);
 }
 

@@ -70,7 +70,11 @@ async function main(): Promise<void> {
   }
 }
 
-function writeSystemSection(r: Record<string, number | string | boolean>, scale: ScaleResult[], cfg: { durationS: number; runs: number; connections: number }): void {
+function writeSystemSection(
+  r: Record<string, number | string | boolean>,
+  scale: ScaleResult[],
+  cfg: { durationS: number; runs: number; connections: number },
+): void {
   const n = (k: string) => Number(r[k]);
   const ok = (good: boolean) => (good ? 'met' : '**missed**');
   const ratio = (s: 'memory' | 'redis') => n(`e2e.${s}.rps`) / n('e2e.echo.rps');
@@ -101,7 +105,10 @@ function writeSystemSection(r: Record<string, number | string | boolean>, scale:
     '',
     '| store | conversations | transcript | in-process RSS / conv | in-process heap / conv | Redis / conv | turns/s while filling |',
     '| --- | ---: | --- | ---: | ---: | ---: | ---: |',
-    ...scale.map((s) => `| ${s.store} | ${s.n} | ${s.transcript ? 'on' : 'off'} | ${s.rss_bytes_per_conversation} B | ${s.heap_bytes_per_conversation} B | ${s.redis_bytes_per_conversation ?? '—'}${s.redis_bytes_per_conversation !== undefined ? ' B' : ''} | ${Math.round(s.n / Math.max(1, s.seconds))} |`),
+    ...scale.map(
+      (s) =>
+        `| ${s.store} | ${s.n} | ${s.transcript ? 'on' : 'off'} | ${s.rss_bytes_per_conversation} B | ${s.heap_bytes_per_conversation} B | ${s.redis_bytes_per_conversation ?? '—'}${s.redis_bytes_per_conversation !== undefined ? ' B' : ''} | ${Math.round(s.n / Math.max(1, s.seconds))} |`,
+    ),
     '',
     'RSS is measured after a forced GC; V8 keeps pages it has grown into, so RSS per conversation overstates what is retained (the heap column). Deadline precision measures the store mechanism HandoffWorker uses (each instance polls `takeDueDeadlines` every 100 ms, draining full batches), not the handoff each deadline then opens.',
     '',

@@ -18,18 +18,28 @@ async function usedMemory(redis: Redis | undefined): Promise<number> {
 
 async function main(): Promise<void> {
   const env = parseEnv({
-    LOG_LEVEL: 'error', STATE_MAX_CONVERSATIONS: String(o.n + 10_000), TRANSCRIPT_MAX_ENTRIES: o.transcript ? '500' : '0',
+    LOG_LEVEL: 'error',
+    STATE_MAX_CONVERSATIONS: String(o.n + 10_000),
+    TRANSCRIPT_MAX_ENTRIES: o.transcript ? '500' : '0',
     ...(o.redisUrl ? { REDIS_URL: o.redisUrl, REDIS_NAMESPACE: o.namespace ?? 'scale' } : {}),
   });
   const kefu = createKefu(env, loadData(env), createLogger('error'));
   await kefu.ready;
   kefu.worker.stop();
   const redis = o.redisUrl ? createRedis(o.redisUrl) : undefined;
-  const turn = (i: number) => kefu.processActivity({
-    type: 'message', id: `m${i}`, channelId: 'bench', serviceUrl: 'http://127.0.0.1:9/', deliveryMode: 'expectReplies',
-    from: { id: `user-${i}`, name: 'u' }, recipient: { id: 'kefu', name: 'kefu' }, conversation: { id: `scale-${i}` },
-    text: '查物流 KF202611220001', timestamp: new Date(),
-  } as never);
+  const turn = (i: number) =>
+    kefu.processActivity({
+      type: 'message',
+      id: `m${i}`,
+      channelId: 'bench',
+      serviceUrl: 'http://127.0.0.1:9/',
+      deliveryMode: 'expectReplies',
+      from: { id: `user-${i}`, name: 'u' },
+      recipient: { id: 'kefu', name: 'kefu' },
+      conversation: { id: `scale-${i}` },
+      text: '查物流 KF202611220001',
+      timestamp: new Date(),
+    } as never);
   // Warm up on a few conversations so one-off allocations (JIT, caches) are not counted per conversation.
   for (let i = 0; i < 200; i += 1) await turn(o.n + i);
   // Memory after two collections with a pause between (finalisers run, the heap settles).
@@ -43,18 +53,25 @@ async function main(): Promise<void> {
   const before = await settled();
   const started = performance.now();
   let next = 0;
-  await Promise.all(Array.from({ length: 64 }, async () => {
-    while (next < o.n) await turn(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (next < o.n) await turn(next++);
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
   const after = await settled();
-  process.stdout.write(`${JSON.stringify({
-    n: o.n, transcript: o.transcript, store: o.redisUrl ? 'redis' : 'memory', seconds: Math.round(seconds),
-    rss_bytes_per_conversation: Math.round((after.rss - before.rss) / o.n),
-    heap_bytes_per_conversation: Math.round((after.heap - before.heap) / o.n),
-    redis_bytes_per_conversation: redis ? Math.round((after.redis - before.redis) / o.n) : undefined,
-    rss_mib: Math.round(after.rss / 2 ** 20),
-  })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({
+      n: o.n,
+      transcript: o.transcript,
+      store: o.redisUrl ? 'redis' : 'memory',
+      seconds: Math.round(seconds),
+      rss_bytes_per_conversation: Math.round((after.rss - before.rss) / o.n),
+      heap_bytes_per_conversation: Math.round((after.heap - before.heap) / o.n),
+      redis_bytes_per_conversation: redis ? Math.round((after.redis - before.redis) / o.n) : undefined,
+      rss_mib: Math.round(after.rss / 2 ** 20),
+    })}\n`,
+  );
   await redis?.quit();
   await kefu.close();
   process.exit(0);

@@ -43,12 +43,18 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   const r = (x: number) => Math.round(x);
-  process.stdout.write(`${JSON.stringify({
-    runs,
-    node: process.version,
-    startup_ms_without_cache: { median: r(median(cold)), all: cold.map(r) },
-    startup_ms_with_cache: { median: r(median(warm)), all: warm.map(r) },
-  }, null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify(
+      {
+        runs,
+        node: process.version,
+        startup_ms_without_cache: { median: r(median(cold)), all: cold.map(r) },
+        startup_ms_with_cache: { median: r(median(warm)), all: warm.map(r) },
+      },
+      null,
+      2,
+    )}\n`,
+  );
 }
 
 void main();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-const Account = z.object({ id: z.string().min(1).max(256), name: z.string().max(256).optional() }).passthrough();
+const Account = z.object({ id: z.string().min(1).max(256), name: z.string().max(256).optional() }).loose();
 
 /**
  * What kefu accepts at /api/messages, checked before the CloudAdapter sees it: an activity
@@ -15,7 +15,7 @@ export const IncomingActivity = z
     serviceUrl: z.url(),
     from: Account,
     recipient: Account,
-    conversation: z.object({ id: z.string().min(1).max(256) }).passthrough(),
+    conversation: z.object({ id: z.string().min(1).max(256) }).loose(),
     text: z.string().max(4000, 'text longer than 4000 characters').optional(),
     locale: z.string().max(32).optional(),
     deliveryMode: z.enum(['normal', 'expectReplies', 'notification', 'ephemeral']).optional(),
@@ -23,5 +23,5 @@ export const IncomingActivity = z
     membersAdded: z.array(Account).optional(),
     timestamp: z.string().optional(),
   })
-  .passthrough();
+  .loose();
 export type IncomingActivity = z.infer<typeof IncomingActivity>;

@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { type Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, MessageFactory, type Storage, type TurnContext } from 'botbuilder';
+import {
+  type Activity,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConversationState,
+  MessageFactory,
+  type Storage,
+  type TurnContext,
+} from 'botbuilder';
 import express, { type Express } from 'express';
 import { loadProfile, type ConversationProfile } from '../dialogs/profile';
 import { PROMPTS } from '../dialogs/prompts';
@@ -98,16 +106,24 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   const dialogDeps = { kb, orders, handoff: desk, surveys: desk, profile, attempts: verificationAttempts(kv) };
   const rootDialog = new RootDialog(dialogDeps, { humanThreshold: Math.max(env.NLU_THRESHOLD, 0.6), topicSwitchThreshold: 0.85 });
   const bot = new KefuBot({
-    conversationState, profile, recognizer, rootDialog, surveyDialog: new SurveyDialog(dialogDeps), kb, clock,
+    conversationState,
+    profile,
+    recognizer,
+    rootDialog,
+    surveyDialog: new SurveyDialog(dialogDeps),
+    kb,
+    clock,
     userTokenSecret: env.USER_TOKEN_SECRET ?? DEV_USER_TOKEN_SECRET,
   });
 
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: env.MICROSOFT_APP_ID,
-    MicrosoftAppPassword: env.MICROSOFT_APP_PASSWORD,
-    MicrosoftAppTenantId: env.MICROSOFT_APP_TENANT_ID,
-    MicrosoftAppType: env.MICROSOFT_APP_TYPE,
-  }));
+  const adapter = new CloudAdapter(
+    new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: env.MICROSOFT_APP_ID,
+      MicrosoftAppPassword: env.MICROSOFT_APP_PASSWORD,
+      MicrosoftAppTenantId: env.MICROSOFT_APP_TENANT_ID,
+      MicrosoftAppType: env.MICROSOFT_APP_TYPE,
+    }),
+  );
   // Order matters: the handoff gate sees the customer's message before the bot; compliance sees every reply last.
   adapter.use(new ComplianceMiddleware(compliance, log));
   adapter.use(new HandoffMiddleware({ desk, risk: riskScanner, profile, timeoutMs: env.HANDOFF_TIMEOUT_MS, clock, log }));
@@ -115,7 +131,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   const wechatApis = createWeChatApis(env, kv, log);
   adapter.use(new WeChatSink(wechatApis, kv, log, (conversationId, code, message) => desk.deliveryFailed(conversationId, code, message)));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    log.error('turn failed', { conversation: context.activity.conversation?.id, error: error.stack ?? error.message });
+    log.error('turn failed', { conversation: context.activity.conversation.id, error: error.stack ?? error.message });
     // Drop the broken dialog stack so the next message starts clean, and offer a person.
     const locale = (await loadProfile(profile, context, normaliseLocale(context.activity.locale) ?? 'zh-CN').catch(() => undefined))?.locale ?? 'zh-CN';
     await conversationState.delete(context).catch(() => undefined);
@@ -127,15 +143,32 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   const worker = new HandoffWorker({ desk, link, storage, clock, log, pollMs: env.HANDOFF_POLL_MS });
   worker.start();
 
-  const trainModel = (corpus: Corpus) => loadOrTrain(corpus, { zhFeatures: env.NLU_ZH_FEATURES, linearWeight: env.NLU_LINEAR_WEIGHT }, env.NLU_MODEL_CACHE_DIR ? fromRoot(env.NLU_MODEL_CACHE_DIR) : undefined, (m) => log.warn(m));
+  const trainModel = (corpus: Corpus) =>
+    loadOrTrain(
+      corpus,
+      { zhFeatures: env.NLU_ZH_FEATURES, linearWeight: env.NLU_LINEAR_WEIGHT },
+      env.NLU_MODEL_CACHE_DIR ? fromRoot(env.NLU_MODEL_CACHE_DIR) : undefined,
+      (m) => log.warn(m),
+    );
   const ready = trainModel(data.corpus).then((loaded) => {
     recognizer.useClassifier(loaded.classifier);
     return loaded;
   });
-  const reloader = new ContentReloader({ load: () => loadContent(env), startup: ready, train: trainModel, recognizer, kb, risk: riskScanner, emotion, compliance, log });
+  const reloader = new ContentReloader({
+    load: () => loadContent(env),
+    startup: ready,
+    train: trainModel,
+    recognizer,
+    kb,
+    risk: riskScanner,
+    emotion,
+    compliance,
+    log,
+  });
   ready.catch((err: unknown) => log.error('NLU model failed to load', { error: String(err) }));
 
-  const runChannelTurn = (activity: Partial<Activity>) => turnLock.run(activity.conversation?.id ?? '', () => adapter.processActivityDirect('', activity as Activity, (context) => bot.run(context)));
+  const runChannelTurn = (activity: Partial<Activity>) =>
+    turnLock.run(activity.conversation?.id ?? '', () => adapter.processActivityDirect('', activity as Activity, (context) => bot.run(context)));
   // Direct Line: with the configured secret, or — on the embedded default — one generated now.
   const directLineSecret = env.DIRECTLINE_SECRET ?? (env.KEFU_MODE === 'development' ? randomBytes(24).toString('base64url') : undefined);
   const directLine = directLineSecret ? new DirectLineCredentials(directLineSecret, env.DIRECTLINE_TOKEN_TTL_SECONDS) : undefined;
@@ -145,20 +178,30 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   app.use(express.json({ limit: env.MAX_BODY_BYTES, type: ['application/json', 'application/*+json'] }));
   app.use(healthRoutes({ model: () => recognizer.ready, store: () => store.ping() }));
   app.use(nluParseRoute(recognizer, riskScanner));
-  app.use(messagesRoute({
-    adapter, turnLock, runBot: (context) => bot.run(context), modelReady: () => recognizer.ready, serviceUrlAllowlist: env.SERVICE_URL_ALLOWLIST,
-    guards: env.KEFU_MODE === 'production' && !env.MICROSOFT_APP_ID && env.BOT_CHANNEL_SECRET ? [requireChannelSecret(env.BOT_CHANNEL_SECRET)] : [],
-  }));
+  app.use(
+    messagesRoute({
+      adapter,
+      turnLock,
+      runBot: (context) => bot.run(context),
+      modelReady: () => recognizer.ready,
+      serviceUrlAllowlist: env.SERVICE_URL_ALLOWLIST,
+      guards: env.KEFU_MODE === 'production' && !env.MICROSOFT_APP_ID && env.BOT_CHANNEL_SECRET ? [requireChannelSecret(env.BOT_CHANNEL_SECRET)] : [],
+    }),
+  );
   if (env.KEFU_MODE === 'development') app.use('/dev/inbox', devInbox());
   if (directLine) app.use('/v3/directline', directLineRouter({ credentials: directLine, log: activityLog, clock, runTurn: runChannelTurn }));
   mountWeChat(app, env, { apis: wechatApis, kv, kb, log, clock, runTurn: runChannelTurn });
-  app.use(pageRoutes({
-    webchatPublic: env.KEFU_MODE === 'development' || env.WEBCHAT_PUBLIC,
-    issueChatToken: directLine ? (userId) => {
-      const conversationId = DirectLineCredentials.newConversationId();
-      return { conversationId, ...directLine.issue(conversationId, userId, clock()) };
-    } : undefined,
-  }));
+  app.use(
+    pageRoutes({
+      webchatPublic: env.KEFU_MODE === 'development' || env.WEBCHAT_PUBLIC,
+      issueChatToken: directLine
+        ? (userId) => {
+            const conversationId = DirectLineCredentials.newConversationId();
+            return { conversationId, ...directLine.issue(conversationId, userId, clock()) };
+          }
+        : undefined,
+    }),
+  );
   app.use('/agent/v1', agentRouter({ assist: agentAssist(recognizer, kb), desk, agents, clock, reloadContent: () => reloader.reload() }));
   app.get('/', (_req, res) => {
     res.redirect(302, '/chat'); // the first thing to try: the customer web chat
@@ -171,7 +214,16 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     await backend.close();
   };
   return {
-    app, recognizer, desk, store, events, orders, worker, ready, close, kv,
+    app,
+    recognizer,
+    desk,
+    store,
+    events,
+    orders,
+    worker,
+    ready,
+    close,
+    kv,
     checkBackend: () => backend.check(),
     processActivity: runChannelTurn,
     directLineSecret: env.DIRECTLINE_SECRET ? undefined : directLineSecret,

@@ -6,7 +6,16 @@ const Rule = z
     source: z.string().optional(),
     phrases: z.array(z.string().trim().min(1)).default([]),
     patterns: z
-      .array(z.string().refine((p) => { try { new RegExp(p, 'iu'); return true; } catch { return false; } }, 'not a valid regular expression'))
+      .array(
+        z.string().refine((p) => {
+          try {
+            new RegExp(p, 'iu');
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'not a valid regular expression'),
+      )
       .default([]),
     /** A match preceded (within a few characters) by one of these is a safety notice, not a request. */
     negations: z.array(z.string().min(1)).default([]),
@@ -51,7 +60,7 @@ export class ComplianceFilter {
       }
       for (const re of rule.patterns) {
         for (const m of lower.matchAll(re)) {
-          const before = lower.slice(Math.max(0, (m.index ?? 0) - NEGATION_WINDOW), (m.index ?? 0) + m[0].length);
+          const before = lower.slice(Math.max(0, m.index - NEGATION_WINDOW), m.index + m[0].length);
           if (!rule.negations.some((n) => before.includes(n))) found.push({ rule: rule.id, match: m[0] });
         }
       }

@@ -10,7 +10,10 @@ const WITHHELD = {
 
 /** The last step before anything leaves: no reply carries a forbidden phrase [001 三(三), 003 禁忌用語]. */
 export class ComplianceMiddleware implements Middleware {
-  constructor(private readonly filter: ComplianceFilter, private readonly log: Logger) {}
+  constructor(
+    private readonly filter: ComplianceFilter,
+    private readonly log: Logger,
+  ) {}
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     context.onSendActivities(async (ctx, activities, sendNext) => {
@@ -19,7 +22,7 @@ export class ComplianceMiddleware implements Middleware {
         const violations = this.filter.check(activity.text);
         if (violations.length === 0) continue;
         this.log.warn('outbound message withheld by compliance filter', {
-          conversation: ctx.activity.conversation?.id,
+          conversation: ctx.activity.conversation.id,
           rules: violations.map((v) => v.rule),
           matches: violations.map((v) => v.match),
         });

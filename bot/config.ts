@@ -33,7 +33,16 @@ export const EnvSchema = z
     USER_TOKEN_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
     SERVICE_URL_ALLOWLIST: z.preprocess(
       emptyAsUndefined,
-      z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)).pipe(z.array(z.url())).optional(),
+      z
+        .string()
+        .transform((s) =>
+          s
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean),
+        )
+        .pipe(z.array(z.url()))
+        .optional(),
     ),
     ORDER_SERVICE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
     ORDER_SERVICE_TOKEN: z.preprocess(emptyAsUndefined, optionalString),
@@ -51,8 +60,17 @@ export const EnvSchema = z
     TRANSCRIPT_MAX_ENTRIES: int(0, 10_000).default(500),
     HANDOFF_RETENTION_DAYS: int(1, 3650).default(30),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-    REDIS_URL: z.preprocess(emptyAsUndefined, z.string().regex(/^rediss?:\/\//, 'expected redis://host:port or rediss://…').optional()),
-    REDIS_NAMESPACE: z.string().regex(/^[a-zA-Z0-9_-]{1,32}$/).default('kefu'),
+    REDIS_URL: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^rediss?:\/\//, 'expected redis://host:port or rediss://…')
+        .optional(),
+    ),
+    REDIS_NAMESPACE: z
+      .string()
+      .regex(/^[a-zA-Z0-9_-]{1,32}$/)
+      .default('kefu'),
     /** A Redis command unanswered this long fails (a stalled Redis must not hang every turn). */
     REDIS_COMMAND_TIMEOUT_MS: int(50, 60_000).default(2000),
     HANDOFF_TIMEOUT_MS: int(100, 600_000).default(30_000),
@@ -61,13 +79,28 @@ export const EnvSchema = z
     ROUTING_FILE: z.string().default('handoff/data/routing.json'),
     DIRECTLINE_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
     DIRECTLINE_TOKEN_TTL_SECONDS: int(60, 86_400).default(3600),
-    WEBCHAT_PUBLIC: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-    WECHAT_TOKEN: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9]{3,32}$/, '3–32 letters or digits').optional()),
+    WEBCHAT_PUBLIC: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
+    WECHAT_TOKEN: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9]{3,32}$/, '3–32 letters or digits')
+        .optional(),
+    ),
     WECHAT_APPID: z.preprocess(emptyAsUndefined, optionalString),
     WECHAT_APPSECRET: z.preprocess(emptyAsUndefined, optionalString),
     WECHAT_ENCODING_AES_KEY: z.preprocess(emptyAsUndefined, aesKey.optional()),
     WECHAT_ENCODING_AES_KEY_PREVIOUS: z.preprocess(emptyAsUndefined, aesKey.optional()),
-    WECOM_TOKEN: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9]{3,32}$/, '3–32 letters or digits').optional()),
+    WECOM_TOKEN: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9]{3,32}$/, '3–32 letters or digits')
+        .optional(),
+    ),
     WECOM_CORPID: z.preprocess(emptyAsUndefined, optionalString),
     WECOM_AGENTID: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+$/, 'digits').optional()),
     WECOM_SECRET: z.preprocess(emptyAsUndefined, optionalString),
@@ -87,12 +120,17 @@ export const EnvSchema = z
     for (const [name, vars] of groups) {
       const set = vars.filter((v) => env[v] !== undefined);
       if (set.length > 0 && set.length < vars.length) {
-        for (const v of vars.filter((x) => env[x] === undefined)) ctx.addIssue({ code: 'custom', path: [v], message: `required for the ${name} adapter (${set.join(', ')} set)` });
+        for (const v of vars.filter((x) => env[x] === undefined))
+          ctx.addIssue({ code: 'custom', path: [v], message: `required for the ${name} adapter (${set.join(', ')} set)` });
       }
     }
     if (env.KEFU_MODE !== 'production') return;
     if (!env.BOT_CHANNEL_SECRET && !env.MICROSOFT_APP_ID) {
-      ctx.addIssue({ code: 'custom', path: ['BOT_CHANNEL_SECRET'], message: 'required when KEFU_MODE=production (or configure MICROSOFT_APP_ID for Bot Framework auth)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BOT_CHANNEL_SECRET'],
+        message: 'required when KEFU_MODE=production (or configure MICROSOFT_APP_ID for Bot Framework auth)',
+      });
     }
     if (!env.USER_TOKEN_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['USER_TOKEN_SECRET'], message: 'required when KEFU_MODE=production' });
@@ -183,10 +221,11 @@ function checkCrossReferences(data: KefuContent, dir: string): void {
   const intents = new Set([...Object.keys(data.corpus.zh.intents), ...Object.keys(data.corpus.en.intents)]);
   intents.delete(NONE_INTENT);
   for (const intent of intents) {
-    if (!data.answers.intents[intent]) issues.push(`  file ${shown}/answers.json → intents.${intent}: missing (the corpus trains this intent)`);
+    if (!Object.hasOwn(data.answers.intents, intent)) issues.push(`  file ${shown}/answers.json → intents.${intent}: missing (the corpus trains this intent)`);
   }
   for (const [key, intent] of Object.entries(data.menu.menuKeys ?? {})) {
-    if (!data.menu.quickReplies.some((q) => q.intent === intent)) issues.push(`  file ${shown}/menu.json → menuKeys.${key}: intent "${intent}" has no quick reply to route through`);
+    if (!data.menu.quickReplies.some((q) => q.intent === intent))
+      issues.push(`  file ${shown}/menu.json → menuKeys.${key}: intent "${intent}" has no quick reply to route through`);
   }
   data.menu.quickReplies.forEach((q, i) => {
     if (!intents.has(q.intent)) issues.push(`  file ${shown}/menu.json → quickReplies.${i}.intent: "${q.intent}" is not an intent of the corpus`);
@@ -194,7 +233,8 @@ function checkCrossReferences(data: KefuContent, dir: string): void {
   // An operator's edit must not put a forbidden phrase into an answer [001 三(三), 003 禁忌用語].
   const filter = new ComplianceFilter(data.compliance);
   const texts: Array<[string, string]> = [];
-  for (const [intent, a] of Object.entries(data.answers.intents)) texts.push([`answers.json → intents.${intent}.zh`, a.zh], [`answers.json → intents.${intent}.en`, a.en]);
+  for (const [intent, a] of Object.entries(data.answers.intents))
+    texts.push([`answers.json → intents.${intent}.zh`, a.zh], [`answers.json → intents.${intent}.en`, a.en]);
   for (const [emotion, lists] of Object.entries(data.answers.empathy)) {
     for (const l of ['zh', 'en'] as const) lists[l].forEach((t, i) => texts.push([`answers.json → empathy.${emotion}.${l}.${i}`, t]));
   }

@@ -40,6 +40,6 @@ export class BotCustomerActions implements CustomerActions {
         failure = err; // not onTurnError: that would wipe the conversation's state
       }
     });
-    if (failure) throw failure;
+    if (failure) throw failure instanceof Error ? failure : new Error('delivery failed', { cause: failure });
   }
 }

@@ -7,7 +7,10 @@ import type { StoredReference } from '../handoff/store';
  * back through the customer's own channel.
  */
 export class CustomerLink {
-  constructor(private readonly adapter: CloudAdapter, private readonly appId: string) {}
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly appId: string,
+  ) {}
 
   async withTurn(reference: StoredReference, logic: (context: TurnContext) => Promise<void>): Promise<void> {
     await this.adapter.continueConversationAsync(this.appId, reference as Partial<ConversationReference>, logic);
@@ -23,7 +26,7 @@ export class CustomerLink {
         failure = err;
       }
     });
-    if (failure) throw failure;
+    if (failure) throw failure instanceof Error ? failure : new Error('delivery failed', { cause: failure });
   }
 
   /** Bot Framework's handoff.status event: accepted, completed or failed. */

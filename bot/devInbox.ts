@@ -31,7 +31,14 @@ export function devInbox(maxConversations = 1000, maxPerConversation = 200): Rou
   router.post('/v3/conversations/:conversationId/activities', handler);
   router.post('/v3/conversations/:conversationId/activities/:activityId', handler);
   router.get('/:conversationId', (req, res) => {
-    res.json({ activities: (inbox.get(req.params.conversationId) ?? []).map((x) => ({ receivedAt: x.receivedAt, type: x.activity.type, name: x.activity.name, text: x.activity.text })) });
+    res.json({
+      activities: (inbox.get(req.params.conversationId) ?? []).map((x) => ({
+        receivedAt: x.receivedAt,
+        type: x.activity.type,
+        name: x.activity.name,
+        text: x.activity.text,
+      })),
+    });
   });
   return router;
 }

@@ -2,6 +2,7 @@ import { ActivityTypes, type Middleware, TurnContext } from 'botbuilder';
 import { handoffActivities, handoffNotice } from '../dialogs/handoffNotice';
 import { type ProfileAccessor, toSnapshot } from '../dialogs/profile';
 import { PROMPTS } from '../dialogs/prompts';
+import { activityText } from '../dialogs/turnInfo';
 import type { RiskAssessment } from '../nlu/riskTypes';
 import type { HandoffTicket } from '../handoff/handoffService';
 import type { Locale } from '../kernel/locale';
@@ -35,13 +36,13 @@ export class HandoffMiddleware implements Middleware {
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const a = context.activity;
     // Proactive turns (agent replies, notices) are recorded by whoever sends them.
-    if (a.type === ActivityTypes.Event && a.name === 'ContinueConversation') return next();
+    if (a.type === (ActivityTypes.Event as string) && a.name === 'ContinueConversation') return next();
     const { desk, clock } = this.deps;
     const conversationId = a.conversation.id;
     const now = clock();
     const reference = TurnContext.getConversationReference(a) as StoredReference;
-    const text = (a.text ?? '').trim();
-    const shown = a.type === ActivityTypes.Message ? maskPersonalData(text || describeAttachments(a.attachments?.length ?? 0)) : undefined;
+    const text = activityText(a).trim();
+    const shown = a.type === (ActivityTypes.Message as string) ? maskPersonalData(text || describeAttachments(a.attachments?.length ?? 0)) : undefined;
     const held = await desk.recordInbound(reference, shown);
     if (held) {
       if (shown === undefined) return;
@@ -53,7 +54,14 @@ export class HandoffMiddleware implements Middleware {
       // A high-risk message while waiting (or while talking to an agent) still escalates the handoff.
       const risk = text ? this.deps.risk.scan(text) : undefined;
       if (risk && risk.level !== 'none') {
-        this.deps.log.warn('audit: high-risk message during a handoff, escalating', { audit: true, conversation: conversationId, handoff: held.id, category: risk.category, level: risk.level, matched: risk.matched });
+        this.deps.log.warn('audit: high-risk message during a handoff, escalating', {
+          audit: true,
+          conversation: conversationId,
+          handoff: held.id,
+          category: risk.category,
+          level: risk.level,
+          matched: risk.matched,
+        });
         const ticket = await this.highRiskHandoff(context, reference, locale, risk);
         if (ticket.status === 'queued') await this.reply(context, PROMPTS[locale].handoff.highRisk, 'system');
       }
@@ -65,7 +73,13 @@ export class HandoffMiddleware implements Middleware {
       const risk = this.deps.risk.scan(text);
       if (risk.level !== 'none') {
         const locale = detectLocale(text, normaliseLocale(a.locale));
-        this.deps.log.warn('audit: high-risk message, handing off', { audit: true, conversation: conversationId, category: risk.category, level: risk.level, matched: risk.matched });
+        this.deps.log.warn('audit: high-risk message, handing off', {
+          audit: true,
+          conversation: conversationId,
+          category: risk.category,
+          level: risk.level,
+          matched: risk.matched,
+        });
         await desk.recordRisk(conversationId, risk);
         const ticket = await this.highRiskHandoff(context, reference, locale, risk);
         await context.sendActivities(handoffActivities(context, ticket, locale));
@@ -74,7 +88,7 @@ export class HandoffMiddleware implements Middleware {
       }
     }
 
-    let armed = a.type === ActivityTypes.Message ? await desk.armDeadline(conversationId, now.getTime() + this.deps.timeoutMs) : false;
+    let armed = a.type === (ActivityTypes.Message as string) ? await desk.armDeadline(conversationId, now.getTime() + this.deps.timeoutMs) : false;
     let late = false;
     context.onSendActivities(async (_ctx, activities, sendNext) => {
       if (armed) {
@@ -84,7 +98,7 @@ export class HandoffMiddleware implements Middleware {
       }
       if (late) return [];
       for (const out of activities) {
-        if (out.type === ActivityTypes.Message && out.text) await desk.recordOutbound(conversationId, out.text, 'bot');
+        if (out.type === (ActivityTypes.Message as string) && out.text) await desk.recordOutbound(conversationId, out.text, 'bot');
       }
       return sendNext();
     });
@@ -95,7 +109,11 @@ export class HandoffMiddleware implements Middleware {
   /** Opens (or escalates) the conversation's handoff with reason high_risk. */
   private async highRiskHandoff(context: TurnContext, reference: StoredReference, locale: Locale, risk: RiskAssessment): Promise<HandoffTicket> {
     return this.deps.desk.requestHandoff({
-      reference, customerId: context.activity.from.id, locale, reason: 'high_risk', risk,
+      reference,
+      customerId: context.activity.from.id,
+      locale,
+      reason: 'high_risk',
+      risk,
       snapshot: toSnapshot(await this.deps.profile.get(context), { displayName: context.activity.from.name }),
     });
   }

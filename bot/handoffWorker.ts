@@ -92,7 +92,10 @@ export class HandoffWorker {
     const p = PROMPTS[h.packet.locale].handoff;
     const texts = [p.positionUpdate({ ahead: Math.max(0, (ticket.position ?? 1) - 1), minutes: ticket.etaMinutes ?? 1 })];
     if (status.offerCallback) texts.push(p.offerCallback);
-    await link.send(h.reference, texts.map((text) => ({ type: 'message', text })));
+    await link.send(
+      h.reference,
+      texts.map((text) => ({ type: 'message', text })),
+    );
     for (const text of texts) await desk.recordOutbound(h.conversationId, text, 'system');
     await desk.scheduleNextNotice(id);
   }

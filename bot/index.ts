@@ -30,18 +30,26 @@ async function main(): Promise<void> {
     const port = typeof address === 'object' && address ? address.port : env.PORT;
     log.info('kefu listening', { url: `http://localhost:${port}`, mode: env.KEFU_MODE });
     if (kefu.directLineSecret) {
-      log.warn('development Direct Line secret generated for this run (set DIRECTLINE_SECRET to fix one)', { directLineSecret: kefu.directLineSecret, domain: `http://localhost:${port}/v3/directline` });
+      log.warn('development Direct Line secret generated for this run (set DIRECTLINE_SECRET to fix one)', {
+        directLineSecret: kefu.directLineSecret,
+        domain: `http://localhost:${port}/v3/directline`,
+      });
     }
     if (env.KEFU_MODE === 'development') {
-      log.warn('development mode: POST /api/messages is OPEN (anonymous Bot Framework auth, no channel secret); set KEFU_MODE=production and BOT_CHANNEL_SECRET before exposing it');
+      log.warn(
+        'development mode: POST /api/messages is OPEN (anonymous Bot Framework auth, no channel secret); set KEFU_MODE=production and BOT_CHANNEL_SECRET before exposing it',
+      );
     }
   });
   // Operators edit corpus, answers, menu or lexicons, then `kill -HUP <pid>` (or POST /agent/v1/admin/reload).
   // Registered before the model is ready: SIGHUP's default action would end the process.
   process.on('SIGHUP', () => {
-    void kefu.reloadContent().then((outcome) => {
-      if (!outcome.ok) log.error('reload failed', { code: outcome.code, message: outcome.message });
-    }, (err: unknown) => log.error('reload failed', { error: String(err) }));
+    void kefu.reloadContent().then(
+      (outcome) => {
+        if (!outcome.ok) log.error('reload failed', { code: outcome.code, message: outcome.message });
+      },
+      (err: unknown) => log.error('reload failed', { error: String(err) }),
+    );
   });
   const loaded = await kefu.ready;
   log.info('ready', {

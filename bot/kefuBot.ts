@@ -4,7 +4,7 @@ import { greetingText, withQuickReplies } from '../dialogs/deps';
 import type { ProfileAccessor } from '../dialogs/profile';
 import { ROOT_DIALOG, type RootDialog } from '../dialogs/rootDialog';
 import { SURVEY_DIALOG, type SurveyDialog } from '../dialogs/surveyDialog';
-import { setTurnInfo } from '../dialogs/turnInfo';
+import { activityText, setTurnInfo } from '../dialogs/turnInfo';
 import type { KnowledgeBase } from '../nlu/knowledgeBase';
 import { normaliseLocale } from '../kernel/locale';
 import type { NluResult, Recognizer } from '../nlu/types';
@@ -73,7 +73,7 @@ export class KefuBot extends ActivityHandler {
 
   private async handleMessage(context: TurnContext): Promise<void> {
     const now = this.deps.clock();
-    const text = context.activity.text ?? '';
+    const text = activityText(context.activity);
     const previous = await this.deps.profile.get(context);
     const hint = previous?.locale ?? normaliseLocale(context.activity.locale);
     const nlu = await this.deps.recognizer.recognize(text, { hint });
@@ -90,5 +90,12 @@ export class KefuBot extends ActivityHandler {
 }
 
 function emptyNlu(locale: Locale): NluResult {
-  return { locale, intent: 'None', score: 0, alternatives: [], entities: { orderIds: [], phones: [], amounts: [] }, emotion: { label: 'neutral', score: 0, matched: [] } };
+  return {
+    locale,
+    intent: 'None',
+    score: 0,
+    alternatives: [],
+    entities: { orderIds: [], phones: [], amounts: [] },
+    emotion: { label: 'neutral', score: 0, matched: [] },
+  };
 }

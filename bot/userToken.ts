@@ -24,8 +24,9 @@ export function signUserToken(payload: UserTokenPayload, secret: string): string
 export function verifyUserToken(token: unknown, secret: string, now: Date): ChannelIdentity {
   if (token === undefined || token === null || token === '') return { status: 'absent' };
   if (typeof token !== 'string' || token.length > 2048) return { status: 'invalid', reason: 'malformed' };
-  const [body, signature, extra] = token.split('.');
-  if (!body || !signature || extra !== undefined) return { status: 'invalid', reason: 'malformed' };
+  const parts = token.split('.');
+  const [body = '', signature = ''] = parts;
+  if (parts.length !== 2 || !body || !signature) return { status: 'invalid', reason: 'malformed' };
   const expected = Buffer.from(mac(body, secret));
   const given = Buffer.from(signature);
   // Constant time: lengths are compared first only because timingSafeEqual requires equal lengths.

@@ -52,7 +52,10 @@ export async function handOff(context: TurnContext, deps: DialogDeps, profile: C
 
 /** The top FAQs as quick replies (suggested actions) [000 PART02, 001 二(一)2]. */
 export function withQuickReplies(kb: KnowledgeBase, locale: Locale, text: string) {
-  return MessageFactory.suggestedActions(kb.menu.quickReplies.map((q) => q.label[lang(locale)]), text);
+  return MessageFactory.suggestedActions(
+    kb.menu.quickReplies.map((q) => q.label[lang(locale)]),
+    text,
+  );
 }
 
 export function greetingText(kb: KnowledgeBase, locale: Locale, now: Date): string {

@@ -8,7 +8,12 @@ import { PROMPTS } from './prompts';
 /** What the customer is told when their handoff is opened, added to, assigned or turned into a callback. */
 export function handoffNotice(ticket: HandoffTicket, locale: Locale): string {
   const p = PROMPTS[locale].handoff;
-  const lead = ticket.reason === 'high_risk' && ticket.created ? `${p.highRisk}${locale === 'en' ? ' ' : ''}` : ticket.reason === 'timeout' ? `${p.timeout}${locale === 'en' ? ' ' : ''}` : '';
+  const lead =
+    ticket.reason === 'high_risk' && ticket.created
+      ? `${p.highRisk}${locale === 'en' ? ' ' : ''}`
+      : ticket.reason === 'timeout'
+        ? `${p.timeout}${locale === 'en' ? ' ' : ''}`
+        : '';
   if (!ticket.created && ticket.reason !== 'high_risk') return p.added;
   switch (ticket.status) {
     case 'assigned':
@@ -29,7 +34,12 @@ export function handoffInitiation(context: TurnContext, ticket: HandoffTicket): 
 }
 
 function transcriptActivity(e: TranscriptEntry): Partial<Activity> {
-  return { type: 'message', text: e.text, timestamp: new Date(e.at), from: { id: e.agentId ?? e.speaker, name: e.speaker, role: e.speaker === 'customer' ? 'user' : 'bot' } };
+  return {
+    type: 'message',
+    text: e.text,
+    timestamp: new Date(e.at),
+    from: { id: e.agentId ?? e.speaker, name: e.speaker, role: e.speaker === 'customer' ? 'user' : 'bot' },
+  };
 }
 
 /** Everything the customer's channel gets when a handoff is opened or added to, in order. */

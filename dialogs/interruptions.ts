@@ -5,7 +5,22 @@ const normalise = (text: string) => text.toLowerCase().replace(/[\s\p{P}\p{S}]+/
 /** Said alone, these leave whatever step the customer is in. "取消订单" is an intent, not this. */
 const CANCEL_WORDS = new Set(['取消', '算了', '不用了', '重新开始', '重来', '从头开始', '退出', 'cancel', 'startover', 'restart', 'quit', 'nevermind', 'stop']);
 /** Explicit requests for a person, recognised even when the classifier hesitates. */
-const HUMAN_WORDS = new Set(['转人工', '人工', '人工客服', '真人', '找人工', '我要人工', '转接人工', 'human', 'agent', 'talktoahuman', 'realperson', 'humanagent', 'talktoaperson', 'operator']);
+const HUMAN_WORDS = new Set([
+  '转人工',
+  '人工',
+  '人工客服',
+  '真人',
+  '找人工',
+  '我要人工',
+  '转接人工',
+  'human',
+  'agent',
+  'talktoahuman',
+  'realperson',
+  'humanagent',
+  'talktoaperson',
+  'operator',
+]);
 
 export type Interruption = 'cancel' | 'human' | undefined;
 

@@ -1,6 +1,11 @@
 import { MessageFactory, type TurnContext } from 'botbuilder';
 import {
-  ComponentDialog, type DialogTurnResult, type PromptValidatorContext, TextPrompt, WaterfallDialog, type WaterfallStepContext,
+  ComponentDialog,
+  type DialogTurnResult,
+  type PromptValidatorContext,
+  TextPrompt,
+  WaterfallDialog,
+  type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { OrderIntent } from '../nlu/catalogue';
 import { extractEntities } from '../nlu/entities';
@@ -49,13 +54,9 @@ export class OrderDialog extends ComponentDialog {
     this.addDialog(new TextPrompt(ORDER_ID_PROMPT, validateOrderId));
     this.addDialog(new TextPrompt(LAST4_PROMPT, validateLast4));
     this.addDialog(new TextPrompt(CONFIRM_PROMPT, async (pc) => parseYesNo(pc.recognized.value ?? '') !== undefined || pc.attemptCount >= 2));
-    this.addDialog(new WaterfallDialog(FLOW, [
-      this.askOrderId.bind(this),
-      this.verify.bind(this),
-      this.checkLast4.bind(this),
-      this.answer.bind(this),
-      this.act.bind(this),
-    ]));
+    this.addDialog(
+      new WaterfallDialog(FLOW, [this.askOrderId.bind(this), this.verify.bind(this), this.checkLast4.bind(this), this.answer.bind(this), this.act.bind(this)]),
+    );
     this.initialDialogId = FLOW;
   }
 
@@ -77,7 +78,7 @@ export class OrderDialog extends ComponentDialog {
   private async verify(step: WaterfallStepContext<OrderDialogOptions>): Promise<DialogTurnResult> {
     const profile = await this.profile(step.context);
     const p = PROMPTS[profile.locale];
-    const orderId = typeof step.result === 'string' ? extractEntities(step.result).orderIds[0] ?? step.options.orderId : undefined;
+    const orderId = typeof step.result === 'string' ? (extractEntities(step.result).orderIds[0] ?? step.options.orderId) : undefined;
     if (!orderId) {
       await step.context.sendActivity(p.orderIdGiveUp);
       return step.endDialog();
@@ -149,8 +150,9 @@ export class OrderDialog extends ComponentDialog {
     const reply = replyForOrder(step.options.intent, order, profile.locale, now, this.deps.kb.menu.timeZone);
     const policy = this.deps.kb.answer(step.options.intent, profile.locale);
     const sep = profile.locale === 'en' ? ' ' : '';
-    const lines = [step.options.retry ? undefined : step.options.opener, ...reply.lines, reply.offer ? undefined : policy]
-      .filter((l): l is string => Boolean(l));
+    const lines = [step.options.retry ? undefined : step.options.opener, ...reply.lines, reply.offer ? undefined : policy].filter((l): l is string =>
+      Boolean(l),
+    );
     await step.context.sendActivity(lines.join(sep));
     if (!reply.offer) return step.endDialog();
     values.offer = reply.offer;

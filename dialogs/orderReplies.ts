@@ -22,11 +22,14 @@ export function replyForOrder(intent: OrderIntent, order: Order, locale: Locale,
     ? p.refundLine({ status: p.refundStatus[order.refund.status], amount: money(order.refund.amount), requestedAt: time(order.refund.requestedAt) })
     : undefined;
   const lateMinutes = order.status === 'delivering' && order.eta ? Math.floor((now.getTime() - Date.parse(order.eta)) / 60000) : 0;
-  const progress = order.status === 'delivered' && order.deliveredAt
-    ? p.deliveredAt(time(order.deliveredAt))
-    : lateMinutes > 0
-      ? p.lateBy(lateMinutes)
-      : order.eta && (order.status === 'delivering' || order.status === 'preparing') ? p.eta(time(order.eta)) : undefined;
+  const progress =
+    order.status === 'delivered' && order.deliveredAt
+      ? p.deliveredAt(time(order.deliveredAt))
+      : lateMinutes > 0
+        ? p.lateBy(lateMinutes)
+        : order.eta && (order.status === 'delivering' || order.status === 'preparing')
+          ? p.eta(time(order.eta))
+          : undefined;
 
   switch (intent) {
     case 'order_status':
@@ -59,7 +62,12 @@ export function money(amount: number): string {
 
 export function formatTime(iso: string, locale: Locale, timeZone: string): string {
   return dateFormat(locale === 'zh-CN' ? 'zh-CN' : 'en-GB', {
-    month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone,
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
   }).format(new Date(iso));
 }
 

@@ -116,8 +116,13 @@ const zh: Prompts = {
   declined: '好的，没有做任何修改。还有什么可以帮您？',
   kindName: { cancel: '取消订单', refund: '退款', return: '退换货', wrong_item: '错发/漏发处理' },
   status: {
-    pending_payment: '待支付', preparing: '商家备餐/备货中', delivering: '配送中', delivered: '已送达',
-    cancelled: '已取消', refunding: '退款处理中', refunded: '已退款',
+    pending_payment: '待支付',
+    preparing: '商家备餐/备货中',
+    delivering: '配送中',
+    delivered: '已送达',
+    cancelled: '已取消',
+    refunding: '退款处理中',
+    refunded: '已退款',
   },
   refundStatus: { processing: '处理中', completed: '已退回原支付账户', rejected: '未通过审核' },
   turnError: '抱歉，系统刚才出了点问题，您的消息没有丢失。请再发一次，或回复“转人工”由人工客服为您处理。',
@@ -125,18 +130,21 @@ const zh: Prompts = {
 
 const en: Prompts = {
   handoff: {
-    queued: (o) => `I'm passing you to a person (reference ${o.id}). There ${o.ahead === 1 ? 'is 1 person' : `are ${o.ahead} people`} ahead of you; the expected wait is about ${o.minutes} min. Keep describing your issue; the agent will see everything.`,
+    queued: (o) =>
+      `I'm passing you to a person (reference ${o.id}). There ${o.ahead === 1 ? 'is 1 person' : `are ${o.ahead} people`} ahead of you; the expected wait is about ${o.minutes} min. Keep describing your issue; the agent will see everything.`,
     assigned: (o) => `You're connected to ${o.agent} (reference ${o.id}); they will reply in a moment.`,
     callback: (o) => `No agent can take your chat right now, so I've booked a call back (reference ${o.id}). We will contact you ${o.within}.`,
     added: "I've added this to your request for a person; the agent will handle it together.",
-    highRisk: 'We take this very seriously and have passed you to a specialist urgently; someone will contact you within 10 minutes. If anyone is in danger, call the emergency services first.',
+    highRisk:
+      'We take this very seriously and have passed you to a specialist urgently; someone will contact you within 10 minutes. If anyone is in danger, call the emergency services first.',
     timeout: "Sorry for the wait; our system is slow right now, so I'm passing you to a person.",
     positionUpdate: (o) => `You're still in the queue with ${o.ahead} ahead of you, about ${o.minutes} min to go. Thank you for your patience.`,
     offerCallback: 'The wait is long. If you prefer not to wait, reply "callback" and we will call you back.',
     callbackBooked: (within) => `Done: we will call you back ${within}.`,
     agentJoined: (agent) => `${agent} has joined and is reading your conversation.`,
     closed: 'The agent has closed this chat. Thank you for your patience.',
-    survey: 'Please rate this service from 1 to 5 for efficiency, attitude, clarity, solution and overall, e.g. "5 5 4 5 5"; you can add a comment after the numbers. Reply "skip" to skip.',
+    survey:
+      'Please rate this service from 1 to 5 for efficiency, attitude, clarity, solution and overall, e.g. "5 5 4 5 5"; you can add a comment after the numbers. Reply "skip" to skip.',
     surveyRetry: 'Please reply with five numbers from 1 to 5, e.g. "5 5 4 5 5", or "skip".',
     surveyThanks: 'Thank you for your feedback! What else can I help you with?',
     surveyFlagged: "Thank you for your feedback, and I'm sorry it fell short; a supervisor will review this chat.",
@@ -148,12 +156,13 @@ const en: Prompts = {
   nothingToCancel: 'OK. What else can I help you with?',
   askOrderId: 'Please send your order number (KF followed by 12 digits; you can find it under Me > Orders).',
   orderIdFormat: 'An order number is KF followed by 12 digits, e.g. KF202611220001. Please check it and send it again.',
-  orderIdGiveUp: "I couldn't find an order number. You'll find it under Me > Orders; send it any time, or type \"human\" to talk to a person.",
+  orderIdGiveUp: 'I couldn\'t find an order number. You\'ll find it under Me > Orders; send it any time, or type "human" to talk to a person.',
   askPhoneLast4: 'To protect your privacy, please enter the last four digits of the phone number on this order.',
   phoneLast4Format: 'Please enter 4 digits (the last four of the phone number on the order). To switch orders, just send the other order number.',
   tokenInvalid: 'Your sign-in has expired, so I will verify you with the last four digits of your phone number instead.',
   notFoundForUser: (id) => `I couldn't find order ${id} under the account you are signed in with. Please check the number, or the account you ordered with.`,
-  verificationFailed: (left) => `Those details didn't match. Please check the order number and the last four digits (${left} attempt${left === 1 ? '' : 's'} left).`,
+  verificationFailed: (left) =>
+    `Those details didn't match. Please check the order number and the last four digits (${left} attempt${left === 1 ? '' : 's'} left).`,
   verificationLocked: 'Verification failed too many times, so self-service lookup is paused to protect your account. I am passing you to a person.',
   orderServiceDown: 'The order system is busy right now. Please try again in a moment, or type "human" and an agent will help you.',
   statusLine: (o) => `Order ${o.id} (${o.merchant}, ${o.amount}) is currently: ${o.status}.`,
@@ -171,18 +180,26 @@ const en: Prompts = {
   notEligible: {
     cancel: 'This order can no longer be cancelled online. Type "human" if you need help with it.',
     refund: 'This order cannot be refunded through self-service in its current state; type "human" and an agent will check it for you.',
-    return: 'This order is not eligible for a 7-day no-reason return (the period has passed, or it is food/fresh produce). Type "human" if there is a quality problem.',
+    return:
+      'This order is not eligible for a 7-day no-reason return (the period has passed, or it is food/fresh produce). Type "human" if there is a quality problem.',
   },
-  changeAddressOpen: (a) => `The current delivery address is ${a}. The order has not been dispatched yet, so you can change it under Order details > Change address; changes to contact details are checked by an agent.`,
-  changeAddressClosed: 'The order is already out for delivery or completed, so the address cannot be changed online. Type "human" to reach the courier or redirect it.',
+  changeAddressOpen: (a) =>
+    `The current delivery address is ${a}. The order has not been dispatched yet, so you can change it under Order details > Change address; changes to contact details are checked by an agent.`,
+  changeAddressClosed:
+    'The order is already out for delivery or completed, so the address cannot be changed online. Type "human" to reach the courier or redirect it.',
   confirmYes: 'Yes, submit',
   confirmNo: 'No, thanks',
   submitted: (kind, id) => `Your ${kind} request has been submitted (reference ${id}). We will keep you posted.`,
   declined: 'OK, nothing has been changed. What else can I help you with?',
   kindName: { cancel: 'cancellation', refund: 'refund', return: 'return/exchange', wrong_item: 'wrong/missing item' },
   status: {
-    pending_payment: 'awaiting payment', preparing: 'being prepared', delivering: 'out for delivery', delivered: 'delivered',
-    cancelled: 'cancelled', refunding: 'refund in progress', refunded: 'refunded',
+    pending_payment: 'awaiting payment',
+    preparing: 'being prepared',
+    delivering: 'out for delivery',
+    delivered: 'delivered',
+    cancelled: 'cancelled',
+    refunding: 'refund in progress',
+    refunded: 'refunded',
   },
   refundStatus: { processing: 'in progress', completed: 'returned to your original payment method', rejected: 'not approved' },
   turnError: 'Sorry, something went wrong on our side; your message was not lost. Please send it again, or type "human" to talk to a person.',
@@ -195,7 +212,7 @@ export function allPromptTexts(): string[] {
   const out: string[] = [];
   const visit = (v: unknown): void => {
     if (typeof v === 'string') out.push(v);
-    else if (typeof v === 'function') out.push(String((v as (...a: unknown[]) => string)('X', 'Y')));
+    else if (typeof v === 'function') out.push((v as (...a: unknown[]) => string)('X', 'Y'));
     else if (v && typeof v === 'object') Object.values(v).forEach(visit);
   };
   Object.values(PROMPTS).forEach(visit);

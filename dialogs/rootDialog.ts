@@ -6,7 +6,7 @@ import { detectInterruption } from './interruptions';
 import { ORDER_DIALOG, OrderDialog, parseYesNo, type OrderDialogOptions } from './orderDialog';
 import { loadProfile, MAX_INTENT_HISTORY, type ConversationProfile } from './profile';
 import { PROMPTS } from './prompts';
-import { getTurnInfo } from './turnInfo';
+import { activityText, getTurnInfo } from './turnInfo';
 
 export const ROOT_DIALOG = 'root';
 const ROUTE = 'route';
@@ -24,7 +24,10 @@ export interface RootDialogOptions {
  * CancelAndHelpDialog).
  */
 export class RootDialog extends ComponentDialog {
-  constructor(private readonly deps: DialogDeps, private readonly options: RootDialogOptions) {
+  constructor(
+    private readonly deps: DialogDeps,
+    private readonly options: RootDialogOptions,
+  ) {
     super(ROOT_DIALOG);
     this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this)]));
     this.addDialog(new OrderDialog(deps));
@@ -34,7 +37,7 @@ export class RootDialog extends ComponentDialog {
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     const { nlu } = getTurnInfo(innerDc.context);
     const profile = await loadProfile(this.deps.profile, innerDc.context, nlu.locale);
-    const interruption = detectInterruption(innerDc.context.activity.text ?? '', nlu, this.options.humanThreshold);
+    const interruption = detectInterruption(activityText(innerDc.context.activity), nlu, this.options.humanThreshold);
     if (interruption === 'cancel') {
       await innerDc.cancelAllDialogs();
       await innerDc.context.sendActivity(PROMPTS[profile.locale].cancelled);
@@ -45,7 +48,7 @@ export class RootDialog extends ComponentDialog {
       await handOff(innerDc.context, this.deps, profile, 'requested', innerDc.context.activity.text);
       return innerDc.endDialog();
     }
-    if (this.isTopicSwitch(nlu, innerDc.context.activity.text ?? '')) {
+    if (this.isTopicSwitch(nlu, activityText(innerDc.context.activity))) {
       // A confident, different question mid-dialog: answer it rather than read it as an order number.
       await innerDc.cancelAllDialogs();
       return innerDc.beginDialog(ROUTE);
@@ -54,19 +57,21 @@ export class RootDialog extends ComponentDialog {
   }
 
   private isTopicSwitch(nlu: NluResult, text: string): boolean {
-    return nlu.intent !== NONE_INTENT
-      && nlu.score >= this.options.topicSwitchThreshold
-      && nlu.entities.orderIds.length === 0
-      && !/\d{4}/.test(text)
-      && parseYesNo(text) === undefined
-      && !['greet', 'thanks', 'goodbye'].includes(nlu.intent);
+    return (
+      nlu.intent !== NONE_INTENT &&
+      nlu.score >= this.options.topicSwitchThreshold &&
+      nlu.entities.orderIds.length === 0 &&
+      !/\d{4}/.test(text) &&
+      parseYesNo(text) === undefined &&
+      !['greet', 'thanks', 'goodbye'].includes(nlu.intent)
+    );
   }
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { context } = step;
     const { nlu, now } = getTurnInfo(context);
     const profile = await loadProfile(this.deps.profile, context, nlu.locale);
-    const text = context.activity.text ?? '';
+    const text = activityText(context.activity);
     profile.locale = nlu.locale;
     const p = PROMPTS[profile.locale];
 

@@ -1,4 +1,11 @@
-import { ComponentDialog, type DialogTurnResult, type PromptValidatorContext, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import {
+  ComponentDialog,
+  type DialogTurnResult,
+  type PromptValidatorContext,
+  TextPrompt,
+  WaterfallDialog,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
 import type { Survey } from '../handoff/store';
 import type { DialogDeps } from './deps';
 import { loadProfile } from './profile';
@@ -27,10 +34,12 @@ export function parseRatings(text: string, now: Date): Survey | undefined {
 export class SurveyDialog extends ComponentDialog {
   constructor(private readonly deps: DialogDeps) {
     super(SURVEY_DIALOG);
-    this.addDialog(new TextPrompt(RATING_PROMPT, async (pc: PromptValidatorContext<string>) => {
-      const text = pc.recognized.value ?? '';
-      return SKIP.test(text.trim()) || parseRatings(text, new Date()) !== undefined || pc.attemptCount >= 3;
-    }));
+    this.addDialog(
+      new TextPrompt(RATING_PROMPT, async (pc: PromptValidatorContext<string>) => {
+        const text = pc.recognized.value ?? '';
+        return SKIP.test(text.trim()) || parseRatings(text, new Date()) !== undefined || pc.attemptCount >= 3;
+      }),
+    );
     this.addDialog(new WaterfallDialog('survey.flow', [this.ask.bind(this), this.save.bind(this)]));
     this.initialDialogId = 'survey.flow';
   }

@@ -10,9 +10,7 @@ export interface VerifiedUser {
 }
 
 export type ChannelIdentity =
-  | { status: 'verified'; user: VerifiedUser }
-  | { status: 'invalid'; reason: 'malformed' | 'bad_signature' | 'expired' }
-  | { status: 'absent' };
+  { status: 'verified'; user: VerifiedUser } | { status: 'invalid'; reason: 'malformed' | 'bad_signature' | 'expired' } | { status: 'absent' };
 
 /** What the bot works out once per turn, before any dialog runs. */
 export interface TurnInfo {
@@ -27,8 +25,13 @@ export function setTurnInfo(context: TurnContext, info: TurnInfo): void {
   context.turnState.set(TURN_INFO, info);
 }
 
+/** botbuilder types `text` as a string; on the wire it is absent from attachments, events and typing. */
+export function activityText(activity: { text?: unknown }): string {
+  return typeof activity.text === 'string' ? activity.text : '';
+}
+
 export function getTurnInfo(context: TurnContext): TurnInfo {
-  const info = context.turnState.get(TURN_INFO) as TurnInfo | undefined;
+  const info = context.turnState.get<TurnInfo | undefined>(TURN_INFO);
   if (!info) throw new Error('turn info missing: the bot must recognise the message before dialogs run');
   return info;
 }

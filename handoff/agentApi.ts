@@ -18,7 +18,7 @@ export interface Suggestion {
 
 export interface AgentApiDeps {
   /** Answers from the knowledge base for a customer's message, best first. */
-  assist(text: string, locale: 'zh-CN' | 'en'): Promise<Suggestion[]>;
+  assist: (text: string, locale: 'zh-CN' | 'en') => Promise<Suggestion[]>;
   desk: HandoffDesk;
   agents: AgentDirectory;
   clock: () => Date;
@@ -29,10 +29,14 @@ export interface AgentApiDeps {
 /** A refused claim, transfer or close, as the catalogue's error (its status comes from kernel/errors.ts). */
 function refuse(res: Response, error: TransitionError | 'unknown_agent', verb: 'claim' | 'transfer' | 'close'): void {
   switch (error) {
-    case 'not_found': return void sendError(res, 'not_found', 'no such handoff');
-    case 'not_yours': return void sendError(res, 'not_yours', `cannot ${verb}: the conversation is held by another agent or not claimed yet`);
-    case 'unknown_agent': return void sendError(res, 'unknown_agent');
-    default: return void sendError(res, error, verb);
+    case 'not_found':
+      return void sendError(res, 'not_found', 'no such handoff');
+    case 'not_yours':
+      return void sendError(res, 'not_yours', `cannot ${verb}: the conversation is held by another agent or not claimed yet`);
+    case 'unknown_agent':
+      return void sendError(res, 'unknown_agent');
+    default:
+      return void sendError(res, error, verb);
   }
 }
 
@@ -72,14 +76,29 @@ export function agentRouter(deps: AgentApiDeps): Router {
   const view = (h: HandoffRecord) => {
     const now = clock().getTime();
     return {
-      id: h.id, conversationId: h.conversationId, status: h.status, reasons: h.reasons, group: h.group, priority: h.priority,
-      createdAt: new Date(h.createdAt).toISOString(), waitingSeconds: Math.round(((h.assignedAt ?? now) - h.createdAt) / 1000),
-      slaDueAt: new Date(h.slaDueAt).toISOString(), slaRemainingSeconds: Math.round((h.slaDueAt - now) / 1000),
-      assignedTo: h.assignedTo, summary: h.packet.summary, customer: h.packet.customer, risk: h.packet.risk, emotion: h.packet.emotion,
-      resolution: h.resolution, tags: h.tags, transfers: h.transfers, survey: h.survey,
+      id: h.id,
+      conversationId: h.conversationId,
+      status: h.status,
+      reasons: h.reasons,
+      group: h.group,
+      priority: h.priority,
+      createdAt: new Date(h.createdAt).toISOString(),
+      waitingSeconds: Math.round(((h.assignedAt ?? now) - h.createdAt) / 1000),
+      slaDueAt: new Date(h.slaDueAt).toISOString(),
+      slaRemainingSeconds: Math.round((h.slaDueAt - now) / 1000),
+      assignedTo: h.assignedTo,
+      summary: h.packet.summary,
+      customer: h.packet.customer,
+      risk: h.packet.risk,
+      emotion: h.packet.emotion,
+      resolution: h.resolution,
+      tags: h.tags,
+      transfers: h.transfers,
+      survey: h.survey,
     };
   };
-  const canRead = (agent: Agent, h: HandoffRecord) => agent.supervisor || h.assignedTo === agent.id || (h.status !== 'assigned' && h.status !== 'closed' && agent.skills.includes(h.group));
+  const canRead = (agent: Agent, h: HandoffRecord) =>
+    agent.supervisor || h.assignedTo === agent.id || (h.status !== 'assigned' && h.status !== 'closed' && agent.skills.includes(h.group));
   const load = async (req: Request, res: Response): Promise<HandoffRecord | undefined> => {
     const h = await desk.get(String(req.params.id));
     if (!h) return void sendError(res, 'not_found', 'no such handoff');
@@ -89,7 +108,16 @@ export function agentRouter(deps: AgentApiDeps): Router {
 
   router.get('/me', async (req, res) => {
     const a = me(req);
-    res.json({ id: a.id, name: a.name, skills: a.skills, tier: a.tier, capacity: a.capacity, supervisor: a.supervisor, presence: (await desk.presence())[a.id] ?? 'offline', load: (await desk.loads())[a.id] ?? 0 });
+    res.json({
+      id: a.id,
+      name: a.name,
+      skills: a.skills,
+      tier: a.tier,
+      capacity: a.capacity,
+      supervisor: a.supervisor,
+      presence: (await desk.presence())[a.id] ?? 'offline',
+      load: (await desk.loads())[a.id] ?? 0,
+    });
   });
 
   router.put('/presence', async (req, res) => {
@@ -148,7 +176,7 @@ export function agentRouter(deps: AgentApiDeps): Router {
   router.post('/handoffs/:id/messages', async (req, res) => {
     const b = body(Message, req, res);
     if (!b) return;
-    const h = await desk.get(String(req.params.id));
+    const h = await desk.get(req.params.id);
     if (!h) return void sendError(res, 'not_found', 'no such handoff');
     const a = me(req);
     if (h.status !== 'assigned' || (h.assignedTo !== a.id && !a.supervisor)) return void sendError(res, 'not_yours', 'claim the conversation before replying');
@@ -188,7 +216,7 @@ export function agentRouter(deps: AgentApiDeps): Router {
   router.post('/handoffs/:id/close', async (req, res) => {
     const b = body(Close, req, res);
     if (!b) return;
-    const result = await desk.close(String(req.params.id), me(req), b.resolution, b.tags);
+    const result = await desk.close(req.params.id, me(req), b.resolution, b.tags);
     if (!result.ok) return void refuse(res, result.error, 'close');
     res.json({ ...view(result.handoff), customerNotified: result.customerNotified });
   });
@@ -216,7 +244,15 @@ export function agentRouter(deps: AgentApiDeps): Router {
     res.json({
       queues,
       callbacks: queued.filter((h) => h.status === 'callback').map(view),
-      agents: agents.agents.map((x) => ({ id: x.id, name: x.name, tier: x.tier, skills: x.skills, capacity: x.capacity, presence: presence[x.id] ?? 'offline', load: loads[x.id] ?? 0 })),
+      agents: agents.agents.map((x) => ({
+        id: x.id,
+        name: x.name,
+        tier: x.tier,
+        skills: x.skills,
+        capacity: x.capacity,
+        presence: presence[x.id] ?? 'offline',
+        load: loads[x.id] ?? 0,
+      })),
       slaBreaches: queued.filter((h) => h.status === 'queued' && h.slaDueAt < now).map(view),
       active: assigned.map(view),
       flaggedSurveys: flagged.map(view),

@@ -28,13 +28,15 @@ export const ContextPacket = z.object({
   slaDueAt: z.string(),
   group: SkillGroup,
   risk: RiskAssessment,
-  orders: z.array(z.object({
-    id: z.string(),
-    status: z.string(),
-    amount: z.number(),
-    merchant: z.string(),
-    verified: z.boolean(),
-  })),
+  orders: z.array(
+    z.object({
+      id: z.string(),
+      status: z.string(),
+      amount: z.number(),
+      merchant: z.string(),
+      verified: z.boolean(),
+    }),
+  ),
   intentHistory: z.array(z.object({ intent: z.string(), score: z.number(), at: z.string() })),
   entities: z.object({
     orderIds: z.array(z.string()),
@@ -82,12 +84,15 @@ export function summarise(p: Omit<ContextPacket, 'summary'>): string {
   const l = p.locale === 'zh-CN' ? 'zh' : 'en';
   const topic = [...p.intentHistory].reverse().find((h) => h.intent !== 'None' && h.intent !== 'human_agent' && INTENT_LABELS[h.intent]);
   const parts: string[] = [];
-  if (p.risk.level !== 'none') parts.push(l === 'zh' ? `⚠ 高危：${p.risk.category ?? ''}（${p.risk.matched.join('、')}）` : `⚠ risk: ${p.risk.category ?? ''} (${p.risk.matched.join(', ')})`);
-  parts.push(topic ? INTENT_LABELS[topic.intent][l] : (l === 'zh' ? '未识别问题' : 'topic unknown'));
+  if (p.risk.level !== 'none')
+    parts.push(
+      l === 'zh' ? `⚠ 高危：${p.risk.category ?? ''}（${p.risk.matched.join('、')}）` : `⚠ risk: ${p.risk.category ?? ''} (${p.risk.matched.join(', ')})`,
+    );
+  parts.push(topic ? INTENT_LABELS[topic.intent][l] : l === 'zh' ? '未识别问题' : 'topic unknown');
   const order = p.orders[0]?.id ?? p.entities.orderIds[0];
   if (order) parts.push(l === 'zh' ? `订单 ${order}` : `order ${order}`);
   const verified = p.customer.verification.method !== 'none';
-  parts.push(l === 'zh' ? (verified ? '已验证' : '未验证') : (verified ? 'verified' : 'not verified'));
+  parts.push(l === 'zh' ? (verified ? '已验证' : '未验证') : verified ? 'verified' : 'not verified');
   parts.push(l === 'zh' ? `情绪：${EMOTION_LABELS[p.emotion.label].zh}` : `mood: ${EMOTION_LABELS[p.emotion.label].en}`);
   parts.push(l === 'zh' ? `原因：${REASON_LABELS[p.reason].zh}` : `reason: ${REASON_LABELS[p.reason].en}`);
   return parts.join(' · ');

@@ -20,7 +20,8 @@ export interface HandoffDeskDeps {
 }
 
 /** An agent's action on a handoff, and whether the customer could be told about it. */
-export type AgentActionResult = { ok: true; handoff: HandoffRecord; customerNotified: boolean } | Extract<TransitionResult, { ok: false }> | { ok: false; error: 'unknown_agent' };
+export type AgentActionResult =
+  { ok: true; handoff: HandoffRecord; customerNotified: boolean } | Extract<TransitionResult, { ok: false }> | { ok: false; error: 'unknown_agent' };
 
 /**
  * The front door of the handoff domain. Every customer-side and agent-side transition goes
@@ -67,7 +68,14 @@ export class HandoffDesk implements HandoffService, SurveyService {
 
   /** A message from a customer whom a person holds goes to the agent's screen. */
   async relayToAgent(held: HandoffRecord, shown: string): Promise<void> {
-    await this.deps.events.publish({ type: 'handoff.customer_message', handoffId: held.id, conversationId: held.conversationId, agentId: held.assignedTo, text: shown, at: this.now().toISOString() });
+    await this.deps.events.publish({
+      type: 'handoff.customer_message',
+      handoffId: held.id,
+      conversationId: held.conversationId,
+      agentId: held.assignedTo,
+      text: shown,
+      at: this.now().toISOString(),
+    });
   }
 
   /** A queued customer asked to be called back: the case becomes a callback ticket. False when it is no longer queued. */
@@ -134,7 +142,8 @@ export class HandoffDesk implements HandoffService, SurveyService {
   /** The survey after a handoff (SurveyService); a low score flags the case for supervisors. */
   async saveSurvey(handoffId: string, survey: Survey): Promise<void> {
     const result = await this.deps.store.saveSurvey(handoffId, survey);
-    if (result.ok && survey.flagged) await this.deps.events.publish({ type: 'survey.flagged', handoffId, conversationId: result.handoff.conversationId, at: survey.at });
+    if (result.ok && survey.flagged)
+      await this.deps.events.publish({ type: 'survey.flagged', handoffId, conversationId: result.handoff.conversationId, at: survey.at });
   }
 
   // ── Timers (every instance polls; each due one is taken by exactly one) ─────────────────────
@@ -158,15 +167,23 @@ export class HandoffDesk implements HandoffService, SurveyService {
   /** A queued handoff past its SLA: the live warning. Undefined when it was picked up meanwhile. */
   async raiseSlaWarning(id: string): Promise<HandoffRecord | undefined> {
     const h = await this.deps.store.get(id);
-    if (!h || h.status !== 'queued') return undefined;
-    await this.deps.events.publish({ type: 'handoff.sla_warning', handoffId: id, conversationId: h.conversationId, group: h.group, priority: h.priority, slaDueAt: new Date(h.slaDueAt).toISOString(), at: this.now().toISOString() });
+    if (h?.status !== 'queued') return undefined;
+    await this.deps.events.publish({
+      type: 'handoff.sla_warning',
+      handoffId: id,
+      conversationId: h.conversationId,
+      group: h.group,
+      priority: h.priority,
+      slaDueAt: new Date(h.slaDueAt).toISOString(),
+      at: this.now().toISOString(),
+    });
     return h;
   }
 
   /** A queue notice fell due: the handoff's place and wait, if it is still queued, and whether to offer a callback. */
   async queueStatus(id: string): Promise<{ handoff: HandoffRecord; ticket: HandoffTicket; offerCallback: boolean } | undefined> {
     const h = await this.deps.store.get(id);
-    if (!h || h.status !== 'queued') return undefined;
+    if (h?.status !== 'queued') return undefined;
     const ticket = await this.deps.engine.ticket(h, false);
     return { handoff: h, ticket, offerCallback: this.now().getTime() - h.createdAt >= this.deps.routing.maxWaitBeforeCallbackOffer };
   }
@@ -203,7 +220,12 @@ export class HandoffDesk implements HandoffService, SurveyService {
     await this.deps.events.publish({ type: 'handoff.agent_message', handoffId: h.id, conversationId: h.conversationId, agentId: agent.id, text: masked, at });
   }
 
-  async transfer(id: string, by: Agent, to: { group: SkillGroup } | { agentId: string }, note?: string): Promise<TransitionResult | { ok: false; error: 'unknown_agent' }> {
+  async transfer(
+    id: string,
+    by: Agent,
+    to: { group: SkillGroup } | { agentId: string },
+    note?: string,
+  ): Promise<TransitionResult | { ok: false; error: 'unknown_agent' }> {
     return this.deps.engine.transfer(id, by, to, note);
   }
 

@@ -87,10 +87,26 @@ export class HandoffEngine implements HandoffService {
     const opened = await store.open(record);
     let handoff = opened.handoff;
     if (opened.created) {
-      await this.deps.events.publish({ type: 'handoff.new', handoffId: handoff.id, conversationId, group: handoff.group, priority: handoff.priority, summary: packet.summary, at: now.toISOString() });
+      await this.deps.events.publish({
+        type: 'handoff.new',
+        handoffId: handoff.id,
+        conversationId,
+        group: handoff.group,
+        priority: handoff.priority,
+        summary: packet.summary,
+        at: now.toISOString(),
+      });
       handoff = await this.place(handoff);
     } else {
-      await this.deps.events.publish({ type: 'handoff.updated', handoffId: handoff.id, conversationId, group: handoff.group, priority: handoff.priority, reasons: handoff.reasons, at: now.toISOString() });
+      await this.deps.events.publish({
+        type: 'handoff.updated',
+        handoffId: handoff.id,
+        conversationId,
+        group: handoff.group,
+        priority: handoff.priority,
+        reasons: handoff.reasons,
+        at: now.toISOString(),
+      });
       if (handoff.status === 'queued') handoff = await this.place(handoff);
     }
     return this.ticket(handoff, opened.created, request.reason);
@@ -114,7 +130,13 @@ export class HandoffEngine implements HandoffService {
     for (const agent of candidates) {
       const claimed = await store.claim(handoff.id, { id: agent.id, capacity: agent.capacity }, now.getTime());
       if (claimed.ok) {
-        await this.deps.events.publish({ type: 'handoff.assigned', handoffId: handoff.id, conversationId: handoff.conversationId, agentId: agent.id, at: now.toISOString() });
+        await this.deps.events.publish({
+          type: 'handoff.assigned',
+          handoffId: handoff.id,
+          conversationId: handoff.conversationId,
+          agentId: agent.id,
+          at: now.toISOString(),
+        });
         return claimed.handoff;
       }
     }
@@ -135,7 +157,10 @@ export class HandoffEngine implements HandoffService {
     if (handoff.status === 'queued') {
       const position = await this.position(handoff);
       ticket.position = position;
-      ticket.etaMinutes = Math.max(1, Math.ceil((position * this.deps.routing.avgHandleTime / 60_000) / Math.max(1, this.deps.agents.withSkill(handoff.group).length)));
+      ticket.etaMinutes = Math.max(
+        1,
+        Math.ceil((position * this.deps.routing.avgHandleTime) / 60_000 / Math.max(1, this.deps.agents.withSkill(handoff.group).length)),
+      );
     }
     if (handoff.status === 'assigned' && handoff.assignedTo) ticket.agentName = this.deps.agents.get(handoff.assignedTo)?.name;
     if (handoff.status === 'callback') ticket.callbackWithin = this.callbackWithin(handoff.packet.locale);
@@ -150,17 +175,36 @@ export class HandoffEngine implements HandoffService {
 
   async claim(id: string, agent: Agent): Promise<TransitionResult> {
     const result = await this.deps.store.claim(id, { id: agent.id, capacity: agent.capacity }, this.deps.clock().getTime());
-    if (result.ok) await this.deps.events.publish({ type: 'handoff.assigned', handoffId: id, conversationId: result.handoff.conversationId, agentId: agent.id, at: this.deps.clock().toISOString() });
+    if (result.ok)
+      await this.deps.events.publish({
+        type: 'handoff.assigned',
+        handoffId: id,
+        conversationId: result.handoff.conversationId,
+        agentId: agent.id,
+        at: this.deps.clock().toISOString(),
+      });
     return result;
   }
 
   async claimNext(agent: Agent): Promise<HandoffRecord | undefined> {
     const h = await this.deps.store.claimNext({ id: agent.id, capacity: agent.capacity }, agent.skills, this.deps.clock().getTime());
-    if (h) await this.deps.events.publish({ type: 'handoff.assigned', handoffId: h.id, conversationId: h.conversationId, agentId: agent.id, at: this.deps.clock().toISOString() });
+    if (h)
+      await this.deps.events.publish({
+        type: 'handoff.assigned',
+        handoffId: h.id,
+        conversationId: h.conversationId,
+        agentId: agent.id,
+        at: this.deps.clock().toISOString(),
+      });
     return h;
   }
 
-  async transfer(id: string, by: Agent, to: { group: SkillGroup } | { agentId: string }, note?: string): Promise<TransitionResult | { ok: false; error: 'unknown_agent' }> {
+  async transfer(
+    id: string,
+    by: Agent,
+    to: { group: SkillGroup } | { agentId: string },
+    note?: string,
+  ): Promise<TransitionResult | { ok: false; error: 'unknown_agent' }> {
     let target: { group: SkillGroup } | { agent: { id: string; capacity: number } };
     if ('agentId' in to) {
       const agent = this.deps.agents.get(to.agentId);
@@ -169,10 +213,20 @@ export class HandoffEngine implements HandoffService {
     } else {
       target = to;
     }
-    const result = await this.deps.store.transfer(id, { id: by.id, capacity: by.capacity, supervisor: by.supervisor }, target, note === undefined ? undefined : maskPersonalData(note), this.deps.clock().getTime());
+    const result = await this.deps.store.transfer(
+      id,
+      { id: by.id, capacity: by.capacity, supervisor: by.supervisor },
+      target,
+      note === undefined ? undefined : maskPersonalData(note),
+      this.deps.clock().getTime(),
+    );
     if (result.ok) {
       await this.deps.events.publish({
-        type: 'handoff.transferred', handoffId: id, conversationId: result.handoff.conversationId, by: by.id, at: this.deps.clock().toISOString(),
+        type: 'handoff.transferred',
+        handoffId: id,
+        conversationId: result.handoff.conversationId,
+        by: by.id,
+        at: this.deps.clock().toISOString(),
         ...('group' in target ? { toGroup: target.group } : { toAgent: target.agent.id }),
       });
       if (result.handoff.status === 'queued') return { ok: true, handoff: await this.place(result.handoff, { allowCallback: false, exclude: by.id }) };
@@ -183,25 +237,45 @@ export class HandoffEngine implements HandoffService {
   async close(id: string, by: Agent, resolution: string, tags: string[]): Promise<TransitionResult> {
     const masked = maskPersonalData(resolution);
     const result = await this.deps.store.close(id, { id: by.id, capacity: by.capacity, supervisor: by.supervisor }, masked, tags, this.deps.clock().getTime());
-    if (result.ok) await this.deps.events.publish({ type: 'handoff.closed', handoffId: id, conversationId: result.handoff.conversationId, agentId: by.id, resolution: masked, at: this.deps.clock().toISOString() });
+    if (result.ok)
+      await this.deps.events.publish({
+        type: 'handoff.closed',
+        handoffId: id,
+        conversationId: result.handoff.conversationId,
+        agentId: by.id,
+        resolution: masked,
+        at: this.deps.clock().toISOString(),
+      });
     return result;
   }
 
   async saveSurvey(id: string, survey: Survey): Promise<void> {
     const result = await this.deps.store.saveSurvey(id, survey);
-    if (result.ok && survey.flagged) await this.deps.events.publish({ type: 'survey.flagged', handoffId: id, conversationId: result.handoff.conversationId, at: survey.at });
+    if (result.ok && survey.flagged)
+      await this.deps.events.publish({ type: 'survey.flagged', handoffId: id, conversationId: result.handoff.conversationId, at: survey.at });
   }
 
   private async lookupOrders(request: HandoffRequest): Promise<Array<ContextPacket['orders'][number] & { phone?: string }>> {
     const ids = [...new Set([...request.snapshot.verifiedOrderIds, ...request.snapshot.entities.orderIds])].slice(0, 5);
-    const found = await Promise.all(ids.map(async (id) => {
-      try {
-        const o = await this.deps.orders.findOrder(id);
-        return o ? { id: o.id, status: o.status, amount: o.amount, merchant: o.merchant, verified: request.snapshot.verifiedOrderIds.includes(o.id), phone: maskPersonalData(o.phone) } : undefined;
-      } catch {
-        return undefined; // the packet is still worth sending without this order
-      }
-    }));
+    const found = await Promise.all(
+      ids.map(async (id) => {
+        try {
+          const o = await this.deps.orders.findOrder(id);
+          return o
+            ? {
+                id: o.id,
+                status: o.status,
+                amount: o.amount,
+                merchant: o.merchant,
+                verified: request.snapshot.verifiedOrderIds.includes(o.id),
+                phone: maskPersonalData(o.phone),
+              }
+            : undefined;
+        } catch {
+          return undefined; // the packet is still worth sending without this order
+        }
+      }),
+    );
     return found.filter((o): o is NonNullable<typeof o> => o !== undefined);
   }
 }

@@ -45,11 +45,12 @@ export interface RoutingDecision {
 
 /** Risk first, then the topic the customer was on, then the reason; VIPs and big orders up one level. */
 export function route(config: RoutingConfig, input: RoutingInput): RoutingDecision {
-  const base = input.risk.level !== 'none' && input.risk.category
-    ? config.byRiskCategory[input.risk.category]
-    : (input.reason === 'identity_failed' ? config.byReason.identity_failed : undefined)
-      ?? (input.intent ? config.byIntent[input.intent] : undefined)
-      ?? config.byReason[input.reason === 'high_risk' ? 'requested' : input.reason];
+  const base =
+    input.risk.level !== 'none' && input.risk.category
+      ? config.byRiskCategory[input.risk.category]
+      : ((input.reason === 'identity_failed' ? config.byReason.identity_failed : undefined) ??
+        (input.intent ? config.byIntent[input.intent] : undefined) ??
+        config.byReason[input.reason === 'high_risk' ? 'requested' : input.reason]);
   let rank = PRIORITY_RANK[base.priority];
   if (input.vipLevel >= config.vipLevelFrom || input.maxOrderAmount > config.bigOrderYuan) rank = Math.max(0, rank - 1);
   const priority = PRIORITIES_BY_RANK[rank];

@@ -37,7 +37,12 @@ export type ErrorCode = keyof typeof ERRORS;
 export class KefuError extends Error {
   readonly status: number;
 
-  constructor(readonly code: ErrorCode, readonly detail?: string, readonly extra?: Record<string, unknown>, status?: number) {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail?: string,
+    readonly extra?: Record<string, unknown>,
+    status?: number,
+  ) {
     super(errorMessage(code, detail));
     this.name = 'KefuError';
     this.status = status ?? ERRORS[code].status;

@@ -20,7 +20,12 @@ export interface BenchReport {
 type Predict = (text: string) => Promise<{ intent: string; score: number }>;
 
 /** kefu's own pipeline (the same classes the bot uses), trained on arbitrary labelled rows. */
-export async function trainKefu(rows: LabelledRow[], locale: Locale, linearWeight: number, entities?: Record<string, string[]>): Promise<{ predict: (text: string) => Promise<IntentScore[]>; trainS: number; classifier: HybridClassifier }> {
+export async function trainKefu(
+  rows: LabelledRow[],
+  locale: Locale,
+  linearWeight: number,
+  entities?: Record<string, string[]>,
+): Promise<{ predict: (text: string) => Promise<IntentScore[]>; trainS: number; classifier: HybridClassifier }> {
   const started = performance.now();
   const intents: Record<string, string[]> = {};
   for (const r of rows) (intents[OOS.has(r.intent) ? 'None' : r.intent] ??= []).push(r.text);
@@ -41,9 +46,16 @@ const FOLDS = 5;
  * else 5-fold cross-validation on the training rows (every row held out once: one small split is
  * too noisy to choose between weights) — so nothing is tuned on the test set.
  */
-export async function tune(train: LabelledRow[], val: LabelledRow[] | undefined, locale: Locale, entities?: Record<string, string[]>): Promise<{ weight: number; threshold: number; tuneS: number }> {
+export async function tune(
+  train: LabelledRow[],
+  val: LabelledRow[] | undefined,
+  locale: Locale,
+  entities?: Record<string, string[]>,
+): Promise<{ weight: number; threshold: number; tuneS: number }> {
   const started = performance.now();
-  const splits = val ? [{ fit: train, held: val }] : Array.from({ length: FOLDS }, (_, f) => ({ fit: train.filter((_, i) => i % FOLDS !== f), held: train.filter((_, i) => i % FOLDS === f) }));
+  const splits = val
+    ? [{ fit: train, held: val }]
+    : Array.from({ length: FOLDS }, (_, f) => ({ fit: train.filter((_, i) => i % FOLDS !== f), held: train.filter((_, i) => i % FOLDS === f) }));
   // Per weight, every held-out row with its blended scores, pooled over the splits.
   const pooled = new Map<number, Array<{ r: LabelledRow; s: IntentScore[] }>>(WEIGHTS.map((w) => [w, []]));
   for (const { fit, held } of splits) {
@@ -113,7 +125,13 @@ export function measure(results: Array<{ expected: string; got: string }>): { ac
   return { accuracy: ratio(results), in_scope_accuracy: ratio(inScope), oos_recall: oos.length ? ratio(oos) : null };
 }
 
-export async function runReport(predict: Predict, test: LabelledRow[], trainS: number, threshold: number | null, warmUp: LabelledRow[] = []): Promise<BenchReport> {
+export async function runReport(
+  predict: Predict,
+  test: LabelledRow[],
+  trainS: number,
+  threshold: number | null,
+  warmUp: LabelledRow[] = [],
+): Promise<BenchReport> {
   // A server classifies for hours: latency is measured after the JIT has seen the code (on training texts).
   for (const r of warmUp.slice(0, 1000)) await predict(r.text);
   const results: Array<{ expected: string; got: string }> = [];
@@ -129,17 +147,30 @@ export async function runReport(predict: Predict, test: LabelledRow[], trainS: n
   const m = measure(results);
   const r4 = (x: number) => Math.round(x * 10000) / 10000;
   return {
-    n: test.length, accuracy: r4(m.accuracy), in_scope_accuracy: r4(m.in_scope_accuracy), oos_recall: m.oos_recall === null ? null : r4(m.oos_recall),
-    threshold, train_s: Math.round(trainS * 100) / 100, p50_ms: r4(pct(0.5)), p99_ms: r4(pct(0.99)),
+    n: test.length,
+    accuracy: r4(m.accuracy),
+    in_scope_accuracy: r4(m.in_scope_accuracy),
+    oos_recall: m.oos_recall === null ? null : r4(m.oos_recall),
+    threshold,
+    train_s: Math.round(trainS * 100) / 100,
+    p50_ms: r4(pct(0.5)),
+    p99_ms: r4(pct(0.99)),
   };
 }
 
 /** In-scope accuracy and out-of-scope recall at several thresholds: the trade-off the chosen threshold sits on. */
-export async function thresholdCurve(predict: (text: string) => Promise<IntentScore[]>, test: LabelledRow[]): Promise<Array<{ threshold: number; in_scope_accuracy: number; oos_recall: number | null }> | undefined> {
+export async function thresholdCurve(
+  predict: (text: string) => Promise<IntentScore[]>,
+  test: LabelledRow[],
+): Promise<Array<{ threshold: number; in_scope_accuracy: number; oos_recall: number | null }> | undefined> {
   if (!test.some((r) => OOS.has(r.intent))) return undefined;
   const scored = await Promise.all(test.map(async (r) => ({ r, s: await predict(r.text) })));
   return [0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5].map((threshold) => {
     const m = measure(scored.map(({ r, s }) => ({ expected: r.intent, got: decide(s, threshold) })));
-    return { threshold, in_scope_accuracy: Math.round(m.in_scope_accuracy * 10000) / 10000, oos_recall: m.oos_recall === null ? null : Math.round(m.oos_recall * 10000) / 10000 };
+    return {
+      threshold,
+      in_scope_accuracy: Math.round(m.in_scope_accuracy * 10000) / 10000,
+      oos_recall: m.oos_recall === null ? null : Math.round(m.oos_recall * 10000) / 10000,
+    };
   });
 }

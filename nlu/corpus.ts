@@ -30,8 +30,5 @@ export interface Corpus {
 
 /** A stable hash of everything that shapes the trained model. */
 export function modelKey(corpus: Corpus, settings: object, version: string): string {
-  return createHash('sha256')
-    .update(JSON.stringify({ corpus, settings, version }))
-    .digest('hex')
-    .slice(0, 16);
+  return createHash('sha256').update(JSON.stringify({ corpus, settings, version })).digest('hex').slice(0, 16);
 }

@@ -27,8 +27,7 @@ export class EmotionDetector {
   detect(text: string, locale: Locale): Emotion {
     const lower = text.toLowerCase();
     // Both lists are checked: customers mix scripts ("气死了 wtf").
-    const find = (label: 'anger' | 'anxiety') =>
-      [...this.lists[label].zh, ...this.lists[label].en].filter((w) => lower.includes(w));
+    const find = (label: 'anger' | 'anxiety') => [...this.lists[label].zh, ...this.lists[label].en].filter((w) => lower.includes(w));
     const anger = find('anger');
     const anxiety = find('anxiety');
     // Repeated exclamation marks or all-caps shouting add to anger.

@@ -25,17 +25,30 @@ export interface HybridModel {
  * same training phrasings; `None` examples train an out-of-scope class in each.
  */
 export class HybridClassifier implements IntentClassifier {
-  private constructor(private readonly nlpjs: NlpjsClassifier | undefined, private readonly linear: Record<'zh' | 'en', LinearClassifier>, private readonly weight: number) {}
+  private constructor(
+    private readonly nlpjs: NlpjsClassifier | undefined,
+    private readonly linear: Record<'zh' | 'en', LinearClassifier>,
+    private readonly weight: number,
+  ) {}
 
   static async train(corpus: Corpus, settings: HybridSettings): Promise<HybridClassifier> {
-    const linear = (data: Corpus['zh']) => LinearClassifier.train(Object.entries(data.intents).flatMap(([intent, texts]) => texts.map((text) => ({ text, intent }))), DEFAULT_LINEAR, data.entities);
+    const linear = (data: Corpus['zh']) =>
+      LinearClassifier.train(
+        Object.entries(data.intents).flatMap(([intent, texts]) => texts.map((text) => ({ text, intent }))),
+        DEFAULT_LINEAR,
+        data.entities,
+      );
     const nlpjs = settings.linearWeight >= 1 ? undefined : await NlpjsClassifier.train(corpus, settings);
     return new HybridClassifier(nlpjs, { zh: linear(corpus.zh), en: linear(corpus.en) }, settings.linearWeight);
   }
 
   static async fromModel(model: HybridModel, settings: HybridSettings): Promise<HybridClassifier> {
     const nlpjs = model.nlpjs === null || settings.linearWeight >= 1 ? undefined : await NlpjsClassifier.fromModel(model.nlpjs, settings);
-    return new HybridClassifier(nlpjs, { zh: LinearClassifier.fromData(model.linear.zh), en: LinearClassifier.fromData(model.linear.en) }, settings.linearWeight);
+    return new HybridClassifier(
+      nlpjs,
+      { zh: LinearClassifier.fromData(model.linear.zh), en: LinearClassifier.fromData(model.linear.en) },
+      settings.linearWeight,
+    );
   }
 
   toModel(): HybridModel {

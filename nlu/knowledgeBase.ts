@@ -11,10 +11,12 @@ export type Bilingual = z.infer<typeof Bilingual>;
 export const AnswersFile = z
   .object({
     intents: z.record(z.string(), Bilingual),
-    empathy: z.object({
-      anger: z.object({ zh: z.array(Text).min(1), en: z.array(Text).min(1) }).strict(),
-      anxiety: z.object({ zh: z.array(Text).min(1), en: z.array(Text).min(1) }).strict(),
-    }).strict(),
+    empathy: z
+      .object({
+        anger: z.object({ zh: z.array(Text).min(1), en: z.array(Text).min(1) }).strict(),
+        anxiety: z.object({ zh: z.array(Text).min(1), en: z.array(Text).min(1) }).strict(),
+      })
+      .strict(),
   })
   .strict();
 export type AnswersData = z.infer<typeof AnswersFile>;
@@ -28,8 +30,18 @@ export const MenuFile = z
     nightApology: Bilingual,
     /** Local hours counted as night, e.g. "22-8" (22:00–07:59). */
     nightHours: HourRange,
-    timeZone: z.string().refine((tz) => { try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; } }, 'unknown IANA time zone'),
-    quickReplies: z.array(z.object({ intent: z.string().min(1), label: Bilingual }).strict()).min(1).max(8),
+    timeZone: z.string().refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'unknown IANA time zone'),
+    quickReplies: z
+      .array(z.object({ intent: z.string().min(1), label: Bilingual }).strict())
+      .min(1)
+      .max(8),
     /** WeChat custom-menu CLICK keys → intents (each needs a quick reply to route through). */
     menuKeys: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,128}$/), z.string().min(1)).optional(),
   })
@@ -40,7 +52,10 @@ export const lang = (locale: Locale): 'zh' | 'en' => (locale === 'zh-CN' ? 'zh' 
 
 /** Answers and menu, looked up by intent and locale; replaced whole when operators reload them. */
 export class KnowledgeBase {
-  constructor(private currentAnswers: AnswersData, private currentMenu: MenuData) {}
+  constructor(
+    private currentAnswers: AnswersData,
+    private currentMenu: MenuData,
+  ) {}
 
   get answers(): AnswersData {
     return this.currentAnswers;

@@ -23,10 +23,15 @@ const ListName = z.string().regex(/^[a-z][a-z0-9_]*$/);
 /** A folder of entity lists: `<list>.txt`, one name per line (blank lines and `#` comments skipped). */
 export function readEntityLists(dir: string): Record<string, string[]> {
   const lists: Record<string, string[]> = {};
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.txt')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.txt'))
+    .sort()) {
     const name = basename(file, '.txt');
     if (!ListName.safeParse(name).success) throw new Error(`${join(dir, file)}: list names are snake_case file names`);
-    lists[name] = readFileSync(join(dir, file), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+    lists[name] = readFileSync(join(dir, file), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'));
   }
   if (Object.keys(lists).length === 0) throw new Error(`${dir}: no <list>.txt files`);
   return lists;

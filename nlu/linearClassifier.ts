@@ -92,7 +92,11 @@ export class LinearClassifier {
     this.gazetteer = new Gazetteer(entities);
   }
 
-  static train(examples: ReadonlyArray<{ text: string; intent: string }>, options: LinearOptions = DEFAULT_LINEAR, entities: EntityLists = {}): LinearClassifier {
+  static train(
+    examples: ReadonlyArray<{ text: string; intent: string }>,
+    options: LinearOptions = DEFAULT_LINEAR,
+    entities: EntityLists = {},
+  ): LinearClassifier {
     const lists = Object.fromEntries(Object.entries(entities).map(([k, v]) => [k, [...v]]));
     const gazetteer = new Gazetteer(lists);
     const classes = [...new Set(examples.map((e) => e.intent))].sort();
@@ -113,7 +117,7 @@ export class LinearClassifier {
     const order = rows.map((_, i) => i);
     const smooth = options.labelSmoothing;
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let epoch = 0; epoch < options.epochs; epoch += 1) {
       for (let i = order.length - 1; i > 0; i -= 1) {
         const j = Math.floor(random() * (i + 1));

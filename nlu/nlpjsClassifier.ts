@@ -82,7 +82,13 @@ async function createNlp(settings: ClassifierSettings): Promise<NlpInstance> {
   const container: Container = await containerBootstrap();
   // NLP.js's own NLU defaults, with its per-epoch console logging off.
   container.registerConfiguration('nlu-??', {
-    keepStopwords: true, nonefeatureValue: 1, nonedeltaMultiplier: 1.2, spellCheck: false, spellCheckDistance: 1, filterZeros: true, log: false,
+    keepStopwords: true,
+    nonefeatureValue: 1,
+    nonedeltaMultiplier: 1.2,
+    spellCheck: false,
+    spellCheckDistance: 1,
+    filterZeros: true,
+    log: false,
   });
   container.use(Nlp);
   container.use(LangEn);

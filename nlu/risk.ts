@@ -68,9 +68,9 @@ export class RiskScanner {
     // Within the same clause only: a comma or full stop ends a negation's reach.
     const clause = before.split(/[,，。.!！?？;；]/).pop() ?? '';
     const words = clause.trim().split(/\s+/);
-    return this.negations.some((n) => (n.latin
-      ? words.slice(-3).some((w) => w.replace(/[^a-z']/g, '') === n.word || w.endsWith("n't"))
-      : clause.slice(-NEGATION_WINDOW).includes(n.word)));
+    return this.negations.some((n) =>
+      n.latin ? words.slice(-3).some((w) => w.replace(/[^a-z']/g, '') === n.word || w.endsWith("n't")) : clause.slice(-NEGATION_WINDOW).includes(n.word),
+    );
   }
 }
 

@@ -1,4 +1,12 @@
-import { OrderSchema, OrderServiceUnavailableError, ServiceRequestSchema, type Order, type OrderService, type ServiceRequest, type ServiceRequestKind } from './orderService';
+import {
+  OrderSchema,
+  OrderServiceUnavailableError,
+  ServiceRequestSchema,
+  type Order,
+  type OrderService,
+  type ServiceRequest,
+  type ServiceRequestKind,
+} from './orderService';
 
 export interface HttpOrderServiceOptions {
   baseUrl: string;
@@ -43,7 +51,10 @@ export class HttpOrderService implements OrderService {
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
     } catch (err) {
-      throw new OrderServiceUnavailableError(`order API ${method} ${path} failed: ${(err as Error).name === 'TimeoutError' ? 'timed out' : (err as Error).message}`, { cause: err });
+      throw new OrderServiceUnavailableError(
+        `order API ${method} ${path} failed: ${(err as Error).name === 'TimeoutError' ? 'timed out' : (err as Error).message}`,
+        { cause: err },
+      );
     }
   }
 

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 
-export const OrderStatus = z.enum([
-  'pending_payment', 'preparing', 'delivering', 'delivered', 'cancelled', 'refunding', 'refunded',
-]);
+export const OrderStatus = z.enum(['pending_payment', 'preparing', 'delivering', 'delivered', 'cancelled', 'refunding', 'refunded']);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
 const IsoTime = z.iso.datetime({ offset: true });

@@ -17,7 +17,10 @@ export interface ClientOptions {
 export class BotClient {
   readonly conversationId = `conv-${randomUUID()}`;
 
-  constructor(private readonly baseUrl: string, private readonly options: ClientOptions = {}) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly options: ClientOptions = {},
+  ) {}
 
   activity(type: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
     return {
@@ -50,7 +53,10 @@ export class BotClient {
   async say(text: string, extra: Record<string, unknown> = {}): Promise<string> {
     const { status, activities } = await this.post(this.activity('message', { text, ...extra }));
     if (status !== 200) throw new Error(`HTTP ${status} for "${text}"`);
-    return activities.filter((a) => a.type === 'message').map((a) => a.text ?? '').join('\n');
+    return activities
+      .filter((a) => a.type === 'message')
+      .map((a) => a.text ?? '')
+      .join('\n');
   }
 
   async sayFull(text: string): Promise<ReplyActivity[]> {

@@ -44,7 +44,13 @@ export class ConnectorStub {
     if (this.received.length >= n) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`connector stub: got ${this.received.length} of ${n} activities`)), timeoutMs);
-      this.waiters.push({ n, resolve: () => { clearTimeout(timer); resolve(); } });
+      this.waiters.push({
+        n,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
     });
   }
 

@@ -25,7 +25,9 @@ export function packet(conversationId: string, reason: HandoffReason = 'requeste
   };
 }
 
-export function record(opts: { conversationId?: string; priority?: Priority; group?: SkillGroup; createdAt?: number; reason?: HandoffReason } = {}): HandoffRecord {
+export function record(
+  opts: { conversationId?: string; priority?: Priority; group?: SkillGroup; createdAt?: number; reason?: HandoffReason } = {},
+): HandoffRecord {
   const conversationId = opts.conversationId ?? `conv-${randomUUID()}`;
   const createdAt = opts.createdAt ?? Date.now();
   return {

@@ -9,7 +9,6 @@ export interface KefuProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-
 /** Starts `node dist/bot/index.js` as its own process, as an operator would, and waits for /readyz. */
 export async function startKefuProcess(env: Record<string, string>): Promise<KefuProcess> {
   const port = await freePort();
@@ -36,10 +35,11 @@ export async function startKefuProcess(env: Record<string, string>): Promise<Kef
     url,
     child,
     output,
-    kill: (signal = 'SIGTERM') => new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill(signal);
-    }),
+    kill: (signal = 'SIGTERM') =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill(signal);
+      }),
   };
 }

@@ -8,7 +8,6 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-
 let shared: Promise<TestRedis> | undefined;
 
 /**
@@ -31,7 +30,12 @@ export function testRedis(): Promise<TestRedis> {
         await new Promise((r) => setTimeout(r, 50));
       }
     }
-    return { url, stop: async () => { child.kill(); } };
+    return {
+      url,
+      stop: async () => {
+        child.kill();
+      },
+    };
   })();
   return shared;
 }

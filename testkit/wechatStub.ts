@@ -2,7 +2,11 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 
-export interface SentMessage { path: string; token: string; body: { touser: string; msgtype: string; agentid?: number; text: { content: string } } }
+export interface SentMessage {
+  path: string;
+  token: string;
+  body: { touser: string; msgtype: string; agentid?: number; text: { content: string } };
+}
 
 /** A local stand-in for api.weixin.qq.com / qyapi.weixin.qq.com, recording what kefu sends. */
 export class WeChatApiStub {
@@ -29,7 +33,9 @@ export class WeChatApiStub {
     };
     app.post('/cgi-bin/message/custom/send', send);
     app.post('/cgi-bin/message/send', send);
-    this.server = await new Promise<Server>((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+    this.server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 

@@ -35,21 +35,34 @@ async function main(): Promise<void> {
     },
   });
   if (positionals[0] !== 'eval' || !values.test?.length) {
-    process.stderr.write('usage: npm run nlu -- eval --test FILE [--test FILE…] [--locale zh|en] [--threshold N] [--zh-features char-ngrams|nlpjs-pinyin] [--linear-weight N] [--errors]\n'
-      + '       npm run nlu -- eval --train FILE --test FILE [--val FILE] [--locale zh|en] [--entities DIR] [--baseline]\n');
+    process.stderr.write(
+      'usage: npm run nlu -- eval --test FILE [--test FILE…] [--locale zh|en] [--threshold N] [--zh-features char-ngrams|nlpjs-pinyin] [--linear-weight N] [--errors]\n' +
+        '       npm run nlu -- eval --train FILE --test FILE [--val FILE] [--locale zh|en] [--entities DIR] [--baseline]\n',
+    );
     process.exit(2);
   }
   const env = parseEnv(process.env);
   if (values.train) {
     const train = readLabelled(values.train);
     const test = readLabelled(values.test[0]);
-    const locale = values.locale === 'zh' ? 'zh-CN' : values.locale === 'en' ? 'en' : detectLocale(train.slice(0, 50).map((r) => r.text).join(' '));
+    const locale =
+      values.locale === 'zh'
+        ? 'zh-CN'
+        : values.locale === 'en'
+          ? 'en'
+          : detectLocale(
+              train
+                .slice(0, 50)
+                .map((r) => r.text)
+                .join(' '),
+            );
     // Weight and threshold: given, or chosen on --val (else by 5-fold cross-validation on the training rows).
     const val = values.val ? readLabelled(values.val) : undefined;
     const entities = values.entities ? readEntityLists(values.entities) : undefined;
-    const tuned = values['linear-weight'] !== undefined && values.threshold !== undefined
-      ? { weight: Number(values['linear-weight']), threshold: Number(values.threshold), tuneS: 0 }
-      : await tune(train, val, locale, entities);
+    const tuned =
+      values['linear-weight'] !== undefined && values.threshold !== undefined
+        ? { weight: Number(values['linear-weight']), threshold: Number(values.threshold), tuneS: 0 }
+        : await tune(train, val, locale, entities);
     const kefu = await trainKefu(train, locale, tuned.weight, entities);
     const kept = new Map<string, IntentScore[]>();
     const predictKept = async (text: string) => {
@@ -58,9 +71,19 @@ async function main(): Promise<void> {
       return scores;
     };
     const out: Record<string, unknown> = {
-      train: values.train, test: values.test[0], locale, linearWeight: tuned.weight, tune_s: Math.round(tuned.tuneS * 100) / 100,
+      train: values.train,
+      test: values.test[0],
+      locale,
+      linearWeight: tuned.weight,
+      tune_s: Math.round(tuned.tuneS * 100) / 100,
       ...(entities ? { entities: Object.fromEntries(Object.entries(entities).map(([k, v]) => [k, v.length])) } : {}),
-      kefu: await runReport(async (text) => ({ intent: decide(await predictKept(text), tuned.threshold), score: 0 }), test, kefu.trainS, tuned.threshold, train),
+      kefu: await runReport(
+        async (text) => ({ intent: decide(await predictKept(text), tuned.threshold), score: 0 }),
+        test,
+        kefu.trainS,
+        tuned.threshold,
+        train,
+      ),
     };
     // The trade-off curve from the same predictions, not a second pass over the test set.
     const curve = await thresholdCurve(async (text) => kept.get(text) ?? kefu.predict(text), test);
@@ -76,7 +99,9 @@ async function main(): Promise<void> {
   const zhFeatures = (values['zh-features'] ?? env.NLU_ZH_FEATURES) as ZhFeatures;
   const threshold = values.threshold !== undefined ? Number(values.threshold) : env.NLU_THRESHOLD;
   const linearWeight = values['linear-weight'] !== undefined ? Number(values['linear-weight']) : env.NLU_LINEAR_WEIGHT;
-  const loaded = await loadOrTrain(data.corpus, { zhFeatures, linearWeight }, values['no-cache'] ? undefined : fromRoot(env.NLU_MODEL_CACHE_DIR), (m) => process.stderr.write(`${m}\n`));
+  const loaded = await loadOrTrain(data.corpus, { zhFeatures, linearWeight }, values['no-cache'] ? undefined : fromRoot(env.NLU_MODEL_CACHE_DIR), (m) =>
+    process.stderr.write(`${m}\n`),
+  );
   const recognizer = new KefuRecognizer({ threshold, emotion: new EmotionDetector(data.emotion) });
   recognizer.useClassifier(loaded.classifier);
   const locale = values.locale === 'zh' ? 'zh-CN' : values.locale === 'en' ? 'en' : undefined;

@@ -12,7 +12,7 @@ const BOT = { id: 'kefu', name: 'kefu', role: 'bot' };
 /** Never called: replies on Direct Line conversations are captured by DirectLineSink before they leave. */
 const SERVICE_URL = 'https://directline.kefu.invalid/';
 
-const Account = z.object({ id: z.string().min(1).max(256), name: z.string().max(256).optional() }).passthrough();
+const Account = z.object({ id: z.string().min(1).max(256), name: z.string().max(256).optional() }).loose();
 const ClientActivity = z
   .object({
     type: z.enum(['message', 'event', 'typing', 'conversationUpdate', 'messageReaction']),
@@ -22,10 +22,13 @@ const ClientActivity = z
     name: z.string().max(128).optional(),
     value: z.unknown().optional(),
     channelData: z.record(z.string(), z.unknown()).optional(),
-    attachments: z.array(z.object({ contentType: z.string(), contentUrl: z.string().optional(), name: z.string().optional() }).passthrough()).max(10).optional(),
+    attachments: z
+      .array(z.object({ contentType: z.string(), contentUrl: z.string().optional(), name: z.string().optional() }).loose())
+      .max(10)
+      .optional(),
   })
-  .passthrough();
-const TokenRequest = z.object({ user: Account.optional() }).passthrough();
+  .loose();
+const TokenRequest = z.object({ user: Account.optional() }).loose();
 
 export interface DirectLineDeps {
   credentials: DirectLineCredentials;
@@ -41,7 +44,10 @@ export interface DirectLineDeps {
  * Registered last, so compliance and the transcript see each activity first.
  */
 export class DirectLineSink implements Middleware {
-  constructor(private readonly log: ActivityLog, private readonly clock: () => Date) {}
+  constructor(
+    private readonly log: ActivityLog,
+    private readonly clock: () => Date,
+  ) {}
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     if (context.activity.channelId === DIRECT_LINE_CHANNEL) {
@@ -81,9 +87,15 @@ export function directLineRouter(deps: DirectLineDeps): Router {
   const start = async (conversationId: string, userId: string | undefined) => {
     // Like Direct Line: the bot hears that the user joined, so it can greet.
     await deps.runTurn({
-      type: 'conversationUpdate', id: `${conversationId}|start`, channelId: DIRECT_LINE_CHANNEL, serviceUrl: SERVICE_URL,
-      conversation: { id: conversationId } as Activity['conversation'], recipient: BOT, from: { id: userId ?? 'user', name: 'user' },
-      membersAdded: [{ id: userId ?? 'user', name: 'user' }], timestamp: clock(),
+      type: 'conversationUpdate',
+      id: `${conversationId}|start`,
+      channelId: DIRECT_LINE_CHANNEL,
+      serviceUrl: SERVICE_URL,
+      conversation: { id: conversationId } as Activity['conversation'],
+      recipient: BOT,
+      from: { id: userId ?? 'user', name: 'user' },
+      membersAdded: [{ id: userId ?? 'user', name: 'user' }],
+      timestamp: clock(),
     });
   };
 
@@ -119,15 +131,15 @@ export function directLineRouter(deps: DirectLineDeps): Router {
   router.get('/conversations/:conversationId', async (req, res) => {
     const a = authFor(req, res);
     if (!a) return;
-    const conversationId = String(req.params.conversationId);
+    const conversationId = req.params.conversationId;
     res.json({ conversationId, ...credentials.issue(conversationId, a.kind === 'token' ? (a.claims.user ?? newUserId()) : newUserId(), clock()) });
   });
 
   router.get('/conversations/:conversationId/activities', async (req, res) => {
     if (!authFor(req, res)) return;
-    const watermark = Number.parseInt(String(req.query.watermark ?? '0'), 10);
+    const watermark = Number.parseInt(typeof req.query.watermark === 'string' ? req.query.watermark : '0', 10);
     const from = Number.isFinite(watermark) && watermark >= 0 ? watermark : 0;
-    const page = await log.since(String(req.params.conversationId), from);
+    const page = await log.since(req.params.conversationId, from);
     res.json({ activities: page.activities, watermark: String(page.watermark) });
   });
 
@@ -136,13 +148,19 @@ export function directLineRouter(deps: DirectLineDeps): Router {
     if (!a) return;
     const body = ClientActivity.safeParse(req.body);
     if (!body.success) return void sendError(res, 'BadArgument', formatZodIssues(body.error));
-    const conversationId = String(req.params.conversationId);
+    const conversationId = req.params.conversationId;
     // A token speaks for its user only.
     const from = a.kind === 'token' && a.claims.user ? { ...body.data.from, id: a.claims.user } : body.data.from;
     const id = `${conversationId}|${randomUUID().slice(0, 8)}`;
     const activity = {
-      ...body.data, from: { ...from, role: 'user' }, id, channelId: DIRECT_LINE_CHANNEL, serviceUrl: SERVICE_URL,
-      conversation: { id: conversationId }, recipient: BOT, timestamp: clock().toISOString(),
+      ...body.data,
+      from: { ...from, role: 'user' },
+      id,
+      channelId: DIRECT_LINE_CHANNEL,
+      serviceUrl: SERVICE_URL,
+      conversation: { id: conversationId },
+      recipient: BOT,
+      timestamp: clock().toISOString(),
     };
     await log.append(conversationId, activity);
     await deps.runTurn({ ...activity, timestamp: clock() } as unknown as Partial<Activity>);

@@ -15,12 +15,19 @@ export type DirectLineAuth = { kind: 'secret' } | { kind: 'token'; claims: Direc
 export class DirectLineCredentials {
   private readonly key: Buffer;
 
-  constructor(private readonly secret: string, readonly tokenTtlSeconds = 3600) {
+  constructor(
+    private readonly secret: string,
+    readonly tokenTtlSeconds = 3600,
+  ) {
     this.key = createHmac('sha256', secret).update('kefu direct line tokens').digest();
   }
 
   issue(conversationId: string, userId: string | undefined, now: Date): { token: string; expires_in: number } {
-    const claims: DirectLineClaims = { conv: conversationId, ...(userId ? { user: userId } : {}), exp: Math.floor(now.getTime() / 1000) + this.tokenTtlSeconds };
+    const claims: DirectLineClaims = {
+      conv: conversationId,
+      ...(userId ? { user: userId } : {}),
+      exp: Math.floor(now.getTime() / 1000) + this.tokenTtlSeconds,
+    };
     const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
     return { token: `${body}.${this.mac(body)}`, expires_in: this.tokenTtlSeconds };
   }
@@ -30,8 +37,10 @@ export class DirectLineCredentials {
     const presented = /^Bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim();
     if (!presented) return undefined;
     if (secretsEqual(presented, this.secret)) return { kind: 'secret' };
-    const [body, sig, extra] = presented.split('.');
-    if (!body || !sig || extra !== undefined) return undefined;
+    const parts = presented.split('.');
+    if (parts.length !== 2) return undefined;
+    const [body = '', sig = ''] = parts;
+    if (!body || !sig) return undefined;
     const expected = Buffer.from(this.mac(body));
     const given = Buffer.from(sig);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;

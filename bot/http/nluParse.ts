@@ -10,7 +10,11 @@ import { requireJson } from './middleware';
 const ParseRequest = z
   .object({
     text: z.string().min(1, 'text must not be empty').max(2000, 'text longer than 2000 characters'),
-    locale: z.string().max(32).optional().refine((l) => l === undefined || normaliseLocale(l) !== undefined, 'locale must be zh-CN or en'),
+    locale: z
+      .string()
+      .max(32)
+      .optional()
+      .refine((l) => l === undefined || normaliseLocale(l) !== undefined, 'locale must be zh-CN or en'),
   })
   .strict();
 

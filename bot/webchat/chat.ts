@@ -39,7 +39,10 @@ async function getSession(): Promise<Session> {
 }
 
 function dl(path: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${DOMAIN}${path}`, { ...init, headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  return fetch(`${DOMAIN}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json', ...(init.headers as Record<string, string> | undefined) },
+  });
 }
 
 function speakerOf(a: ChatActivity): 'user' | 'agent' | 'bot' {
@@ -66,13 +69,15 @@ function render(a: ChatActivity): void {
 }
 
 function showQuickReplies(actions: Array<{ title: string; value?: unknown }>): void {
-  quickReplies.replaceChildren(...actions.map((action) => {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.textContent = action.title;
-    b.addEventListener('click', () => void send(typeof action.value === 'string' ? action.value : action.title));
-    return b;
-  }));
+  quickReplies.replaceChildren(
+    ...actions.map((action) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = action.title;
+      b.addEventListener('click', () => void send(typeof action.value === 'string' ? action.value : action.title));
+      return b;
+    }),
+  );
 }
 
 async function send(text: string): Promise<void> {

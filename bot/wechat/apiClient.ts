@@ -4,7 +4,10 @@ import type { KeyValueStore } from '../../infra/kv';
 import type { Logger } from '../../kernel/log';
 
 export class WeChatApiError extends Error {
-  constructor(readonly code: number | 'network', message: string) {
+  constructor(
+    readonly code: number | 'network',
+    message: string,
+  ) {
     super(message);
     this.name = 'WeChatApiError';
   }
@@ -13,8 +16,8 @@ export class WeChatApiError extends Error {
 /** Access-token errors after which a fresh token is fetched once and the call retried. */
 const TOKEN_ERRORS = new Set([40001, 42001, 40014]);
 
-const TokenReply = z.object({ access_token: z.string().min(1), expires_in: z.number().int().positive() }).passthrough();
-const ErrorReply = z.object({ errcode: z.number().int(), errmsg: z.string().optional() }).passthrough();
+const TokenReply = z.object({ access_token: z.string().min(1), expires_in: z.number().int().positive() }).loose();
+const ErrorReply = z.object({ errcode: z.number().int(), errmsg: z.string().optional() }).loose();
 
 export interface WeChatApiOptions {
   kind: 'wechat' | 'wecom';
@@ -45,9 +48,10 @@ export class WeChatApi {
   }
 
   async sendText(user: string, content: string): Promise<void> {
-    const body = this.o.kind === 'wechat'
-      ? { touser: user, msgtype: 'text', text: { content } }
-      : { touser: user, msgtype: 'text', agentid: Number(this.o.agentId), text: { content } };
+    const body =
+      this.o.kind === 'wechat'
+        ? { touser: user, msgtype: 'text', text: { content } }
+        : { touser: user, msgtype: 'text', agentid: Number(this.o.agentId), text: { content } };
     const path = this.o.kind === 'wechat' ? '/cgi-bin/message/custom/send' : '/cgi-bin/message/send';
     await this.call(path, body);
   }
@@ -80,14 +84,18 @@ export class WeChatApi {
       if (waited > 10_000) throw new WeChatApiError('network', 'timed out waiting for another instance to refresh the access_token');
     }
     try {
-      const query = this.o.kind === 'wechat'
-        ? `/cgi-bin/token?grant_type=client_credential&appid=${encodeURIComponent(this.o.id)}&secret=${encodeURIComponent(this.o.secret)}`
-        : `/cgi-bin/gettoken?corpid=${encodeURIComponent(this.o.id)}&corpsecret=${encodeURIComponent(this.o.secret)}`;
+      const query =
+        this.o.kind === 'wechat'
+          ? `/cgi-bin/token?grant_type=client_credential&appid=${encodeURIComponent(this.o.id)}&secret=${encodeURIComponent(this.o.secret)}`
+          : `/cgi-bin/gettoken?corpid=${encodeURIComponent(this.o.id)}&corpsecret=${encodeURIComponent(this.o.secret)}`;
       const raw = await this.request(query, { method: 'GET' });
       const ok = TokenReply.safeParse(raw);
       if (!ok.success) {
         const err = ErrorReply.safeParse(raw);
-        throw new WeChatApiError(err.success ? err.data.errcode : -1, `access_token: ${err.success ? `${err.data.errcode} ${err.data.errmsg ?? ''}` : 'unreadable reply'}`);
+        throw new WeChatApiError(
+          err.success ? err.data.errcode : -1,
+          `access_token: ${err.success ? `${err.data.errcode} ${err.data.errmsg ?? ''}` : 'unreadable reply'}`,
+        );
       }
       // Cached until five minutes before WeChat expires it (at least a minute).
       const ttlMs = Math.max(60, ok.data.expires_in - 300) * 1000;
@@ -109,11 +117,12 @@ export class WeChatApi {
           signal: AbortSignal.timeout(this.o.timeoutMs ?? 5000),
         });
         if (res.status >= 500) throw new Error(`HTTP ${res.status}`);
-        return (await res.json()) as unknown;
+        return await res.json();
       } catch (err) {
         // A POST that may have reached WeChat (timeout, 5xx) is not repeated: the customer would get it twice.
-        const neverArrived = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET/.test(String((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message));
-        if (attempt >= delays.length || (init.method !== 'GET' && !neverArrived)) throw new WeChatApiError('network', `WeChat API unreachable: ${(err as Error).message}`);
+        const neverArrived = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET/.test((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message);
+        if (attempt >= delays.length || (init.method !== 'GET' && !neverArrived))
+          throw new WeChatApiError('network', `WeChat API unreachable: ${(err as Error).message}`);
         this.o.log.warn('WeChat API call failed, retrying', { attempt: attempt + 1, error: (err as Error).message });
         await new Promise((r) => setTimeout(r, delays[attempt]));
       }

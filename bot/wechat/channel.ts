@@ -21,27 +21,29 @@ const Digits = z.string().regex(/^\d+$/);
 const MSG_TYPES = ['text', 'image', 'voice', 'video', 'shortvideo', 'location', 'link', 'event', 'file'] as const;
 const KNOWN_TYPES = new Set<string>(MSG_TYPES);
 /** A push after decryption: every value a string, as WeChat sends it. */
-const Push = z.object({
-  ToUserName: z.string().min(1),
-  FromUserName: z.string().min(1).max(128),
-  CreateTime: Digits,
-  MsgType: z.enum(MSG_TYPES),
-  MsgId: Digits.optional(),
-  Content: z.string().max(4000).optional(),
-  Recognition: z.string().max(4000).optional(),
-  PicUrl: z.string().optional(),
-  MediaId: z.string().optional(),
-  Format: z.string().optional(),
-  Location_X: z.string().optional(),
-  Location_Y: z.string().optional(),
-  Label: z.string().optional(),
-  Title: z.string().optional(),
-  Description: z.string().optional(),
-  Url: z.string().optional(),
-  Event: z.string().optional(),
-  EventKey: z.string().optional(),
-  AgentID: z.string().optional(),
-}).passthrough();
+const Push = z
+  .object({
+    ToUserName: z.string().min(1),
+    FromUserName: z.string().min(1).max(128),
+    CreateTime: Digits,
+    MsgType: z.enum(MSG_TYPES),
+    MsgId: Digits.optional(),
+    Content: z.string().max(4000).optional(),
+    Recognition: z.string().max(4000).optional(),
+    PicUrl: z.string().optional(),
+    MediaId: z.string().optional(),
+    Format: z.string().optional(),
+    Location_X: z.string().optional(),
+    Location_Y: z.string().optional(),
+    Label: z.string().optional(),
+    Title: z.string().optional(),
+    Description: z.string().optional(),
+    Url: z.string().optional(),
+    Event: z.string().optional(),
+    EventKey: z.string().optional(),
+    AgentID: z.string().optional(),
+  })
+  .loose();
 type Push = z.infer<typeof Push>;
 
 export interface WeChatChannelOptions {
@@ -76,7 +78,7 @@ const collectorKey = (conversationId: string, activityId: string | undefined) =>
 /** WeChat has no buttons in a text reply: quick replies become a line to type from. */
 export function renderForWeChat(a: Partial<Activity>): string | undefined {
   if (a.type !== 'message' || !a.text) return undefined;
-  const actions = a.suggestedActions?.actions?.map((x) => x.title).filter(Boolean) ?? [];
+  const actions = a.suggestedActions?.actions.map((x) => x.title).filter(Boolean) ?? [];
   return actions.length ? `${a.text}\n\n回复：${actions.join(' / ')}` : a.text;
 }
 
@@ -86,7 +88,12 @@ export function renderForWeChat(a: Partial<Activity>): string | undefined {
  * message API. A WeChat user silent for 48 hours cannot be messaged: the send is refused.
  */
 export class WeChatSink implements Middleware {
-  constructor(private readonly apis: Partial<Record<WeChatKind, WeChatApi>>, private readonly kv: KeyValueStore, private readonly log: Logger, private readonly onUndeliverable: (conversationId: string, code: string, message: string) => Promise<void>) {}
+  constructor(
+    private readonly apis: Partial<Record<WeChatKind, WeChatApi>>,
+    private readonly kv: KeyValueStore,
+    private readonly log: Logger,
+    private readonly onUndeliverable: (conversationId: string, code: string, message: string) => Promise<void>,
+  ) {}
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const kind = context.activity.channelId as WeChatKind;
@@ -116,7 +123,8 @@ export class WeChatSink implements Middleware {
     try {
       await api.sendText(user, text);
     } catch (err) {
-      const code = String((err as { code?: unknown }).code ?? 'error');
+      const raw = (err as { code?: unknown }).code;
+      const code = typeof raw === 'string' || typeof raw === 'number' ? String(raw) : 'error';
       this.log.warn('WeChat message API failed', { conversation: conversationId, code, error: (err as Error).message });
       await this.onUndeliverable(conversationId, code, (err as Error).message);
       throw new UndeliverableError(code, (err as Error).message);
@@ -129,7 +137,7 @@ export class UndeliverableError extends CustomerUnreachableError {}
 /** GET/POST /channels/wechat or /channels/wecom. */
 export function weChatRouter(o: WeChatChannelOptions): Router {
   const router = Router();
-  const q = (req: Request, name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
+  const q = (req: Request, name: string) => (typeof req.query[name] === 'string' ? req.query[name] : undefined);
   const fail = (res: Response, status: number, message: string) => void res.status(status).type('text/plain').send(message);
 
   const fresh = (timestamp: string | undefined): boolean => {
@@ -140,14 +148,15 @@ export function weChatRouter(o: WeChatChannelOptions): Router {
 
   router.get('/', (req, res) => {
     const [timestamp, nonce, echostr] = [q(req, 'timestamp'), q(req, 'nonce'), q(req, 'echostr')];
-    if (!timestamp || !nonce || !echostr) return fail(res, 400, 'missing timestamp, nonce or echostr');
-    if (!fresh(timestamp)) return fail(res, 403, 'stale timestamp');
+    if (!timestamp || !nonce || !echostr) return void fail(res, 400, 'missing timestamp, nonce or echostr');
+    if (!fresh(timestamp)) return void fail(res, 403, 'stale timestamp');
     if (o.kind === 'wechat') {
-      if (!signatureMatches(q(req, 'signature'), wechatSignature(o.token, timestamp, nonce))) return fail(res, 403, 'bad signature');
+      if (!signatureMatches(q(req, 'signature'), wechatSignature(o.token, timestamp, nonce))) return void fail(res, 403, 'bad signature');
       return void res.type('text/plain').send(echostr);
     }
     // WeCom: msg_signature over the encrypted echostr; the answer is the decrypted echostr, bare.
-    if (!o.crypto || !signatureMatches(q(req, 'msg_signature'), wechatSignature(o.token, timestamp, nonce, echostr))) return fail(res, 403, 'bad signature');
+    if (!o.crypto || !signatureMatches(q(req, 'msg_signature'), wechatSignature(o.token, timestamp, nonce, echostr)))
+      return void fail(res, 403, 'bad signature');
     try {
       res.type('text/plain').send(o.crypto.decrypt(echostr));
     } catch {
@@ -157,30 +166,31 @@ export function weChatRouter(o: WeChatChannelOptions): Router {
 
   router.post('/', express.text({ type: () => true, limit: MAX_XML_BYTES }), async (req, res) => {
     const [timestamp, nonce] = [q(req, 'timestamp'), q(req, 'nonce')];
-    if (!timestamp || !nonce) return fail(res, 400, 'missing timestamp or nonce');
-    if (!fresh(timestamp)) return fail(res, 403, 'stale timestamp');
+    if (!timestamp || !nonce) return void fail(res, 400, 'missing timestamp or nonce');
+    if (!fresh(timestamp)) return void fail(res, 403, 'stale timestamp');
     // The Official Account signs every push over the query alone: checked before the body is read.
-    if (o.kind === 'wechat' && !signatureMatches(q(req, 'signature'), wechatSignature(o.token, timestamp, nonce))) return fail(res, 403, 'bad signature');
+    if (o.kind === 'wechat' && !signatureMatches(q(req, 'signature'), wechatSignature(o.token, timestamp, nonce))) return void fail(res, 403, 'bad signature');
     const body = typeof req.body === 'string' ? req.body : '';
     // The query signature does not cover the body: a captured (timestamp, nonce) reused with another
     // body is a replay. WeChat's own retries reuse them with the same body, and pass.
     const bodyHash = createHash('sha256').update(body).digest('hex');
     const nonceKey = `${o.kind}:nonce:${timestamp}:${nonce}`;
     if (!(await o.kv.setIfAbsent(nonceKey, bodyHash, Math.max(o.replayWindowS, 300) * 2000)) && (await o.kv.get(nonceKey)) !== bodyHash) {
-      return fail(res, 403, 'replayed signature');
+      return void fail(res, 403, 'replayed signature');
     }
-    let fields: Record<string, string>;
+    let fields: Partial<Record<string, string>>;
     let encrypted = false;
     try {
       fields = parseWeChatXml(body);
       if (fields.Encrypt !== undefined || q(req, 'encrypt_type') === 'aes' || o.kind === 'wecom') {
-        if (!o.crypto || fields.Encrypt === undefined) return fail(res, 400, 'encrypted message without an Encrypt element or key');
-        if (!signatureMatches(q(req, 'msg_signature'), wechatSignature(o.token, timestamp, nonce, fields.Encrypt))) return fail(res, 403, 'bad msg_signature');
+        if (!o.crypto || fields.Encrypt === undefined) return void fail(res, 400, 'encrypted message without an Encrypt element or key');
+        if (!signatureMatches(q(req, 'msg_signature'), wechatSignature(o.token, timestamp, nonce, fields.Encrypt)))
+          return void fail(res, 403, 'bad msg_signature');
         fields = parseWeChatXml(o.crypto.decrypt(fields.Encrypt));
         encrypted = true;
       }
     } catch (err) {
-      if (err instanceof WeChatXmlError || err instanceof WeChatCryptoError) return fail(res, 400, err.message);
+      if (err instanceof WeChatXmlError || err instanceof WeChatCryptoError) return void fail(res, 400, err.message);
       throw err;
     }
     if (fields.MsgType !== undefined && !KNOWN_TYPES.has(fields.MsgType)) {
@@ -188,7 +198,7 @@ export function weChatRouter(o: WeChatChannelOptions): Router {
       return void res.type('text/plain').send('success'); // acknowledged, so WeChat does not retry it
     }
     const push = Push.safeParse(fields);
-    if (!push.success) return fail(res, 400, `unexpected message: ${formatZodIssues(push.error)}`);
+    if (!push.success) return void fail(res, 400, `unexpected message: ${formatZodIssues(push.error)}`);
     const m = push.data;
 
     // WeChat retries an unanswered push: the same message is handled once, on any instance.
@@ -233,20 +243,31 @@ export function weChatRouter(o: WeChatChannelOptions): Router {
 function toActivity(o: WeChatChannelOptions, m: Push): Partial<Activity> | undefined {
   const user = { id: m.FromUserName, name: m.FromUserName, role: 'user' };
   const base = {
-    channelId: o.kind, serviceUrl: SERVICE_URL, id: m.MsgId ?? `${m.FromUserName}:${m.CreateTime}`,
+    channelId: o.kind,
+    serviceUrl: SERVICE_URL,
+    id: m.MsgId ?? `${m.FromUserName}:${m.CreateTime}`,
     conversation: { id: `${o.kind}:${m.FromUserName}` } as Activity['conversation'],
-    from: user, recipient: { id: m.ToUserName, name: 'kefu', role: 'bot' }, timestamp: new Date(Number(m.CreateTime) * 1000),
-    locale: 'zh-CN', channelData: { wechat: { msgType: m.MsgType, event: m.Event, agentId: m.AgentID } },
+    from: user,
+    recipient: { id: m.ToUserName, name: 'kefu', role: 'bot' },
+    timestamp: new Date(Number(m.CreateTime) * 1000),
+    locale: 'zh-CN',
+    channelData: { wechat: { msgType: m.MsgType, event: m.Event, agentId: m.AgentID } },
   };
   switch (m.MsgType) {
     case 'text':
       return { ...base, type: 'message', text: m.Content ?? '' };
     case 'voice':
-      return m.Recognition ? { ...base, type: 'message', text: m.Recognition } : { ...base, type: 'message', attachments: [{ contentType: `audio/${m.Format ?? 'amr'}`, contentUrl: m.MediaId, name: 'voice' }] };
+      return m.Recognition
+        ? { ...base, type: 'message', text: m.Recognition }
+        : { ...base, type: 'message', attachments: [{ contentType: `audio/${m.Format ?? 'amr'}`, contentUrl: m.MediaId, name: 'voice' }] };
     case 'image':
       return { ...base, type: 'message', attachments: [{ contentType: 'image/jpeg', contentUrl: m.PicUrl, name: 'image' }] };
     case 'location':
-      return { ...base, type: 'message', attachments: [{ contentType: 'application/vnd.kefu.location', name: m.Label, content: { x: m.Location_X, y: m.Location_Y } }] };
+      return {
+        ...base,
+        type: 'message',
+        attachments: [{ contentType: 'application/vnd.kefu.location', name: m.Label, content: { x: m.Location_X, y: m.Location_Y } }],
+      };
     case 'link':
       return { ...base, type: 'message', attachments: [{ contentType: 'text/html', contentUrl: m.Url, name: m.Title }] };
     case 'video':

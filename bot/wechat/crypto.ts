@@ -2,7 +2,9 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEq
 
 /** sha1 of the sorted parts joined: WeChat's `signature` (token, timestamp, nonce) and `msg_signature` (+ Encrypt). */
 export function wechatSignature(...parts: string[]): string {
-  return createHash('sha1').update([...parts].sort().join('')).digest('hex');
+  return createHash('sha1')
+    .update([...parts].sort().join(''))
+    .digest('hex');
 }
 
 /** Constant-time comparison of a presented signature with the expected one. */
@@ -26,7 +28,10 @@ const BLOCK = 32;
 export class WeChatCrypto {
   private readonly keys: Buffer[];
 
-  constructor(encodingAesKeys: readonly string[], private readonly receiveId: string) {
+  constructor(
+    encodingAesKeys: readonly string[],
+    private readonly receiveId: string,
+  ) {
     if (encodingAesKeys.length === 0) throw new WeChatCryptoError('no EncodingAESKey');
     this.keys = encodingAesKeys.map((k) => {
       if (!/^[A-Za-z0-9+/]{43}$/.test(k)) throw new WeChatCryptoError('an EncodingAESKey is 43 base64 characters');

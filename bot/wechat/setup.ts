@@ -12,10 +12,25 @@ import { WeChatCrypto } from './crypto';
 export function createWeChatApis(env: Env, kv: KeyValueStore, log: Logger): Partial<Record<WeChatKind, WeChatApi>> {
   const apis: Partial<Record<WeChatKind, WeChatApi>> = {};
   if (env.WECHAT_APPID && env.WECHAT_APPSECRET && env.WECHAT_TOKEN) {
-    apis.wechat = new WeChatApi({ kind: 'wechat', baseUrl: env.WECHAT_API_BASE ?? 'https://api.weixin.qq.com', id: env.WECHAT_APPID, secret: env.WECHAT_APPSECRET, kv, log });
+    apis.wechat = new WeChatApi({
+      kind: 'wechat',
+      baseUrl: env.WECHAT_API_BASE ?? 'https://api.weixin.qq.com',
+      id: env.WECHAT_APPID,
+      secret: env.WECHAT_APPSECRET,
+      kv,
+      log,
+    });
   }
   if (env.WECOM_CORPID && env.WECOM_SECRET && env.WECOM_AGENTID && env.WECOM_TOKEN && env.WECOM_ENCODING_AES_KEY) {
-    apis.wecom = new WeChatApi({ kind: 'wecom', baseUrl: env.WECOM_API_BASE ?? env.WECHAT_API_BASE ?? 'https://qyapi.weixin.qq.com', id: env.WECOM_CORPID, secret: env.WECOM_SECRET, agentId: env.WECOM_AGENTID, kv, log });
+    apis.wecom = new WeChatApi({
+      kind: 'wecom',
+      baseUrl: env.WECOM_API_BASE ?? env.WECHAT_API_BASE ?? 'https://qyapi.weixin.qq.com',
+      id: env.WECOM_CORPID,
+      secret: env.WECOM_SECRET,
+      agentId: env.WECOM_AGENTID,
+      kv,
+      log,
+    });
   }
   return apis;
 }
@@ -28,7 +43,11 @@ function weChatSettings(env: Env, kind: WeChatKind): { token: string; receiveId:
     return { token: env.WECHAT_TOKEN, receiveId: env.WECHAT_APPID, crypto: k.length ? new WeChatCrypto(k, env.WECHAT_APPID) : undefined };
   }
   if (!env.WECOM_TOKEN || !env.WECOM_CORPID || !env.WECOM_ENCODING_AES_KEY) return undefined;
-  return { token: env.WECOM_TOKEN, receiveId: env.WECOM_CORPID, crypto: new WeChatCrypto(keys(env.WECOM_ENCODING_AES_KEY, env.WECOM_ENCODING_AES_KEY_PREVIOUS), env.WECOM_CORPID) };
+  return {
+    token: env.WECOM_TOKEN,
+    receiveId: env.WECOM_CORPID,
+    crypto: new WeChatCrypto(keys(env.WECOM_ENCODING_AES_KEY, env.WECOM_ENCODING_AES_KEY_PREVIOUS), env.WECOM_CORPID),
+  };
 }
 
 export interface WeChatMountDeps {
@@ -46,8 +65,16 @@ export function mountWeChat(app: Express, env: Env, deps: WeChatMountDeps): void
     const api = deps.apis[kind];
     const settings = weChatSettings(env, kind);
     if (!api || !settings) continue;
-    app.use(`/channels/${kind}`, weChatRouter({
-      kind, ...settings, replayWindowS: env.WECHAT_REPLAY_WINDOW_S, replyMarginMs: env.WECHAT_REPLY_MARGIN_MS, api, ...deps,
-    }));
+    app.use(
+      `/channels/${kind}`,
+      weChatRouter({
+        kind,
+        ...settings,
+        replayWindowS: env.WECHAT_REPLAY_WINDOW_S,
+        replyMarginMs: env.WECHAT_REPLY_MARGIN_MS,
+        api,
+        ...deps,
+      }),
+    );
   }
 }

@@ -7,7 +7,6 @@ export const MAX_XML_BYTES = 64 * 1024;
 const parser = new XMLParser({
   // No entity expansion of any kind, no type coercion: MsgIds exceed 2^53 and must stay strings.
   processEntities: false,
-  htmlEntities: false,
   parseTagValue: false,
   parseAttributeValue: false,
   ignoreAttributes: true,
@@ -21,18 +20,20 @@ const parser = new XMLParser({
  * The children of WeChat's flat `<xml>…</xml>` envelope, as strings. Any DOCTYPE or ENTITY
  * declaration is refused before parsing; malformed or oversized input throws WeChatXmlError.
  */
-export function parseWeChatXml(body: string): Record<string, string> {
+export function parseWeChatXml(body: string): Partial<Record<string, string>> {
   if (Buffer.byteLength(body) > MAX_XML_BYTES) throw new WeChatXmlError('body too large');
   if (/<!DOCTYPE|<!ENTITY/i.test(body)) throw new WeChatXmlError('DOCTYPE and ENTITY declarations are refused');
   let doc: unknown;
   try {
+    // Validation is what refuses truncated or malformed XML; the separate fast-xml-validator package is not a dependency.
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
     doc = parser.parse(body, true);
   } catch (err) {
     throw new WeChatXmlError(`malformed XML: ${(err as Error).message}`);
   }
   const root = (doc as { xml?: unknown }).xml;
   if (!root || typeof root !== 'object' || Array.isArray(root)) throw new WeChatXmlError('expected an <xml> root element');
-  const out: Record<string, string> = {};
+  const out: Partial<Record<string, string>> = {};
   for (const [k, v] of Object.entries(root as Record<string, unknown>)) {
     if (typeof v === 'string') out[k] = v;
     else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);

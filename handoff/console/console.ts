@@ -2,10 +2,30 @@
 // textContent or as an attribute value, never as HTML.
 export {};
 
-interface Me { id: string; name: string; skills: string[]; tier: number; capacity: number; supervisor: boolean; presence: string; load: number }
-interface TranscriptEntry { at: string; speaker: string; text: string; agentId?: string }
+interface Me {
+  id: string;
+  name: string;
+  skills: string[];
+  tier: number;
+  capacity: number;
+  supervisor: boolean;
+  presence: string;
+  load: number;
+}
+interface TranscriptEntry {
+  at: string;
+  speaker: string;
+  text: string;
+  agentId?: string;
+}
 interface Packet {
-  summary: string; reason: string; reasons: string[]; priority: string; group: string; slaDueAt: string; note?: string;
+  summary: string;
+  reason: string;
+  reasons: string[];
+  priority: string;
+  group: string;
+  slaDueAt: string;
+  note?: string;
   customer: { id: string; displayName?: string; vipLevel: number; verification: { method: string; at?: string }; maskedPhone?: string };
   risk: { level: string; category?: string; matched: string[] };
   emotion: { label: string; score: number };
@@ -13,13 +33,33 @@ interface Packet {
   intentHistory: Array<{ intent: string; score: number }>;
 }
 interface HandoffView {
-  id: string; conversationId: string; status: string; reasons: string[]; group: string; priority: string; createdAt: string;
-  waitingSeconds: number; slaDueAt: string; assignedTo?: string; summary: string;
-  risk: Packet['risk']; emotion: Packet['emotion']; customer: Packet['customer'];
+  id: string;
+  conversationId: string;
+  status: string;
+  reasons: string[];
+  group: string;
+  priority: string;
+  createdAt: string;
+  waitingSeconds: number;
+  slaDueAt: string;
+  assignedTo?: string;
+  summary: string;
+  risk: Packet['risk'];
+  emotion: Packet['emotion'];
+  customer: Packet['customer'];
 }
-interface Detail extends HandoffView { packet: Packet; transcript: TranscriptEntry[] }
-interface LiveEvent { type: string; handoffId: string; conversationId: string; agentId?: string }
+interface Detail extends HandoffView {
+  packet: Packet;
+  transcript: TranscriptEntry[];
+}
+interface LiveEvent {
+  type: string;
+  handoffId: string;
+  conversationId: string;
+  agentId?: string;
+}
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the element type it put in index.html
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] => {
   const e = document.createElement(tag);
@@ -35,6 +75,7 @@ const panels = new Map<string, HTMLElement>();
 let unseen = 0;
 const baseTitle = document.title;
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the shape of the API's JSON it expects
 async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; data: T }> {
   const res = await fetch(`/agent/v1${path}`, {
     method,
@@ -105,26 +146,37 @@ function renderQueue(): void {
   $('queue-count').textContent = String(queue.length);
   // By group, then (as the API orders them) by priority and waiting time.
   const groups = [...new Set(queue.map((h) => h.group))];
-  $('queue').replaceChildren(...groups.flatMap((g) => [el('li', `${g} (${queue.filter((h) => h.group === g).length})`, 'qgroup'), ...queue.filter((h) => h.group === g).map((h) => {
-    const li = el('li', undefined, 'qitem');
-    li.dataset.handoff = h.id;
-    const slaLeft = Math.round((Date.parse(h.slaDueAt) - now) / 1000);
-    if (slaLeft < 0 && h.status === 'queued') li.classList.add('breach');
-    const meta = el('div', undefined, 'meta');
-    meta.append(el('span', h.priority, `prio ${h.priority}`), el('span', h.group), el('span', h.status === 'callback' ? '待回电' : `等待 ${clock(Math.round((now - Date.parse(h.createdAt)) / 1000))}`, 'wait'));
-    const sla = el('span', `SLA ${clock(slaLeft)}`, `sla${slaLeft < 0 ? ' late' : ''}`);
-    meta.append(sla);
-    const claim = el('button', '接入 Claim');
-    claim.type = 'button';
-    claim.className = 'claim';
-    claim.addEventListener('click', () => void claimOne(h.id));
-    li.append(meta, el('div', h.summary, 'sum'), claim);
-    return li;
-  })]));
+  $('queue').replaceChildren(
+    ...groups.flatMap((g) => [
+      el('li', `${g} (${queue.filter((h) => h.group === g).length})`, 'qgroup'),
+      ...queue
+        .filter((h) => h.group === g)
+        .map((h) => {
+          const li = el('li', undefined, 'qitem');
+          li.dataset.handoff = h.id;
+          const slaLeft = Math.round((Date.parse(h.slaDueAt) - now) / 1000);
+          if (slaLeft < 0 && h.status === 'queued') li.classList.add('breach');
+          const meta = el('div', undefined, 'meta');
+          meta.append(
+            el('span', h.priority, `prio ${h.priority}`),
+            el('span', h.group),
+            el('span', h.status === 'callback' ? '待回电' : `等待 ${clock(Math.round((now - Date.parse(h.createdAt)) / 1000))}`, 'wait'),
+          );
+          const sla = el('span', `SLA ${clock(slaLeft)}`, `sla${slaLeft < 0 ? ' late' : ''}`);
+          meta.append(sla);
+          const claim = el('button', '接入 Claim');
+          claim.type = 'button';
+          claim.className = 'claim';
+          claim.addEventListener('click', () => void claimOne(h.id));
+          li.append(meta, el('div', h.summary, 'sum'), claim);
+          return li;
+        }),
+    ]),
+  );
 }
 
 async function claimOne(id: string): Promise<void> {
-  const r = await api<HandoffView & { error?: { message: string } }>('POST', `/handoffs/${id}/claim`);
+  const r = await api<(HandoffView & { error?: { message: string } }) | undefined>('POST', `/handoffs/${id}/claim`);
   if (r.status !== 200) alert(`无法接入: ${r.data?.error?.message ?? r.status}`);
   await refreshQueue();
   if (r.status === 200) await openPanel(id);
@@ -157,8 +209,8 @@ function wirePanel(id: string, panel: HTMLElement): void {
     window.clearTimeout(checkTimer);
     checkTimer = window.setTimeout(async () => {
       const text = textarea.value.trim();
-      if (!text) return showFlag([]);
-      const r = await api<{ violations: Array<{ match: string }> }>('POST', '/compliance/check', { text });
+      if (!text) return void showFlag([]);
+      const r = await api<{ violations: Array<{ match: string }> } | undefined>('POST', '/compliance/check', { text });
       showFlag(r.data?.violations ?? []);
     }, 250);
   });
@@ -167,32 +219,51 @@ function wirePanel(id: string, panel: HTMLElement): void {
     flag.textContent = violations.length ? `含禁用语，不能发送：${violations.map((v) => v.match).join('、')}` : '';
     send.disabled = violations.length > 0;
   };
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const text = textarea.value.trim();
-    if (!text) return;
-    const r = await api<{ error?: { message: string; violations?: Array<{ match: string }> } }>('POST', `/handoffs/${id}/messages`, { text });
-    if (r.status === 422) return showFlag(r.data.error?.violations ?? []);
-    if (r.status !== 202) return alert(`发送失败: ${r.data?.error?.message ?? r.status}`);
-    textarea.value = '';
-    await refreshPanel(id);
-  });
-  panel.querySelector('.transfer')?.addEventListener('click', async () => {
-    const group = (panel.querySelector('.transfer-group') as HTMLSelectElement).value;
-    if (!group) return;
-    const r = await api('POST', `/handoffs/${id}/transfer`, { group, note: `transferred from ${me.id}` });
-    if (r.status === 200) closePanel(id);
-  });
-  panel.querySelector('.escalate')?.addEventListener('click', async () => {
-    const r = await api('POST', `/handoffs/${id}/escalate`, {});
-    if (r.status === 200) closePanel(id);
-  });
-  panel.querySelector('.close')?.addEventListener('click', async () => {
-    const resolution = (panel.querySelector('.resolution') as HTMLInputElement).value.trim() || '已处理';
-    const tags = (panel.querySelector('.tags') as HTMLInputElement).value.split(/[,，]/).map((t) => t.trim()).filter(Boolean);
-    const r = await api('POST', `/handoffs/${id}/close`, { resolution, tags });
-    if (r.status === 200) closePanel(id);
-  });
+  form.addEventListener(
+    'submit',
+    (e) =>
+      void (async () => {
+        e.preventDefault();
+        const text = textarea.value.trim();
+        if (!text) return;
+        const r = await api<{ error?: { message: string; violations?: Array<{ match: string }> } } | undefined>('POST', `/handoffs/${id}/messages`, { text });
+        if (r.status === 422) return void showFlag(r.data?.error?.violations ?? []);
+        if (r.status !== 202) return void alert(`发送失败: ${r.data?.error?.message ?? r.status}`);
+        textarea.value = '';
+        await refreshPanel(id);
+      })(),
+  );
+  panel.querySelector('.transfer')?.addEventListener(
+    'click',
+    () =>
+      void (async () => {
+        const group = (panel.querySelector('.transfer-group') as HTMLSelectElement).value;
+        if (!group) return;
+        const r = await api('POST', `/handoffs/${id}/transfer`, { group, note: `transferred from ${me.id}` });
+        if (r.status === 200) closePanel(id);
+      })(),
+  );
+  panel.querySelector('.escalate')?.addEventListener(
+    'click',
+    () =>
+      void (async () => {
+        const r = await api('POST', `/handoffs/${id}/escalate`, {});
+        if (r.status === 200) closePanel(id);
+      })(),
+  );
+  panel.querySelector('.close')?.addEventListener(
+    'click',
+    () =>
+      void (async () => {
+        const resolution = (panel.querySelector('.resolution') as HTMLInputElement).value.trim() || '已处理';
+        const tags = (panel.querySelector('.tags') as HTMLInputElement).value
+          .split(/[,，]/)
+          .map((t) => t.trim())
+          .filter(Boolean);
+        const r = await api('POST', `/handoffs/${id}/close`, { resolution, tags });
+        if (r.status === 200) closePanel(id);
+      })(),
+  );
 }
 
 function closePanel(id: string): void {
@@ -220,36 +291,51 @@ async function refreshPanel(id: string): Promise<void> {
     ['客户', `${p.customer.displayName ?? ''} (${p.customer.id})${p.customer.vipLevel ? ` · VIP${p.customer.vipLevel}` : ''}`],
     ['验证', p.customer.verification.method === 'none' ? '未验证' : `已验证 (${p.customer.verification.method})`],
     ['电话', p.customer.maskedPhone ?? '—'],
-    ['意图', p.intentHistory.slice(-4).map((h) => `${h.intent} ${h.score}`).join(' → ') || '—'],
+    [
+      '意图',
+      p.intentHistory
+        .slice(-4)
+        .map((h) => `${h.intent} ${h.score}`)
+        .join(' → ') || '—',
+    ],
     ['SLA', new Date(p.slaDueAt).toLocaleTimeString()],
   ];
   if (p.note) rows.push(['备注', p.note]);
   facts.replaceChildren(...rows.flatMap(([k, v]) => [el('dt', k), el('dd', v)]));
   const orders = panel.querySelector('.orders') as HTMLTableElement;
-  orders.replaceChildren(...p.orders.map((o) => {
-    const tr = el('tr');
-    tr.append(el('td', o.id), el('td', o.merchant), el('td', o.status), el('td', `¥${o.amount}`), el('td', o.verified ? '已验证' : '未验证'));
-    return tr;
-  }));
+  orders.replaceChildren(
+    ...p.orders.map((o) => {
+      const tr = el('tr');
+      tr.append(el('td', o.id), el('td', o.merchant), el('td', o.status), el('td', `¥${o.amount}`), el('td', o.verified ? '已验证' : '未验证'));
+      return tr;
+    }),
+  );
   const transcript = panel.querySelector('.transcript') as HTMLOListElement;
-  transcript.replaceChildren(...d.transcript.map((e) => {
-    const li = el('li', undefined, `line ${e.speaker}`);
-    li.append(el('span', { customer: '客户', bot: '机器人', agent: '坐席', system: '系统' }[e.speaker] ?? e.speaker, 'spk'), document.createTextNode(` ${e.text}`));
-    return li;
-  }));
+  transcript.replaceChildren(
+    ...d.transcript.map((e) => {
+      const li = el('li', undefined, `line ${e.speaker}`);
+      li.append(
+        el('span', { customer: '客户', bot: '机器人', agent: '坐席', system: '系统' }[e.speaker] ?? e.speaker, 'spk'),
+        document.createTextNode(` ${e.text}`),
+      );
+      return li;
+    }),
+  );
   transcript.scrollTop = transcript.scrollHeight;
-  const sug = await api<{ suggestions: Array<{ intent: string; answer: string }> }>('GET', `/handoffs/${id}/suggestions`);
+  const sug = await api<{ suggestions: Array<{ intent: string; answer: string }> } | undefined>('GET', `/handoffs/${id}/suggestions`);
   const box = panel.querySelector('.suggestions') as HTMLElement;
-  box.replaceChildren(...(sug.data?.suggestions ?? []).map((s) => {
-    const b = el('button', `${s.intent}: ${s.answer}`);
-    b.type = 'button';
-    b.addEventListener('click', () => {
-      const ta = panel.querySelector('textarea') as HTMLTextAreaElement;
-      ta.value = s.answer;
-      ta.dispatchEvent(new Event('input'));
-    });
-    return b;
-  }));
+  box.replaceChildren(
+    ...(sug.data?.suggestions ?? []).map((s) => {
+      const b = el('button', `${s.intent}: ${s.answer}`);
+      b.type = 'button';
+      b.addEventListener('click', () => {
+        const ta = panel.querySelector('textarea') as HTMLTextAreaElement;
+        ta.value = s.answer;
+        ta.dispatchEvent(new Event('input'));
+      });
+      return b;
+    }),
+  );
   const mine = d.assignedTo === me.id || me.supervisor;
   (panel.querySelector('form.reply button') as HTMLButtonElement).disabled = !mine || d.status !== 'assigned';
 }
@@ -307,25 +393,40 @@ async function refreshSupervisor(): Promise<void> {
   const r = await api<{
     queues: Record<string, { waiting: number; oldestWaitSeconds: number }>;
     agents: Array<{ id: string; name: string; tier: number; presence: string; load: number; capacity: number }>;
-    slaBreaches: HandoffView[]; flaggedSurveys: Array<HandoffView & { survey?: { scores: Record<string, number>; comment?: string } }>;
+    slaBreaches: HandoffView[];
+    flaggedSurveys: Array<HandoffView & { survey?: { scores: Record<string, number>; comment?: string } }>;
   }>('GET', '/supervisor');
   if (r.status !== 200) return;
   const table = (id: string, head: string[], rows: string[][]) => {
     const t = $<HTMLTableElement>(id);
     const hr = el('tr');
     hr.append(...head.map((h) => el('th', h)));
-    t.replaceChildren(hr, ...rows.map((row) => {
-      const tr = el('tr');
-      tr.append(...row.map((c) => el('td', c)));
-      return tr;
-    }));
+    t.replaceChildren(
+      hr,
+      ...rows.map((row) => {
+        const tr = el('tr');
+        tr.append(...row.map((c) => el('td', c)));
+        return tr;
+      }),
+    );
   };
-  table('sup-queues', ['组', '等待', '最长等待'], Object.entries(r.data.queues).map(([g, q]) => [g, String(q.waiting), clock(q.oldestWaitSeconds)]));
-  table('sup-agents', ['坐席', '层级', '状态', '负载'], r.data.agents.map((a) => [a.name, String(a.tier), a.presence, `${a.load}/${a.capacity}`]));
+  table(
+    'sup-queues',
+    ['组', '等待', '最长等待'],
+    Object.entries(r.data.queues).map(([g, q]) => [g, String(q.waiting), clock(q.oldestWaitSeconds)]),
+  );
+  table(
+    'sup-agents',
+    ['坐席', '层级', '状态', '负载'],
+    r.data.agents.map((a) => [a.name, String(a.tier), a.presence, `${a.load}/${a.capacity}`]),
+  );
   $('sup-breaches').replaceChildren(...r.data.slaBreaches.map((h) => el('li', `${h.priority} ${h.group} · ${h.summary}`)));
-  $('sup-flagged').replaceChildren(...r.data.flaggedSurveys.map((h) => el('li', `${h.summary} · ${Object.values(h.survey?.scores ?? {}).join(' ')} ${h.survey?.comment ?? ''}`)));
+  $('sup-flagged').replaceChildren(
+    ...r.data.flaggedSurveys.map((h) => el('li', `${h.summary} · ${Object.values(h.survey?.scores ?? {}).join(' ')} ${h.survey?.comment ?? ''}`)),
+  );
 }
 setInterval(() => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- `me` is only assigned at sign-in; the timer runs before it
   if (me?.supervisor && !$('supervisor').hidden) void refreshSupervisor();
 }, 5000);
 

@@ -4,7 +4,10 @@ export class MemoryActivityLog implements ActivityLog {
   /** Per conversation: activities kept, and how many older ones were dropped (watermarks stay absolute). */
   private readonly logs = new Map<string, { dropped: number; items: Array<Record<string, unknown>> }>();
 
-  constructor(private readonly maxConversations = 10_000, private readonly maxActivities = 1000) {}
+  constructor(
+    private readonly maxConversations = 10_000,
+    private readonly maxActivities = 1000,
+  ) {}
 
   async append(conversationId: string, activity: Record<string, unknown>): Promise<number> {
     let log = this.logs.get(conversationId);

@@ -141,7 +141,11 @@ export class MemoryHandoffStore implements HandoffStore {
   }
 
   async flagged(limit: number): Promise<HandoffRecord[]> {
-    return [...this.handoffs.values()].filter((h) => h.survey?.flagged).sort((a, b) => (b.closedAt ?? 0) - (a.closedAt ?? 0)).slice(0, limit).map(clone);
+    return [...this.handoffs.values()]
+      .filter((h) => h.survey?.flagged)
+      .sort((a, b) => (b.closedAt ?? 0) - (a.closedAt ?? 0))
+      .slice(0, limit)
+      .map(clone);
   }
 
   async loads(): Promise<Record<string, number>> {
@@ -215,7 +219,9 @@ export class MemoryHandoffStore implements HandoffStore {
     return true;
   }
 
-  async dispose(): Promise<void> {}
+  async dispose(): Promise<void> {
+    // nothing to release: the state lives in this process
+  }
 
   private assign(h: HandoffRecord, agentId: string, now: number): void {
     h.status = 'assigned';
@@ -241,7 +247,11 @@ export class MemoryHandoffStore implements HandoffStore {
 }
 
 function takeDue(map: Map<string, number>, now: number, limit: number): string[] {
-  const due = [...map.entries()].filter(([, at]) => at <= now).sort((a, b) => a[1] - b[1]).slice(0, limit).map(([k]) => k);
+  const due = [...map.entries()]
+    .filter(([, at]) => at <= now)
+    .sort((a, b) => a[1] - b[1])
+    .slice(0, limit)
+    .map(([k]) => k);
   for (const k of due) map.delete(k);
   return due;
 }

@@ -3,7 +3,10 @@ import type { KeyValueStore } from '../kv';
 export class MemoryKeyValueStore implements KeyValueStore {
   private readonly items = new Map<string, { value: string; expiresAt: number }>();
 
-  constructor(private readonly maxItems = 200_000, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly maxItems = 200_000,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   // Check and set with no await in between: atomic within the process.
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {

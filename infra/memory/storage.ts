@@ -9,7 +9,11 @@ export class BoundedMemoryStorage implements Storage {
   private readonly entries = new Map<string, { json: string; eTag: string; touched: number }>();
   private nextETag = 1;
 
-  constructor(private readonly maxEntries: number, private readonly ttlMs: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly maxEntries: number,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get size(): number {
     return this.entries.size;

@@ -7,7 +7,11 @@ export class RedisEventBus implements EventBus {
   private readonly local = new MemoryEventBus();
   private readonly subscriber: Redis;
 
-  constructor(private readonly publisher: Redis, private readonly channel: string, onError: (err: unknown) => void) {
+  constructor(
+    private readonly publisher: Redis,
+    private readonly channel: string,
+    onError: (err: unknown) => void,
+  ) {
     this.subscriber = publisher.duplicate();
     void this.subscriber.subscribe(channel).catch(onError);
     this.subscriber.on('message', (_channel: string, message: string) => {

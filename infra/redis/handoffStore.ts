@@ -7,14 +7,18 @@ import type { AgentRef, HandoffRecord, HandoffStore, StoredReference, Survey, Tr
 import { AgentPresence, HandoffReason, HandoffStatus, PRIORITIES_BY_RANK, PRIORITY_RANK, SkillGroup, TranscriptEntry } from '../../handoff/types';
 
 const int = z.coerce.number().int();
-const json = <T extends z.ZodType>(schema: T) => z.string().transform((s, ctx) => {
-  try {
-    return JSON.parse(s) as unknown;
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'not JSON' });
-    return z.NEVER;
-  }
-}).pipe(schema);
+const json = <T extends z.ZodType>(schema: T) =>
+  z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
 
 const SurveySchema = z.object({
   scores: z.object({ efficiency: int, attitude: int, clarity: int, solution: int, overall: int }),
@@ -22,7 +26,7 @@ const SurveySchema = z.object({
   at: z.string(),
   flagged: z.boolean(),
 });
-const Reference = z.object({ conversation: z.object({ id: z.string() }).passthrough(), serviceUrl: z.string().optional(), channelId: z.string().optional() }).passthrough();
+const Reference = z.object({ conversation: z.object({ id: z.string() }).loose(), serviceUrl: z.string().optional(), channelId: z.string().optional() }).loose();
 const Transfer = z.object({ at: int, by: z.string(), toGroup: SkillGroup.optional(), toAgent: z.string().optional(), note: z.string().optional() });
 
 /** A handoff as stored in its Redis hash: validated on every read, like any input from outside. */
@@ -30,7 +34,10 @@ const RecordHash = z.object({
   id: z.string(),
   conversationId: z.string(),
   status: HandoffStatus,
-  reasons: z.string().transform((s) => s.split(',')).pipe(z.array(HandoffReason).min(1)),
+  reasons: z
+    .string()
+    .transform((s) => s.split(','))
+    .pipe(z.array(HandoffReason).min(1)),
   rank: int.min(0).max(2),
   group: SkillGroup,
   createdAt: int,
@@ -69,7 +76,10 @@ export class RedisHandoffStore implements HandoffStore {
   /** Every skill group's queue key, in the order of GROUPS. */
   private readonly queueKeys: string[];
 
-  constructor(redis: Redis, private readonly options: RedisStoreOptions) {
+  constructor(
+    redis: Redis,
+    private readonly options: RedisStoreOptions,
+  ) {
     this.redis = loadScripts(redis);
     this.keys = new RedisKeys(options.namespace);
     this.queueKeys = this.keys.queues(GROUPS);
@@ -77,9 +87,27 @@ export class RedisHandoffStore implements HandoffStore {
 
   async open(record: HandoffRecord): Promise<{ created: boolean; handoff: HandoffRecord }> {
     const k = this.keys;
-    const [created, id] = (await run(this.redis, 'open', k.open, k.handoff(record.id), k.sla, k.deadlines, k.callbacks, ...this.queueKeys,
-      record.conversationId, record.id, record.reasons[0], PRIORITY_RANK[record.priority], record.slaDueAt, record.group,
-      record.createdAt, JSON.stringify(record.packet), JSON.stringify(record.reference), k.handoffPrefix, ...GROUPS)) as [number, string];
+    const [created, id] = (await run(
+      this.redis,
+      'open',
+      k.open,
+      k.handoff(record.id),
+      k.sla,
+      k.deadlines,
+      k.callbacks,
+      ...this.queueKeys,
+      record.conversationId,
+      record.id,
+      record.reasons[0],
+      PRIORITY_RANK[record.priority],
+      record.slaDueAt,
+      record.group,
+      record.createdAt,
+      JSON.stringify(record.packet),
+      JSON.stringify(record.reference),
+      k.handoffPrefix,
+      ...GROUPS,
+    )) as [number, string];
     const handoff = await this.get(id);
     if (!handoff) throw new Error(`handoff ${id} vanished right after open`);
     return { created: created === ScriptCode.ok, handoff };
@@ -105,7 +133,7 @@ export class RedisHandoffStore implements HandoffStore {
       tags: r.tags,
       transfers: transfers.map((t) => Transfer.parse(JSON.parse(t))),
       packet: r.packet,
-      reference: r.reference as StoredReference,
+      reference: r.reference,
       survey: r.survey,
     };
   }
@@ -117,31 +145,73 @@ export class RedisHandoffStore implements HandoffStore {
 
   async claim(id: string, agent: AgentRef, now: number): Promise<TransitionResult> {
     const k = this.keys;
-    const code = (await run(this.redis, 'claim', k.handoff(id), k.loads, k.sla, k.callbacks, ...this.queueKeys,
-      agent.id, agent.capacity, now, ...GROUPS)) as number;
+    const code = (await run(
+      this.redis,
+      'claim',
+      k.handoff(id),
+      k.loads,
+      k.sla,
+      k.callbacks,
+      ...this.queueKeys,
+      agent.id,
+      agent.capacity,
+      now,
+      ...GROUPS,
+    )) as number;
     return this.result(id, code);
   }
 
   async claimNext(agent: AgentRef, groups: readonly SkillGroup[], now: number): Promise<HandoffRecord | undefined> {
     const k = this.keys;
-    const id = (await run(this.redis, 'claimNext', k.loads, k.sla, ...this.queueKeys,
-      agent.id, agent.capacity, now, k.handoffPrefix, ...GROUPS, ...groups)) as string | null;
+    const id = (await run(this.redis, 'claimNext', k.loads, k.sla, ...this.queueKeys, agent.id, agent.capacity, now, k.handoffPrefix, ...GROUPS, ...groups)) as
+      string | null;
     return id ? this.get(id) : undefined;
   }
 
   async transfer(id: string, by: AgentRef, to: { group: SkillGroup } | { agent: AgentRef }, note: string | undefined, now: number): Promise<TransitionResult> {
     const k = this.keys;
     const entry = { at: now, by: by.id, ...('group' in to ? { toGroup: to.group } : { toAgent: to.agent.id }), ...(note ? { note } : {}) };
-    const code = (await run(this.redis, 'transfer', k.handoff(id), k.loads, k.transfers(id), k.callbacks, k.sla, ...this.queueKeys,
-      by.id, by.supervisor ? '1' : '0', 'group' in to ? to.group : '', 'agent' in to ? to.agent.id : '', 'agent' in to ? to.agent.capacity : 0,
-      JSON.stringify(entry), now, ...GROUPS)) as number;
+    const code = (await run(
+      this.redis,
+      'transfer',
+      k.handoff(id),
+      k.loads,
+      k.transfers(id),
+      k.callbacks,
+      k.sla,
+      ...this.queueKeys,
+      by.id,
+      by.supervisor ? '1' : '0',
+      'group' in to ? to.group : '',
+      'agent' in to ? to.agent.id : '',
+      'agent' in to ? to.agent.capacity : 0,
+      JSON.stringify(entry),
+      now,
+      ...GROUPS,
+    )) as number;
     return this.result(id, code);
   }
 
   async close(id: string, by: AgentRef, resolution: string, tags: string[], now: number): Promise<TransitionResult> {
     const k = this.keys;
-    const code = (await run(this.redis, 'close', k.handoff(id), k.loads, k.open, k.sla, k.transfers(id), k.callbacks, ...this.queueKeys,
-      by.id, by.supervisor ? '1' : '0', resolution, JSON.stringify(tags), now, this.options.closedRetentionSeconds * 1000, ...GROUPS)) as number;
+    const code = (await run(
+      this.redis,
+      'close',
+      k.handoff(id),
+      k.loads,
+      k.open,
+      k.sla,
+      k.transfers(id),
+      k.callbacks,
+      ...this.queueKeys,
+      by.id,
+      by.supervisor ? '1' : '0',
+      resolution,
+      JSON.stringify(tags),
+      now,
+      this.options.closedRetentionSeconds * 1000,
+      ...GROUPS,
+    )) as number;
     return this.result(id, code);
   }
 
@@ -152,14 +222,28 @@ export class RedisHandoffStore implements HandoffStore {
 
   async saveSurvey(id: string, survey: Survey): Promise<TransitionResult> {
     const k = this.keys;
-    return this.result(id, (await run(this.redis, 'saveSurvey', k.handoff(id), k.flagged, JSON.stringify(survey), survey.flagged ? '1' : '0', Date.parse(survey.at), this.options.closedRetentionSeconds * 1000)) as number);
+    return this.result(
+      id,
+      (await run(
+        this.redis,
+        'saveSurvey',
+        k.handoff(id),
+        k.flagged,
+        JSON.stringify(survey),
+        survey.flagged ? '1' : '0',
+        Date.parse(survey.at),
+        this.options.closedRetentionSeconds * 1000,
+      )) as number,
+    );
   }
 
   async queued(): Promise<HandoffRecord[]> {
     const ids = await Promise.all(this.queueKeys.map((key) => this.redis.zrange(key, 0, -1)));
     const callbacks = await this.redis.zrange(this.keys.callbacks, 0, -1);
     const records = (await Promise.all([...ids.flat(), ...callbacks].map((id) => this.get(id)))).filter((r): r is HandoffRecord => r !== undefined);
-    const queued = records.filter((r) => r.status === 'queued').sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.createdAt - b.createdAt);
+    const queued = records
+      .filter((r) => r.status === 'queued')
+      .sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.createdAt - b.createdAt);
     return [...queued, ...records.filter((r) => r.status === 'callback').sort((a, b) => a.createdAt - b.createdAt)];
   }
 
@@ -205,7 +289,7 @@ export class RedisHandoffStore implements HandoffStore {
 
   async reference(conversationId: string): Promise<StoredReference | undefined> {
     const raw = await this.redis.get(this.keys.reference(conversationId));
-    return raw ? (Reference.parse(JSON.parse(raw)) as StoredReference) : undefined;
+    return raw ? Reference.parse(JSON.parse(raw)) : undefined;
   }
 
   async armDeadline(conversationId: string, dueAt: number): Promise<boolean> {
@@ -234,7 +318,8 @@ export class RedisHandoffStore implements HandoffStore {
 
   async ping(): Promise<boolean> {
     try {
-      return (await this.redis.ping()) === 'PONG';
+      await this.redis.ping();
+      return true;
     } catch {
       return false;
     }
@@ -249,6 +334,6 @@ export class RedisHandoffStore implements HandoffStore {
       const handoff = await this.get(id);
       return handoff ? { ok: true, handoff } : { ok: false, error: 'not_found' };
     }
-    return { ok: false, error: SCRIPT_ERRORS[code as keyof typeof SCRIPT_ERRORS] ?? 'not_found' };
+    return { ok: false, error: code in SCRIPT_ERRORS ? SCRIPT_ERRORS[code as keyof typeof SCRIPT_ERRORS] : 'not_found' };
   }
 }

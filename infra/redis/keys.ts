@@ -11,32 +11,74 @@ export class RedisKeys {
     this.tag = `{${namespace}}:`;
   }
 
-  handoff(id: string): string { return `${this.tag}handoff:${id}`; }
+  handoff(id: string): string {
+    return `${this.tag}handoff:${id}`;
+  }
   /**
    * What `handoff(id)` puts before the id. Only for a Lua script that learns a handoff's id while
    * it runs (so cannot be given that record's key in KEYS): it appends the id to this. The key keeps
    * the hash tag, so it is in the same Cluster slot as the script's other keys.
    */
-  get handoffPrefix(): string { return this.handoff(''); }
-  transfers(id: string): string { return `${this.tag}transfers:${id}`; }
-  queue(group: string): string { return `${this.tag}queue:${group}`; }
+  get handoffPrefix(): string {
+    return this.handoff('');
+  }
+  transfers(id: string): string {
+    return `${this.tag}transfers:${id}`;
+  }
+  queue(group: string): string {
+    return `${this.tag}queue:${group}`;
+  }
   /** The queues of these skill groups, in the same order. */
-  queues(groups: readonly string[]): string[] { return groups.map((g) => this.queue(g)); }
-  get open(): string { return `${this.tag}open`; }
-  get loads(): string { return `${this.tag}load`; }
-  get presence(): string { return `${this.tag}presence`; }
-  get callbacks(): string { return `${this.tag}callbacks`; }
-  get sla(): string { return `${this.tag}sla`; }
-  get deadlines(): string { return `${this.tag}deadlines`; }
-  get flagged(): string { return `${this.tag}flagged`; }
-  get notices(): string { return `${this.tag}notices`; }
-  get events(): string { return `${this.namespace}:events`; }
-  transcript(conversationId: string): string { return `${this.namespace}:transcript:{${conversationId}}`; }
-  reference(conversationId: string): string { return `${this.namespace}:ref:{${conversationId}}`; }
-  state(storageKey: string): string { return `${this.namespace}:state:{${storageKey}}`; }
-  turnLock(conversationId: string): string { return `${this.namespace}:turnlock:{${conversationId}}`; }
+  queues(groups: readonly string[]): string[] {
+    return groups.map((g) => this.queue(g));
+  }
+  get open(): string {
+    return `${this.tag}open`;
+  }
+  get loads(): string {
+    return `${this.tag}load`;
+  }
+  get presence(): string {
+    return `${this.tag}presence`;
+  }
+  get callbacks(): string {
+    return `${this.tag}callbacks`;
+  }
+  get sla(): string {
+    return `${this.tag}sla`;
+  }
+  get deadlines(): string {
+    return `${this.tag}deadlines`;
+  }
+  get flagged(): string {
+    return `${this.tag}flagged`;
+  }
+  get notices(): string {
+    return `${this.tag}notices`;
+  }
+  get events(): string {
+    return `${this.namespace}:events`;
+  }
+  transcript(conversationId: string): string {
+    return `${this.namespace}:transcript:{${conversationId}}`;
+  }
+  reference(conversationId: string): string {
+    return `${this.namespace}:ref:{${conversationId}}`;
+  }
+  state(storageKey: string): string {
+    return `${this.namespace}:state:{${storageKey}}`;
+  }
+  turnLock(conversationId: string): string {
+    return `${this.namespace}:turnlock:{${conversationId}}`;
+  }
   /** A Direct Line conversation's activities, and how many older ones were dropped. */
-  directLine(conversationId: string): string { return `${this.namespace}:dl:{${conversationId}}`; }
-  directLineDropped(conversationId: string): string { return `${this.namespace}:dl:{${conversationId}}:dropped`; }
-  kv(key: string): string { return `${this.namespace}:kv:{${key}}`; }
+  directLine(conversationId: string): string {
+    return `${this.namespace}:dl:{${conversationId}}`;
+  }
+  directLineDropped(conversationId: string): string {
+    return `${this.namespace}:dl:{${conversationId}}:dropped`;
+  }
+  kv(key: string): string {
+    return `${this.namespace}:kv:{${key}}`;
+  }
 }

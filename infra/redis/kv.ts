@@ -3,7 +3,10 @@ import type { RedisKeys } from './keys';
 import { run, type RedisWithScripts } from './scripts';
 
 export class RedisKeyValueStore implements KeyValueStore {
-  constructor(private readonly redis: RedisWithScripts, private readonly keys: RedisKeys) {}
+  constructor(
+    private readonly redis: RedisWithScripts,
+    private readonly keys: RedisKeys,
+  ) {}
 
   private k(key: string): string {
     return this.keys.kv(key);

@@ -8,8 +8,19 @@ import type { Redis } from './connection';
  * its number of KEYS (as BullMQ names its commands), so the count lives with the script.
  */
 export const SCRIPT_NAMES = [
-  'open', 'claim', 'claimNext', 'transfer', 'close', 'toCallback', 'saveSurvey',
-  'armDeadline', 'takeDue', 'storageWrite', 'compareAndDelete', 'dlAppend', 'dlSince',
+  'open',
+  'claim',
+  'claimNext',
+  'transfer',
+  'close',
+  'toCallback',
+  'saveSurvey',
+  'armDeadline',
+  'takeDue',
+  'storageWrite',
+  'compareAndDelete',
+  'dlAppend',
+  'dlSince',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 const VERSION = 'v2';

@@ -9,28 +9,36 @@ import { run, ScriptCode, type RedisWithScripts } from './scripts';
  * keeps concurrent turns from overwriting each other.)
  */
 export class RedisStorage implements Storage {
-  constructor(private readonly redis: RedisWithScripts, private readonly keys: RedisKeys, private readonly ttlSeconds: number) {}
+  constructor(
+    private readonly redis: RedisWithScripts,
+    private readonly keys: RedisKeys,
+    private readonly ttlSeconds: number,
+  ) {}
 
   async read(keys: string[]): Promise<StoreItems> {
     const items: StoreItems = {};
-    await Promise.all(keys.map(async (key) => {
-      const [json, eTag] = await this.redis.hmget(this.keys.state(key), 'json', 'eTag');
-      if (json === null) return;
-      try {
-        items[key] = { ...(JSON.parse(json) as object), eTag: eTag ?? '*' };
-      } catch {
-        // A corrupt item is treated as absent: the conversation starts afresh rather than failing every turn.
-      }
-    }));
+    await Promise.all(
+      keys.map(async (key) => {
+        const [json, eTag] = await this.redis.hmget(this.keys.state(key), 'json', 'eTag');
+        if (json === null) return;
+        try {
+          items[key] = { ...(JSON.parse(json) as object), eTag: eTag ?? '*' };
+        } catch {
+          // A corrupt item is treated as absent: the conversation starts afresh rather than failing every turn.
+        }
+      }),
+    );
     return items;
   }
 
   async write(changes: StoreItems): Promise<void> {
-    await Promise.all(Object.entries(changes).map(async ([key, item]) => {
-      const { eTag, ...data } = item as Record<string, unknown> & { eTag?: string };
-      const code = await run(this.redis, 'storageWrite', this.keys.state(key), JSON.stringify(data), eTag ?? '', randomUUID(), this.ttlSeconds);
-      if (code === ScriptCode.eTagConflict) throw new Error(`storage write for "${key}" rejected: eTag conflict`);
-    }));
+    await Promise.all(
+      Object.entries(changes).map(async ([key, item]) => {
+        const { eTag, ...data } = item as Record<string, unknown> & { eTag?: string };
+        const code = await run(this.redis, 'storageWrite', this.keys.state(key), JSON.stringify(data), eTag ?? '', randomUUID(), this.ttlSeconds);
+        if (code === ScriptCode.eTagConflict) throw new Error(`storage write for "${key}" rejected: eTag conflict`);
+      }),
+    );
   }
 
   async delete(keys: string[]): Promise<void> {

@@ -11,7 +11,12 @@ import { run, type RedisWithScripts } from './scripts';
 export class RedisTurnLock implements TurnLock {
   private readonly local = new TurnQueue();
 
-  constructor(private readonly redis: RedisWithScripts, private readonly keys: RedisKeys, private readonly ttlMs = 15_000, private readonly waitMs = 10_000) {}
+  constructor(
+    private readonly redis: RedisWithScripts,
+    private readonly keys: RedisKeys,
+    private readonly ttlMs = 15_000,
+    private readonly waitMs = 10_000,
+  ) {}
 
   run<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
     return this.local.run(conversationId, async () => {

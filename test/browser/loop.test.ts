@@ -24,7 +24,15 @@ describe('in a real browser: /chat and /console', function () {
     kefu = await startKefu({ AGENTS_FILE: 'test/fixtures/agents.test.json' });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   });
   after(async () => {
@@ -35,7 +43,9 @@ describe('in a real browser: /chat and /console', function () {
 
   const open = async (path: string): Promise<Page> => {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    page.on('pageerror', (e) => { throw e; });
+    page.on('pageerror', (e) => {
+      throw e;
+    });
     await page.goto(`${kefu.url}${path}`);
     return page;
   };

@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { BotClient } from '../../testkit/botClient';
 import { startKefu, type RunningKefu } from '../../testkit/kefuServer';
 
-interface ErrorBody { error: { code: string; message: string } }
+interface ErrorBody {
+  error: { code: string; message: string };
+}
 
 describe('bad input gets a clear 4xx and the server keeps serving', function () {
   let kefu: RunningKefu;
@@ -22,10 +24,38 @@ describe('bad input gets a clear 4xx and the server keeps serving', function () 
 
   const cases: Array<{ name: string; path: string; body: string; contentType?: string; status: number; code: string; mentions?: string }> = [
     { name: 'malformed JSON', path: '/api/messages', body: '{"type": "message",', status: 400, code: 'malformed_json' },
-    { name: 'an activity without type', path: '/api/messages', body: JSON.stringify({ ...valid(), type: undefined }), status: 400, code: 'invalid_body', mentions: 'type' },
-    { name: 'a conversation without id', path: '/api/messages', body: JSON.stringify({ ...valid(), conversation: {} }), status: 400, code: 'invalid_body', mentions: 'conversation.id' },
-    { name: 'text of the wrong type', path: '/api/messages', body: JSON.stringify({ ...valid(), text: 42 }), status: 400, code: 'invalid_body', mentions: 'text' },
-    { name: 'a serviceUrl that is not a URL', path: '/api/messages', body: JSON.stringify({ ...valid(), serviceUrl: 'nope' }), status: 400, code: 'invalid_body', mentions: 'serviceUrl' },
+    {
+      name: 'an activity without type',
+      path: '/api/messages',
+      body: JSON.stringify({ ...valid(), type: undefined }),
+      status: 400,
+      code: 'invalid_body',
+      mentions: 'type',
+    },
+    {
+      name: 'a conversation without id',
+      path: '/api/messages',
+      body: JSON.stringify({ ...valid(), conversation: {} }),
+      status: 400,
+      code: 'invalid_body',
+      mentions: 'conversation.id',
+    },
+    {
+      name: 'text of the wrong type',
+      path: '/api/messages',
+      body: JSON.stringify({ ...valid(), text: 42 }),
+      status: 400,
+      code: 'invalid_body',
+      mentions: 'text',
+    },
+    {
+      name: 'a serviceUrl that is not a URL',
+      path: '/api/messages',
+      body: JSON.stringify({ ...valid(), serviceUrl: 'nope' }),
+      status: 400,
+      code: 'invalid_body',
+      mentions: 'serviceUrl',
+    },
     { name: 'a JSON array', path: '/api/messages', body: '[1,2,3]', status: 400, code: 'invalid_body' },
     { name: 'an oversized body', path: '/api/messages', body: JSON.stringify({ ...valid(), text: 'x'.repeat(5000) }), status: 413, code: 'payload_too_large' },
     { name: 'a non-JSON content type', path: '/api/messages', body: 'hello', contentType: 'text/plain', status: 415, code: 'unsupported_media_type' },
@@ -76,7 +106,11 @@ describe('/api/nlu/parse', function () {
       body: JSON.stringify({ text: '退款怎么还没到账，订单KF202611150004，急死了，电话13812341234' }),
     });
     expect(res.status).to.equal(200);
-    const body = (await res.json()) as Record<string, unknown> & { entities: { orderIds: string[]; phones: string[] }; emotion: { label: string }; score: number };
+    const body = (await res.json()) as Record<string, unknown> & {
+      entities: { orderIds: string[]; phones: string[] };
+      emotion: { label: string };
+      score: number;
+    };
     expect(body.locale).to.equal('zh-CN');
     expect(body.intent).to.equal('refund_status');
     expect(body.score).to.be.within(0, 1);

@@ -8,7 +8,12 @@ describe('production mode: /api/messages requires the channel secret', function 
   let kefu: RunningKefu;
   before(async function () {
     this.timeout(60_000);
-    kefu = await startKefu({ KEFU_MODE: 'production', BOT_CHANNEL_SECRET: SECRET, USER_TOKEN_SECRET: 'user-token-secret-for-tests', AGENTS_FILE: 'test/fixtures/agents.test.json' });
+    kefu = await startKefu({
+      KEFU_MODE: 'production',
+      BOT_CHANNEL_SECRET: SECRET,
+      USER_TOKEN_SECRET: 'user-token-secret-for-tests',
+      AGENTS_FILE: 'test/fixtures/agents.test.json',
+    });
   });
   after(() => kefu.close());
 

@@ -144,7 +144,7 @@ describe('conversations over /api/messages (expectReplies)', function () {
       expect(answer).to.contain('配送中');
     });
 
-    it("a token for another user gets the same reply as an unknown order", async () => {
+    it('a token for another user gets the same reply as an unknown order', async () => {
       const c = client({ userId: 'u1001', channelData: { userToken: token('u1001', 600) } });
       const other = await c.say('查物流 KF202611190003'); // belongs to u1002
       const unknown = await c.say('查物流 KF209912319999');

@@ -11,7 +11,12 @@ const { DirectLine } = require('botframework-directlinejs') as typeof import('bo
 
 const SECRET = 'direct-line-secret-for-tests-0123';
 
-interface Seen { type: string; text?: string; from: { id: string }; suggestedActions?: { actions: Array<{ title: string }> } }
+interface Seen {
+  type: string;
+  text?: string;
+  from: { id: string };
+  suggestedActions?: { actions: Array<{ title: string }> };
+}
 
 describe('Direct Line 3.0 endpoint, driven by botframework-directlinejs', function () {
   this.timeout(30_000);
@@ -21,11 +26,12 @@ describe('Direct Line 3.0 endpoint, driven by botframework-directlinejs', functi
   });
   after(() => kefu.close());
 
-  const dl = (path: string, auth: string, body?: unknown) => fetch(`${kefu.url}/v3/directline${path}`, {
-    method: body === undefined && path.includes('/activities') ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  const dl = (path: string, auth: string, body?: unknown) =>
+    fetch(`${kefu.url}/v3/directline${path}`, {
+      method: body === undefined && path.includes('/activities') ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
 
   it('a client with a token from tokens/generate chats with the bot, reaches an agent, and gets the survey', async () => {
     const gen = await dl('/tokens/generate', SECRET, { user: { id: 'app-user-7' } });
@@ -42,9 +48,10 @@ describe('Direct Line 3.0 endpoint, driven by botframework-directlinejs', functi
       }
       return seen.find(match) as Seen;
     };
-    const post = (text: string) => new Promise<string>((resolve, reject) => {
-      client.postActivity({ type: 'message', from: { id: 'someone-else' }, text } as never).subscribe({ next: (id: string) => resolve(id), error: reject });
-    });
+    const post = (text: string) =>
+      new Promise<string>((resolve, reject) => {
+        client.postActivity({ type: 'message', from: { id: 'someone-else' }, text } as never).subscribe({ next: (id: string) => resolve(id), error: reject });
+      });
     try {
       const greeting = await waitFor((a) => (a.text ?? '').includes('您好，感谢联系'));
       expect(greeting.suggestedActions?.actions.map((x) => x.title)).to.include('转人工');
@@ -79,7 +86,9 @@ describe('Direct Line 3.0 endpoint, driven by botframework-directlinejs', functi
     expect((await dl(`/conversations/${b.conversationId}/activities`, a.token, { type: 'message', from: { id: 'x' }, text: 'hi' })).status).to.equal(403);
     expect((await dl(`/conversations/${a.conversationId}/activities`, a.token, { type: 'message', from: { id: 'x' }, text: 42 })).status).to.equal(400);
     expect((await dl(`/conversations/${b.conversationId}/activities`, SECRET, { type: 'message', from: { id: 'x' }, text: '你好' })).status).to.equal(200);
-    const page = await fetch(`${kefu.url}/v3/directline/conversations/${b.conversationId}/activities?watermark=0`, { headers: { authorization: `Bearer ${b.token}` } });
+    const page = await fetch(`${kefu.url}/v3/directline/conversations/${b.conversationId}/activities?watermark=0`, {
+      headers: { authorization: `Bearer ${b.token}` },
+    });
     const body = (await page.json()) as { activities: Seen[]; watermark: string };
     expect(body.activities.map((x) => x.text)).to.include('你好');
     expect(Number(body.watermark)).to.equal(body.activities.length);

@@ -41,7 +41,8 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
       for (;;) {
         const hit = proactiveTo(c).find((b) => match(b as { type?: string; text?: string; name?: string }));
         if (hit) return hit;
-        if (Date.now() - started > timeoutMs) throw new Error(`no proactive message matched; got ${JSON.stringify(proactiveTo(c).map((b) => b.text ?? b.type))}`);
+        if (Date.now() - started > timeoutMs)
+          throw new Error(`no proactive message matched; got ${JSON.stringify(proactiveTo(c).map((b) => b.text ?? b.type))}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     };
@@ -108,7 +109,11 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
       await waitProactive(c, (b) => b.type === 'event' && b.name === 'handoff.status');
       expect(await c.say('5 5 4 5 2 骑手态度一般')).to.contain('主管会查看');
       const h = await kefu.kefu.store.get(assigned.handoffId);
-      expect(h?.survey).to.deep.include({ scores: { efficiency: 5, attitude: 5, clarity: 4, solution: 5, overall: 2 }, comment: '骑手态度一般', flagged: true });
+      expect(h?.survey).to.deep.include({
+        scores: { efficiency: 5, attitude: 5, clarity: 4, solution: 5, overall: 2 },
+        comment: '骑手态度一般',
+        flagged: true,
+      });
       expect(h?.packet.transcript.length).to.be.greaterThan(3);
       const fullTranscript = (await kefu.kefu.store.transcript(c.conversationId)).map((e) => e.speaker);
       expect(fullTranscript).to.include.members(['customer', 'bot', 'agent', 'system']);
@@ -212,9 +217,25 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
       const slowOrders: OrderService = {
         async findOrder(id: string): Promise<Order | undefined> {
           await new Promise((r) => setTimeout(r, 1500));
-          return id === 'KF202611220001' ? ({ id, customerId: 'u', phone: '13812341234', status: 'delivering', category: 'food', merchant: 'M', items: [{ name: 'x', quantity: 1, price: 1 }], amount: 1, currency: 'CNY', createdAt: DAY.toISOString(), address: 'A' } satisfies Order) : undefined;
+          return id === 'KF202611220001'
+            ? ({
+                id,
+                customerId: 'u',
+                phone: '13812341234',
+                status: 'delivering',
+                category: 'food',
+                merchant: 'M',
+                items: [{ name: 'x', quantity: 1, price: 1 }],
+                amount: 1,
+                currency: 'CNY',
+                createdAt: DAY.toISOString(),
+                address: 'A',
+              } satisfies Order)
+            : undefined;
         },
-        async submitRequest(): Promise<ServiceRequest> { throw new Error('not used'); },
+        async submitRequest(): Promise<ServiceRequest> {
+          throw new Error('not used');
+        },
       };
       kefu = await startKefu(await env({ HANDOFF_TIMEOUT_MS: '300', HANDOFF_POLL_MS: '20' }), { orders: slowOrders });
       const c = customer();
@@ -236,7 +257,7 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
       expect(await kefu.kefu.store.openFor(c.conversationId)).to.equal(undefined);
     });
 
-    it('agent API auth: 401 without or with a wrong token, 403 on another agent\'s conversation or the supervisor view', async () => {
+    it("agent API auth: 401 without or with a wrong token, 403 on another agent's conversation or the supervisor view", async () => {
       kefu = await startKefu(await env(), { clock: () => DAY });
       const noToken = await fetch(`${kefu.url}/agent/v1/queue`);
       expect(noToken.status).to.equal(401);

@@ -27,11 +27,17 @@ describe('two kefu processes on one Redis', function () {
     // An order API that takes 5 s: the instance that asks will be dead before it answers.
     const api = express();
     api.get('/orders/:id', (_req, res) => void setTimeout(() => res.status(404).end(), 5000));
-    slowOrders = await new Promise((resolve) => { const s = api.listen(0, '127.0.0.1', () => resolve(s)); });
+    slowOrders = await new Promise((resolve) => {
+      const s = api.listen(0, '127.0.0.1', () => resolve(s));
+    });
     const env = {
-      REDIS_URL: redis.url, REDIS_NAMESPACE: namespace, AGENTS_FILE: 'test/fixtures/agents.test.json',
-      ORDER_SERVICE_URL: `http://127.0.0.1:${(slowOrders.address() as AddressInfo).port}/`, ORDER_SERVICE_TIMEOUT_MS: '10000',
-      HANDOFF_TIMEOUT_MS: '1000', HANDOFF_POLL_MS: '25',
+      REDIS_URL: redis.url,
+      REDIS_NAMESPACE: namespace,
+      AGENTS_FILE: 'test/fixtures/agents.test.json',
+      ORDER_SERVICE_URL: `http://127.0.0.1:${(slowOrders.address() as AddressInfo).port}/`,
+      ORDER_SERVICE_TIMEOUT_MS: '10000',
+      HANDOFF_TIMEOUT_MS: '1000',
+      HANDOFF_POLL_MS: '25',
     };
     [a, b] = await Promise.all([startKefuProcess(env), startKefuProcess(env)]);
     store = new RedisHandoffStore(createRedis(redis.url), { namespace, ttlSeconds: 600, transcriptEntries: 500, closedRetentionSeconds: 86400 });
@@ -53,7 +59,9 @@ describe('two kefu processes on one Redis', function () {
       const ids = await Promise.all(customers.map(async (c) => (await store.openFor(c.conversationId))?.id as string));
       expect(ids.every(Boolean)).to.equal(true);
       // Every agent tries to claim every customer at once, half through each process.
-      const attempts = await Promise.all(ids.flatMap((id) => agents.map(async (ag, n) => ({ id, n, status: (await ag.call('POST', `/handoffs/${id}/claim`)).status }))));
+      const attempts = await Promise.all(
+        ids.flatMap((id) => agents.map(async (ag, n) => ({ id, n, status: (await ag.call('POST', `/handoffs/${id}/claim`)).status }))),
+      );
       for (const id of ids) {
         const wins = attempts.filter((x) => x.id === id && x.status === 200);
         expect(wins, `handoff ${id}`).to.have.length(1);
@@ -63,11 +71,13 @@ describe('two kefu processes on one Redis', function () {
         expect(h?.assignedTo).to.equal(`load${wins[0].n}`);
       }
       // Free the agents for the next round.
-      await Promise.all(ids.map(async (id) => {
-        const h = await store.get(id);
-        const n = Number(h?.assignedTo?.replace('load', ''));
-        expect((await agents[n].call('POST', `/handoffs/${id}/close`, { resolution: 'test' })).status).to.equal(200);
-      }));
+      await Promise.all(
+        ids.map(async (id) => {
+          const h = await store.get(id);
+          const n = Number(h?.assignedTo?.replace('load', ''));
+          expect((await agents[n].call('POST', `/handoffs/${id}/close`, { resolution: 'test' })).status).to.equal(200);
+        }),
+      );
       const loads = await store.loads();
       expect(Object.values(loads).every((v) => v === 0)).to.equal(true);
     }

@@ -32,7 +32,12 @@ describe('content reload without a restart', function () {
     dir = mkdtempSync(join(tmpdir(), 'kefu-reload-'));
     cpSync(fromRoot('nlu/data'), join(dir, 'data'), { recursive: true });
     cpSync(fromRoot('bot/data/compliance.json'), join(dir, 'data', 'compliance.json'));
-    kefu = await startKefu({ NLU_DATA_DIR: join(dir, 'data'), NLU_MODEL_CACHE_DIR: join(dir, 'cache'), COMPLIANCE_FILE: join(dir, 'data', 'compliance.json'), AGENTS_FILE: 'test/fixtures/agents.test.json' });
+    kefu = await startKefu({
+      NLU_DATA_DIR: join(dir, 'data'),
+      NLU_MODEL_CACHE_DIR: join(dir, 'cache'),
+      COMPLIANCE_FILE: join(dir, 'data', 'compliance.json'),
+      AGENTS_FILE: 'test/fixtures/agents.test.json',
+    });
   });
 
   after(async () => {
@@ -59,9 +64,14 @@ describe('content reload without a restart', function () {
       a.intents.store_hours = { zh: '门店营业时间为每天 9:00–21:00。', en: 'Our stores are open 9:00–21:00 every day.' };
     });
 
-    const reloading = reload(SUPERVISOR).then(async (res) => ({ status: res.status, body: (await res.json()) as { intents: { zh: number }; model: { source: string } } }));
+    const reloading = reload(SUPERVISOR).then(async (res) => ({
+      status: res.status,
+      body: (await res.json()) as { intents: { zh: number }; model: { source: string } },
+    }));
     let done = false as boolean; // set when the reload settles
-    void reloading.finally(() => { done = true; });
+    void reloading.finally(() => {
+      done = true;
+    });
     // While the model trains in its worker, the server keeps classifying with the old one.
     const during: Array<{ status: number; body: { intent: string } }> = [];
     while (!done) during.push(await parse('我要退款'));
@@ -70,7 +80,10 @@ describe('content reload without a restart', function () {
     expect(result.body.model.source).to.equal('trained');
     // Training on the main thread would hold every request until it ended: one or two would fit.
     expect(during.length, 'requests answered while the new model trained').to.be.greaterThan(10);
-    expect(during.every((r) => r.status === 200 && r.body.intent === 'refund_request'), 'each answered, by the running model').to.equal(true);
+    expect(
+      during.every((r) => r.status === 200 && r.body.intent === 'refund_request'),
+      'each answered, by the running model',
+    ).to.equal(true);
 
     expect((await parse('你们门店几点开门')).body.intent).to.equal('store_hours');
     const client = new BotClient(kefu.url, { locale: 'en' });
@@ -83,7 +96,11 @@ describe('content reload without a restart', function () {
       return ((await res.json()) as { risk: { level: string; matched: string[] } }).risk;
     };
     const check = async (text: string) => {
-      const res = await fetch(`${kefu.url}/agent/v1/compliance/check`, { method: 'POST', headers: { authorization: `Bearer ${AGENT}`, 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+      const res = await fetch(`${kefu.url}/agent/v1/compliance/check`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${AGENT}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ text }),
+      });
       return ((await res.json()) as { violations: Array<{ rule: string }> }).violations;
     };
     expect((await scan('有人让我扫码领红包再输入验证码')).level).to.equal('none');

@@ -30,7 +30,9 @@ function contract(name: string, make: () => Promise<{ storage: Storage; dispose:
       const first = (await storage.read(['k'])).k as StoreItem;
       await storage.write({ k: { ...first, v: 2 } });
       let error: unknown;
-      await storage.write({ k: { ...first, v: 3 } }).catch((e: unknown) => { error = e; });
+      await storage.write({ k: { ...first, v: 3 } }).catch((e: unknown) => {
+        error = e;
+      });
       expect(String(error)).to.contain('eTag conflict');
       await storage.write({ k: { v: 4, eTag: '*' } });
       expect((await storage.read(['k'])).k).to.deep.include({ v: 4 });
@@ -41,7 +43,12 @@ function contract(name: string, make: () => Promise<{ storage: Storage; dispose:
 contract('bounded memory', async () => ({ storage: new BoundedMemoryStorage(100, 60_000), dispose: async () => undefined }));
 contract('Redis', async () => {
   const redis = loadScripts(createRedis((await testRedis()).url));
-  return { storage: new RedisStorage(redis, new RedisKeys(uniqueNamespace('state')), 60), dispose: async () => { await redis.quit(); } };
+  return {
+    storage: new RedisStorage(redis, new RedisKeys(uniqueNamespace('state')), 60),
+    dispose: async () => {
+      await redis.quit();
+    },
+  };
 });
 
 describe('Redis conversation state expires', () => {

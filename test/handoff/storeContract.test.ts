@@ -19,7 +19,9 @@ function contract(name: string, make: () => Promise<HandoffStore>): void {
   describe(`HandoffStore contract: ${name}`, function () {
     this.timeout(20_000);
     let store: HandoffStore;
-    beforeEach(async () => { store = await make(); });
+    beforeEach(async () => {
+      store = await make();
+    });
     afterEach(() => store.dispose());
 
     it('opens one handoff per conversation; a second trigger adds its reason and raises priority', async () => {
@@ -168,7 +170,10 @@ function contract(name: string, make: () => Promise<HandoffStore>): void {
         const others = groups.filter((g) => g !== group);
         const r = record({ group });
         await store.open(r);
-        expect((await store.queued()).map((h) => [h.id, h.group]), group).to.deep.equal([[r.id, group]]);
+        expect(
+          (await store.queued()).map((h) => [h.id, h.group]),
+          group,
+        ).to.deep.equal([[r.id, group]]);
         expect(await store.claimNext(agent, others, 1), `${group}: not in another group's queue`).to.equal(undefined);
         // A more urgent trigger for another group moves it from this group's queue to that one's.
         const raised = await store.open({ ...record({ conversationId: r.conversationId, priority: 'urgent', group: next, reason: 'high_risk' }) });
@@ -191,7 +196,7 @@ function contract(name: string, make: () => Promise<HandoffStore>): void {
       expect((await store.loads())[agent.id]).to.equal(0);
     });
 
-    it('closing a queued handoff takes it out of its group\'s queue', async () => {
+    it("closing a queued handoff takes it out of its group's queue", async () => {
       const r = record({ group: 'escalation' });
       await store.open(r);
       expect((await store.close(r.id, sup, 'duplicate', [], 1)).ok).to.equal(true);
@@ -211,21 +216,28 @@ function contract(name: string, make: () => Promise<HandoffStore>): void {
 contract('in-memory', async () => new MemoryHandoffStore());
 contract('Redis', async () => {
   const redis = await testRedis();
-  return new RedisHandoffStore(createRedis(redis.url), { namespace: uniqueNamespace('contract'), ttlSeconds: 600, transcriptEntries: 500, closedRetentionSeconds: 86400 });
+  return new RedisHandoffStore(createRedis(redis.url), {
+    namespace: uniqueNamespace('contract'),
+    ttlSeconds: 600,
+    transcriptEntries: 500,
+    closedRetentionSeconds: 86400,
+  });
 });
 
 describe('Redis store: keys are passed in KEYS', function () {
   this.timeout(20_000);
   const luaDir = fromRoot('infra/redis/lua');
-  const scripts = readdirSync(luaDir).filter((f) => f.endsWith('.lua')).map((file) => {
-    const [, name, keys] = /^([A-Za-z]+)-(\d+)\.lua$/.exec(file) ?? [];
-    const source = readFileSync(join(luaDir, file), 'utf8');
-    // The code without its comments (the header names the keys it describes).
-    const code = source.replace(/--\[\[[\s\S]*?\]\]/g, '').replace(/--.*$/gm, '');
-    return { file, name, keys: Number(keys), source, code };
-  });
+  const scripts = readdirSync(luaDir)
+    .filter((f) => f.endsWith('.lua'))
+    .map((file) => {
+      const [, name, keys] = /^([A-Za-z]+)-(\d+)\.lua$/.exec(file) ?? [];
+      const source = readFileSync(join(luaDir, file), 'utf8');
+      // The code without its comments (the header names the keys it describes).
+      const code = source.replace(/--\[\[[\s\S]*?\]\]/g, '').replace(/--.*$/gm, '');
+      return { file, name, keys: Number(keys), source, code };
+    });
 
-  it('the scripts that move handoffs between queues get every skill group\'s queue in KEYS', () => {
+  it("the scripts that move handoffs between queues get every skill group's queue in KEYS", () => {
     // Keys each script takes besides the queues: see the script headers.
     const fixed: Record<string, number> = { open: 5, claim: 4, claimNext: 2, transfer: 5, close: 6, toCallback: 4 };
     for (const [name, n] of Object.entries(fixed)) {
@@ -247,11 +259,18 @@ describe('Redis store: keys are passed in KEYS', function () {
 
   it('an unknown skill group is refused before anything is written', async () => {
     const redis = await testRedis();
-    const store = new RedisHandoffStore(createRedis(redis.url), { namespace: uniqueNamespace('groups'), ttlSeconds: 600, transcriptEntries: 500, closedRetentionSeconds: 86400 });
+    const store = new RedisHandoffStore(createRedis(redis.url), {
+      namespace: uniqueNamespace('groups'),
+      ttlSeconds: 600,
+      transcriptEntries: 500,
+      closedRetentionSeconds: 86400,
+    });
     try {
       const bad = record({ group: 'nowhere' as SkillGroup });
       let refused = false;
-      await store.open(bad).catch(() => { refused = true; });
+      await store.open(bad).catch(() => {
+        refused = true;
+      });
       expect(refused).to.equal(true);
       expect(await store.openFor(bad.conversationId)).to.equal(undefined);
       expect(await store.redis.exists(store.keys.handoff(bad.id), store.keys.queue('nowhere'))).to.equal(0);
@@ -260,7 +279,9 @@ describe('Redis store: keys are passed in KEYS', function () {
       await store.open(r);
       await store.claim(r.id, alice, 1);
       refused = false;
-      await store.transfer(r.id, alice, { group: 'nowhere' as SkillGroup }, undefined, 2).catch(() => { refused = true; });
+      await store.transfer(r.id, alice, { group: 'nowhere' as SkillGroup }, undefined, 2).catch(() => {
+        refused = true;
+      });
       expect(refused).to.equal(true);
       expect(await store.get(r.id)).to.include({ status: 'assigned', assignedTo: 'alice', group: 'general' });
       expect((await store.get(r.id))?.transfers).to.deep.equal([]);
@@ -276,7 +297,12 @@ describe('Redis store: closed handoffs do not stay forever', function () {
 
   it('a closed handoff and its transfer history expire after the retention; old review entries are trimmed', async () => {
     const redis = await testRedis();
-    const store = new RedisHandoffStore(createRedis(redis.url), { namespace: uniqueNamespace('retention'), ttlSeconds: 600, transcriptEntries: 500, closedRetentionSeconds: 2 });
+    const store = new RedisHandoffStore(createRedis(redis.url), {
+      namespace: uniqueNamespace('retention'),
+      ttlSeconds: 600,
+      transcriptEntries: 500,
+      closedRetentionSeconds: 2,
+    });
     try {
       const now = Date.now();
       const old = record();
@@ -286,7 +312,11 @@ describe('Redis store: closed handoffs do not stay forever', function () {
       await store.claim(old.id, bob, now);
       await store.close(old.id, bob, 'done', [], now);
       expect(await store.redis.exists(store.keys.transfers(old.id)), 'transfer history kept while retained').to.equal(1);
-      const oldSurvey = { scores: { efficiency: 1, attitude: 1, clarity: 1, solution: 1, overall: 1 }, at: new Date(now - 10_000).toISOString(), flagged: true };
+      const oldSurvey = {
+        scores: { efficiency: 1, attitude: 1, clarity: 1, solution: 1, overall: 1 },
+        at: new Date(now - 10_000).toISOString(),
+        flagged: true,
+      };
       await store.saveSurvey(old.id, oldSurvey);
 
       const open = record();

@@ -8,7 +8,15 @@ import { fromRoot } from '../../kernel/paths';
 
 const run = promisify(execFile);
 
-interface Report { accuracy: number; in_scope_accuracy: number; oos_recall: number | null; threshold: number | null; train_s: number; p50_ms: number; p99_ms: number }
+interface Report {
+  accuracy: number;
+  in_scope_accuracy: number;
+  oos_recall: number | null;
+  threshold: number | null;
+  train_s: number;
+  p50_ms: number;
+  p99_ms: number;
+}
 
 /**
  * `npm run nlu -- eval --train … --test …` as a user runs it, on data in the benchmark format: the
@@ -21,7 +29,10 @@ describe('npm run nlu -- eval --train (the benchmark command)', function () {
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'kefu-eval-'));
-    const corpus = JSON.parse(readFileSync(fromRoot('nlu/data/corpus.en.json'), 'utf8')) as { intents: Record<string, string[]>; entities?: Record<string, string[]> };
+    const corpus = JSON.parse(readFileSync(fromRoot('nlu/data/corpus.en.json'), 'utf8')) as {
+      intents: Record<string, string[]>;
+      entities?: Record<string, string[]>;
+    };
     const rows = Object.entries(corpus.intents).flatMap(([intent, texts]) => texts.map((text) => JSON.stringify({ text, intent })));
     writeFileSync(join(dir, 'train.jsonl'), `${rows.join('\n')}\n`);
     mkdirSync(join(dir, 'entities'));
@@ -30,9 +41,30 @@ describe('npm run nlu -- eval --train (the benchmark command)', function () {
 
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('trains kefu\'s pipeline and plain NLP.js on the same rows and reports both as JSON', async () => {
-    const { stdout } = await run(process.execPath, [fromRoot('dist/tools/nluCli.js'), 'eval', '--train', join(dir, 'train.jsonl'), '--test', fromRoot('test/fixtures/nlu-heldout.en.jsonl'), '--entities', join(dir, 'entities'), '--baseline'], { cwd: fromRoot('.'), maxBuffer: 1 << 20 });
-    const out = JSON.parse(stdout) as { locale: string; linearWeight: number; entities: Record<string, number>; kefu: Report; baseline: Report; kefu_threshold_curve: Array<{ threshold: number; in_scope_accuracy: number; oos_recall: number }> };
+  it("trains kefu's pipeline and plain NLP.js on the same rows and reports both as JSON", async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        fromRoot('dist/tools/nluCli.js'),
+        'eval',
+        '--train',
+        join(dir, 'train.jsonl'),
+        '--test',
+        fromRoot('test/fixtures/nlu-heldout.en.jsonl'),
+        '--entities',
+        join(dir, 'entities'),
+        '--baseline',
+      ],
+      { cwd: fromRoot('.'), maxBuffer: 1 << 20 },
+    );
+    const out = JSON.parse(stdout) as {
+      locale: string;
+      linearWeight: number;
+      entities: Record<string, number>;
+      kefu: Report;
+      baseline: Report;
+      kefu_threshold_curve: Array<{ threshold: number; in_scope_accuracy: number; oos_recall: number }>;
+    };
     expect(out.locale).to.equal('en');
     expect(out.entities).to.have.property('payment').that.is.greaterThan(3);
     expect([0.3, 0.5, 0.7, 0.85, 1]).to.include(out.linearWeight);
@@ -49,7 +81,17 @@ describe('npm run nlu -- eval --train (the benchmark command)', function () {
 
   it('names the file and line of a malformed row', async () => {
     writeFileSync(join(dir, 'bad.jsonl'), '{"text": "hello", "intent": "greet"}\n{"text": "", "intent": "greet"}\n');
-    const err = await run(process.execPath, [fromRoot('dist/tools/nluCli.js'), 'eval', '--train', join(dir, 'bad.jsonl'), '--test', join(dir, 'bad.jsonl')]).then(() => undefined, (e: unknown) => e as { code: number; stderr: string });
+    const err = await run(process.execPath, [
+      fromRoot('dist/tools/nluCli.js'),
+      'eval',
+      '--train',
+      join(dir, 'bad.jsonl'),
+      '--test',
+      join(dir, 'bad.jsonl'),
+    ]).then(
+      () => undefined,
+      (e: unknown) => e as { code: number; stderr: string },
+    );
     expect(err?.code).to.equal(1);
     expect(err?.stderr).to.include('bad.jsonl:2');
   });

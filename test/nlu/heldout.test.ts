@@ -19,14 +19,19 @@ const FLOORS = {
   en: { file: 'test/fixtures/nlu-heldout.en.jsonl', accuracy: 0.82, inScope: 0.8, oosRecall: 0.8 },
 } as const;
 
-describe('NLU held-out accuracy (the bot\'s own recogniser)', function () {
+describe("NLU held-out accuracy (the bot's own recogniser)", function () {
   this.timeout(120_000);
   let recognizer: KefuRecognizer;
 
   before(async () => {
     const env = parseEnv({});
     const data = loadData(env);
-    const loaded = await loadOrTrain(data.corpus, { zhFeatures: env.NLU_ZH_FEATURES, linearWeight: env.NLU_LINEAR_WEIGHT }, fromRoot(env.NLU_MODEL_CACHE_DIR), () => undefined);
+    const loaded = await loadOrTrain(
+      data.corpus,
+      { zhFeatures: env.NLU_ZH_FEATURES, linearWeight: env.NLU_LINEAR_WEIGHT },
+      fromRoot(env.NLU_MODEL_CACHE_DIR),
+      () => undefined,
+    );
     recognizer = new KefuRecognizer({ threshold: env.NLU_THRESHOLD, emotion: new EmotionDetector(data.emotion) });
     recognizer.useClassifier(loaded.classifier);
   });
@@ -44,10 +49,16 @@ describe('NLU held-out accuracy (the bot\'s own recogniser)', function () {
 
   it('understands typos, couriers and payment methods it was never trained on, and not gibberish', async () => {
     const cases: Array<[string, string]> = [
-      ['i want a refnd', 'refund_request'], ['wher is my ordr', 'order_status'], ['cancle my order', 'cancel_order'],
-      ['my acount was hacked', 'account_stolen'], ['coupn not working', 'coupon'],
-      ['极兔到哪了', 'order_status'], ['用云闪付付不了', 'payment_failed'],
-      ['👍', 'None'], ['???', 'None'], ['asdfgh', 'None'],
+      ['i want a refnd', 'refund_request'],
+      ['wher is my ordr', 'order_status'],
+      ['cancle my order', 'cancel_order'],
+      ['my acount was hacked', 'account_stolen'],
+      ['coupn not working', 'coupon'],
+      ['极兔到哪了', 'order_status'],
+      ['用云闪付付不了', 'payment_failed'],
+      ['👍', 'None'],
+      ['???', 'None'],
+      ['asdfgh', 'None'],
     ];
     for (const [text, intent] of cases) expect((await recognizer.recognize(text)).intent, text).to.equal(intent);
   });

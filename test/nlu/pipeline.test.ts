@@ -11,7 +11,12 @@ describe('NLU pipeline parts', function () {
   this.timeout(60_000);
 
   describe('entity lists', () => {
-    const gazetteer = new Gazetteer({ courier: ['顺丰', '中通快递', 'EMS', 'ups'], place: ['中通'], payment: ['花呗', '微信支付', '支付宝'], tooShort: ['好'] });
+    const gazetteer = new Gazetteer({
+      courier: ['顺丰', '中通快递', 'EMS', 'ups'],
+      place: ['中通'],
+      payment: ['花呗', '微信支付', '支付宝'],
+      tooShort: ['好'],
+    });
 
     it('finds the longest entry at each position, case-insensitively, and ignores one-character entries', () => {
       expect(gazetteer.match('中通快递和顺丰哪个快')).to.deep.equal(['courier', 'courier']);
@@ -29,7 +34,7 @@ describe('NLU pipeline parts', function () {
       expect(gazetteer.match('sent with UPS.')).to.deep.equal(['courier']);
     });
 
-    it('lets a name never seen in training carry its list\'s intent', () => {
+    it("lets a name never seen in training carry its list's intent", () => {
       const rows = [
         ...['顺丰到哪了', '顺丰什么时候到', '查一下顺丰物流', '顺丰还没送到', '顺丰派送进度'].map((text) => ({ text, intent: 'track_parcel' })),
         ...['怎么用支付宝付款', '支付宝付不了', '可以用支付宝吗', '支付宝扣款失败', '支付宝支付方式'].map((text) => ({ text, intent: 'payment' })),
@@ -44,7 +49,8 @@ describe('NLU pipeline parts', function () {
   });
 
   it('a text with nothing the model knows is out of scope, not the most frequent intent', () => {
-    const rows = ['退款', '我要退款', '申请退款', '退款怎么办', '能退款吗', '退钱'].map((text) => ({ text, intent: 'refund' }))
+    const rows = ['退款', '我要退款', '申请退款', '退款怎么办', '能退款吗', '退钱']
+      .map((text) => ({ text, intent: 'refund' }))
       .concat(['你好', '您好'].map((text) => ({ text, intent: 'greet' })));
     const model = LinearClassifier.train(rows);
     expect(model.classify('👍👍')).to.deep.equal([]);
@@ -57,7 +63,10 @@ describe('NLU pipeline parts', function () {
     try {
       const corpus = {
         zh: { locale: 'zh' as const, intents: { greet: ['你好', '您好', '在吗', '哈喽', '有人吗'], bye: ['再见', '拜拜', '回头见', '先这样', '没事了'] } },
-        en: { locale: 'en' as const, intents: { greet: ['hello', 'hi there', 'good morning', 'hey', 'anyone there'], bye: ['bye', 'goodbye', 'see you', 'that is all', 'thanks bye'] } },
+        en: {
+          locale: 'en' as const,
+          intents: { greet: ['hello', 'hi there', 'good morning', 'hey', 'anyone there'], bye: ['bye', 'goodbye', 'see you', 'that is all', 'thanks bye'] },
+        },
       };
       const settings = { zhFeatures: 'char-ngrams' as const, linearWeight: 1 };
       expect((await loadOrTrain(corpus, settings, dir, () => undefined)).source).to.equal('trained');
@@ -78,7 +87,10 @@ describe('NLU pipeline parts', function () {
   it('NLP.js keeps no per-text caches that grow with every new message', async () => {
     const corpus = {
       zh: { locale: 'zh' as const, intents: { greet: ['你好', '您好', '在吗', '哈喽', '有人吗'], bye: ['再见', '拜拜', '回头见', '先这样', '没事了'] } },
-      en: { locale: 'en' as const, intents: { greet: ['hello', 'hi there', 'good morning', 'hey', 'anyone there'], bye: ['bye', 'goodbye', 'see you', 'that is all', 'thanks bye'] } },
+      en: {
+        locale: 'en' as const,
+        intents: { greet: ['hello', 'hi there', 'good morning', 'hey', 'anyone there'], bye: ['bye', 'goodbye', 'see you', 'that is all', 'thanks bye'] },
+      },
     };
     const classifier = await NlpjsClassifier.train(corpus, { zhFeatures: 'char-ngrams' });
     const before = largeObjects(classifier);

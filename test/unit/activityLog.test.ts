@@ -17,9 +17,15 @@ function contract(name: string, make: () => Promise<{ log: ActivityLog; done: ()
         for (let i = 1; i <= 7; i += 1) ids.push(await log.append('c1', { id: i }));
         expect(ids).to.deep.equal([1, 2, 3, 4, 5, 6, 7]);
         const all = await log.since('c1', 0);
-        expect(all.activities.map((a) => a.id), 'only the newest 5 are kept').to.deep.equal([3, 4, 5, 6, 7]);
+        expect(
+          all.activities.map((a) => a.id),
+          'only the newest 5 are kept',
+        ).to.deep.equal([3, 4, 5, 6, 7]);
         expect(all.watermark).to.equal(7);
-        expect((await log.since('c1', 3)).activities.map((a) => a.id), 'a client that read 3 gets the rest').to.deep.equal([4, 5, 6, 7]);
+        expect(
+          (await log.since('c1', 3)).activities.map((a) => a.id),
+          'a client that read 3 gets the rest',
+        ).to.deep.equal([4, 5, 6, 7]);
         expect(await log.since('c1', 7)).to.deep.equal({ activities: [], watermark: 7 });
         expect(await log.since('other', 0)).to.deep.equal({ activities: [], watermark: 0 });
       } finally {

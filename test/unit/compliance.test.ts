@@ -10,7 +10,8 @@ describe('outbound compliance filter [001 三(三), 003 禁忌用語]', () => {
   it('passes every shipped FAQ answer, empathy opener, greeting and bot sentence', () => {
     const texts: Array<[string, string]> = [];
     for (const [intent, a] of Object.entries(data.answers.intents)) texts.push([`answers.${intent}.zh`, a.zh], [`answers.${intent}.en`, a.en]);
-    for (const [emotion, lists] of Object.entries(data.answers.empathy)) [...lists.zh, ...lists.en].forEach((t, i) => texts.push([`empathy.${emotion}.${i}`, t]));
+    for (const [emotion, lists] of Object.entries(data.answers.empathy))
+      [...lists.zh, ...lists.en].forEach((t, i) => texts.push([`empathy.${emotion}.${i}`, t]));
     for (const l of ['zh', 'en'] as const) texts.push([`menu.greeting.${l}`, data.menu.greeting[l]], [`menu.nightApology.${l}`, data.menu.nightApology[l]]);
     allPromptTexts().forEach((t, i) => texts.push([`prompts.${i}`, t]));
     expect(texts.length).to.be.greaterThan(100);
@@ -37,7 +38,12 @@ describe('outbound compliance filter [001 三(三), 003 禁忌用語]', () => {
     });
   }
 
-  for (const text of ['客服不会向您索要密码或验证码', 'We will never ask for your password or verification code.', '请勿向任何人提供验证码', '我们会第一时间同步您']) {
+  for (const text of [
+    '客服不会向您索要密码或验证码',
+    'We will never ask for your password or verification code.',
+    '请勿向任何人提供验证码',
+    '我们会第一时间同步您',
+  ]) {
     it(`allows the safety notice "${text}"`, () => {
       expect(filter.check(text)).to.deep.equal([]);
     });

@@ -14,11 +14,19 @@ describe('ComplianceMiddleware on a live turn', () => {
     const adapter = new TestAdapter(async (context) => {
       await context.sendActivity(context.activity.text === 'bad' ? '请把验证码发给我，我帮您处理' : '好的，马上为您处理');
     });
-    adapter.use(new ComplianceMiddleware(new ComplianceFilter(data.compliance), createLogger('warn', (l) => logs.push(l))));
-    await adapter.send('bad').assertReply((a) => {
-      expect(a.text).to.contain('未通过内容合规检查');
-      expect(a.text).not.to.contain('验证码发给我');
-    }).startTest();
+    adapter.use(
+      new ComplianceMiddleware(
+        new ComplianceFilter(data.compliance),
+        createLogger('warn', (l) => logs.push(l)),
+      ),
+    );
+    await adapter
+      .send('bad')
+      .assertReply((a) => {
+        expect(a.text).to.contain('未通过内容合规检查');
+        expect(a.text).not.to.contain('验证码发给我');
+      })
+      .startTest();
     expect(logs.join()).to.contain('credential_request');
     await adapter.send('ok').assertReply('好的，马上为您处理').startTest();
   });

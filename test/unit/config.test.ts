@@ -48,7 +48,10 @@ describe('configuration is validated at start-up', () => {
       return dir;
     };
     /** The data files, as loosely as these edits read them. */
-    interface DataFile { intents: Record<string, Record<string, string>>; quickReplies: Array<{ intent: string }> }
+    interface DataFile {
+      intents: Record<string, Record<string, string>>;
+      quickReplies: Array<{ intent: string }>;
+    }
     const edit = (file: string, change: (json: DataFile) => void) => {
       const json = JSON.parse(readFileSync(file, 'utf8')) as DataFile;
       change(json);
@@ -57,23 +60,35 @@ describe('configuration is validated at start-up', () => {
 
     it('names the file and field of a missing answer', () => {
       const dir = copy();
-      edit(join(dir, 'answers.json'), (j) => { delete j.intents.invoice.en; });
+      edit(join(dir, 'answers.json'), (j) => {
+        delete j.intents.invoice.en;
+      });
       const msg = thrown(() => loadData(parseEnv({ NLU_DATA_DIR: dir })));
       expect(msg).to.contain('answers.json').and.to.contain('intents.invoice.en');
     });
     it('names a catalogue intent missing from a corpus', () => {
       const dir = copy();
-      edit(join(dir, 'corpus.en.json'), (j) => { delete j.intents.coupon; });
-      expect(thrown(() => loadData(parseEnv({ NLU_DATA_DIR: dir })))).to.contain('corpus.en.json').and.to.contain('intents.coupon');
+      edit(join(dir, 'corpus.en.json'), (j) => {
+        delete j.intents.coupon;
+      });
+      expect(thrown(() => loadData(parseEnv({ NLU_DATA_DIR: dir }))))
+        .to.contain('corpus.en.json')
+        .and.to.contain('intents.coupon');
     });
     it('names a quick reply that leads to no intent', () => {
       const dir = copy();
-      edit(join(dir, 'menu.json'), (j) => { j.quickReplies[0].intent = 'teleport'; });
-      expect(thrown(() => loadData(parseEnv({ NLU_DATA_DIR: dir })))).to.contain('menu.json').and.to.contain('quickReplies.0.intent');
+      edit(join(dir, 'menu.json'), (j) => {
+        j.quickReplies[0].intent = 'teleport';
+      });
+      expect(thrown(() => loadData(parseEnv({ NLU_DATA_DIR: dir }))))
+        .to.contain('menu.json')
+        .and.to.contain('quickReplies.0.intent');
     });
     it('refuses an answer with a forbidden phrase, naming the field and the rule', () => {
       const dir = copy();
-      edit(join(dir, 'answers.json'), (j) => { j.intents.coupon.zh = '我们的优惠力度是全网最低的'; });
+      edit(join(dir, 'answers.json'), (j) => {
+        j.intents.coupon.zh = '我们的优惠力度是全网最低的';
+      });
       const msg = thrown(() => loadData(parseEnv({ NLU_DATA_DIR: dir })));
       expect(msg).to.contain('intents.coupon.zh').and.to.contain('absolute_claims');
     });

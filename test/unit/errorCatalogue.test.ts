@@ -5,7 +5,11 @@ import { z } from 'zod';
 import { ERRORS, errorMessage, formatZodIssues, KefuError, type ErrorCode } from '../../kernel/errors';
 import { fromRoot } from '../../kernel/paths';
 
-interface Row { code: string; status: number; when: string }
+interface Row {
+  code: string;
+  status: number;
+  when: string;
+}
 
 /** The rows of README.md's error table (`| code | HTTP status | when |`). */
 function readmeErrorTable(): Row[] {
@@ -40,7 +44,7 @@ function serverSources(): string[] {
 }
 
 describe('the error catalogue (kernel/errors.ts)', () => {
-  it('README.md\'s error table lists exactly the catalogue\'s codes, each with its status', () => {
+  it("README.md's error table lists exactly the catalogue's codes, each with its status", () => {
     const rows = readmeErrorTable();
     const codes = rows.map((r) => r.code);
     expect(new Set(codes).size, 'a code appears twice in the README table').to.equal(codes.length);
@@ -58,7 +62,7 @@ describe('the error catalogue (kernel/errors.ts)', () => {
     }
   });
 
-  it('fills {detail} into the template, and KefuError takes the catalogue\'s status', () => {
+  it("fills {detail} into the template, and KefuError takes the catalogue's status", () => {
     expect(errorMessage('compliance', '最低价')).to.equal('the reply contains forbidden phrases: 最低价');
     expect(errorMessage('not_queued', 'claim')).to.equal('cannot claim: the handoff is not queued');
     expect(errorMessage('internal', 'ignored')).to.equal('internal error');
@@ -68,7 +72,10 @@ describe('the error catalogue (kernel/errors.ts)', () => {
   });
 
   it('formats zod issues as one line naming each field', () => {
-    const r = z.object({ text: z.string().min(1), n: z.number() }).strict().safeParse({ text: '', n: 'x' });
+    const r = z
+      .object({ text: z.string().min(1), n: z.number() })
+      .strict()
+      .safeParse({ text: '', n: 'x' });
     expect(r.success).to.equal(false);
     const line = formatZodIssues((r as { error: z.ZodError }).error);
     expect(line).to.match(/^text: .+; n: .+$/);
@@ -79,12 +86,14 @@ describe('the error catalogue (kernel/errors.ts)', () => {
   it('no server source builds the {error: {code, …}} envelope inline: only kernel/http.ts does', () => {
     // `error: { code`, however spaced; comment lines (which may describe the envelope) do not count.
     const envelope = /error\s*:\s*\{\s*code\b/;
-    const code = (f: string) => readFileSync(f, 'utf8').split('\n').filter((l) => !/^\s*(\/\/|\/\*|\*)/.test(l)).join('\n');
+    const code = (f: string) =>
+      readFileSync(f, 'utf8')
+        .split('\n')
+        .filter((l) => !/^\s*(\/\/|\/\*|\*)/.test(l))
+        .join('\n');
     const files = serverSources();
     expect(files.length).to.be.greaterThan(20);
-    const offenders = files
-      .filter((f) => envelope.test(code(f)))
-      .map((f) => relative(fromRoot('.'), f).split(sep).join('/'));
+    const offenders = files.filter((f) => envelope.test(code(f))).map((f) => relative(fromRoot('.'), f).split(sep).join('/'));
     expect(offenders, 'build error responses with sendError (kernel/http.ts) and a code of kernel/errors.ts').to.deep.equal(['kernel/http.ts']);
   });
 });

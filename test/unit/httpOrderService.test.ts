@@ -6,8 +6,17 @@ import { HttpOrderService } from '../../orders/httpOrderService';
 import { OrderServiceUnavailableError } from '../../orders/orderService';
 
 const ORDER = {
-  id: 'KF202611220001', customerId: 'u1', phone: '13812341234', status: 'delivering', category: 'food', merchant: 'M',
-  items: [{ name: 'noodles', quantity: 1, price: 20 }], amount: 20, currency: 'CNY', createdAt: '2026-11-22T01:00:00Z', address: 'A',
+  id: 'KF202611220001',
+  customerId: 'u1',
+  phone: '13812341234',
+  status: 'delivering',
+  category: 'food',
+  merchant: 'M',
+  items: [{ name: 'noodles', quantity: 1, price: 20 }],
+  amount: 20,
+  currency: 'CNY',
+  createdAt: '2026-11-22T01:00:00Z',
+  address: 'A',
 };
 
 describe('HttpOrderService against a real HTTP order API', () => {
@@ -21,20 +30,29 @@ describe('HttpOrderService against a real HTTP order API', () => {
     app.get('/api/orders/:id', (req, res) => {
       seen.push({ path: req.path, auth: req.header('authorization') });
       switch (req.params.id) {
-        case 'KF202611220001': return void res.json(ORDER);
-        case 'KF000000000001': return void res.json({ ...ORDER, id: 'KF000000000001', status: 'teleported' });
-        case 'KF000000000002': return void setTimeout(() => res.json(ORDER), 500);
-        case 'KF000000000003': return void res.status(500).send('boom');
-        case 'KF000000000004': return void res.type('json').send('{not json');
-        case 'KF000000000005': return void res.json(ORDER); // answers about a different order
-        default: return void res.status(404).json({});
+        case 'KF202611220001':
+          return void res.json(ORDER);
+        case 'KF000000000001':
+          return void res.json({ ...ORDER, id: 'KF000000000001', status: 'teleported' });
+        case 'KF000000000002':
+          return void setTimeout(() => res.json(ORDER), 500);
+        case 'KF000000000003':
+          return void res.status(500).send('boom');
+        case 'KF000000000004':
+          return void res.type('json').send('{not json');
+        case 'KF000000000005':
+          return void res.json(ORDER); // answers about a different order
+        default:
+          return void res.status(404).json({});
       }
     });
     app.post('/api/orders/:id/requests', (req, res) => {
       seen.push({ path: req.path, body: req.body });
       res.status(201).json({ id: 'R1', orderId: req.params.id, kind: (req.body as { kind: string }).kind, createdAt: '2026-11-22T02:00:00Z' });
     });
-    server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+    server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
   });
   after(() => new Promise<void>((r) => server.close(() => r())));
@@ -42,7 +60,11 @@ describe('HttpOrderService against a real HTTP order API', () => {
   const service = () => new HttpOrderService({ baseUrl: base, timeoutMs: 200, token: 'svc-token' });
   const unavailable = async (id: string) => {
     let err: unknown;
-    await service().findOrder(id).catch((e: unknown) => { err = e; });
+    await service()
+      .findOrder(id)
+      .catch((e: unknown) => {
+        err = e;
+      });
     return err;
   };
 
@@ -53,7 +75,13 @@ describe('HttpOrderService against a real HTTP order API', () => {
   it('returns undefined for 404', async () => {
     expect(await service().findOrder('KF999999999999')).to.equal(undefined);
   });
-  for (const [name, id] of [['an invalid order', 'KF000000000001'], ['a timeout', 'KF000000000002'], ['HTTP 500', 'KF000000000003'], ['malformed JSON', 'KF000000000004'], ['an answer about another order', 'KF000000000005']]) {
+  for (const [name, id] of [
+    ['an invalid order', 'KF000000000001'],
+    ['a timeout', 'KF000000000002'],
+    ['HTTP 500', 'KF000000000003'],
+    ['malformed JSON', 'KF000000000004'],
+    ['an answer about another order', 'KF000000000005'],
+  ]) {
     it(`treats ${name} as unavailable`, async () => {
       expect(await unavailable(id)).to.be.instanceOf(OrderServiceUnavailableError);
     });

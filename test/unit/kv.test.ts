@@ -30,5 +30,10 @@ function contract(name: string, make: () => Promise<{ kv: KeyValueStore; dispose
 contract('memory', async () => ({ kv: new MemoryKeyValueStore(), dispose: async () => undefined }));
 contract('Redis', async () => {
   const redis = createRedis((await testRedis()).url);
-  return { kv: new RedisKeyValueStore(loadScripts(redis), new RedisKeys(uniqueNamespace('kv'))), dispose: async () => { await redis.quit(); } };
+  return {
+    kv: new RedisKeyValueStore(loadScripts(redis), new RedisKeys(uniqueNamespace('kv'))),
+    dispose: async () => {
+      await redis.quit();
+    },
+  };
 });

@@ -26,7 +26,9 @@ describe('BoundedMemoryStorage', () => {
     const a = (await s.read(['a'])).a as StoreItem;
     await s.write({ a: { ...a, v: 2 } });
     let error: unknown;
-    await s.write({ a: { ...a, v: 3 } }).catch((e: unknown) => { error = e; });
+    await s.write({ a: { ...a, v: 3 } }).catch((e: unknown) => {
+      error = e;
+    });
     expect(String(error)).to.contain('eTag conflict');
     await s.write({ a: { v: 4, eTag: '*' } });
     expect((await s.read(['a'])).a).to.include({ v: 4 });
@@ -37,12 +39,13 @@ describe('TurnQueue', () => {
   it('runs the turns of one conversation one at a time, in order, even when one fails', async () => {
     const q = new TurnQueue();
     const log: string[] = [];
-    const turn = (name: string, ms: number, fail = false) => q.run('c1', async () => {
-      log.push(`start ${name}`);
-      await new Promise((r) => setTimeout(r, ms));
-      log.push(`end ${name}`);
-      if (fail) throw new Error(name);
-    });
+    const turn = (name: string, ms: number, fail = false) =>
+      q.run('c1', async () => {
+        log.push(`start ${name}`);
+        await new Promise((r) => setTimeout(r, ms));
+        log.push(`end ${name}`);
+        if (fail) throw new Error(name);
+      });
     await Promise.allSettled([turn('a', 20, true), turn('b', 1), turn('c', 5)]);
     expect(log).to.deep.equal(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
     expect(q.pending).to.equal(0);
@@ -50,11 +53,15 @@ describe('TurnQueue', () => {
   it('lets different conversations run side by side', async () => {
     const q = new TurnQueue();
     const log: string[] = [];
-    await Promise.all(['x', 'y'].map((k) => q.run(k, async () => {
-      log.push(`start ${k}`);
-      await new Promise((r) => setTimeout(r, 10));
-      log.push(`end ${k}`);
-    })));
+    await Promise.all(
+      ['x', 'y'].map((k) =>
+        q.run(k, async () => {
+          log.push(`start ${k}`);
+          await new Promise((r) => setTimeout(r, 10));
+          log.push(`end ${k}`);
+        }),
+      ),
+    );
     expect(log.slice(0, 2)).to.deep.equal(['start x', 'start y']);
   });
 });

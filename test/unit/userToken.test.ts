@@ -15,7 +15,10 @@ describe('signed user token', () => {
     expect(verifyUserToken(signUserToken({ sub: 'u1', exp: exp - 600 }, secret), secret, now)).to.deep.equal({ status: 'invalid', reason: 'expired' });
   });
   it('rejects a token signed with another secret', () => {
-    expect(verifyUserToken(signUserToken({ sub: 'u1', exp }, 'another-secret-entirely'), secret, now)).to.deep.equal({ status: 'invalid', reason: 'bad_signature' });
+    expect(verifyUserToken(signUserToken({ sub: 'u1', exp }, 'another-secret-entirely'), secret, now)).to.deep.equal({
+      status: 'invalid',
+      reason: 'bad_signature',
+    });
   });
   it('rejects a token whose payload was changed after signing', () => {
     const [, sig] = signUserToken({ sub: 'u1', exp }, secret).split('.');

@@ -7,7 +7,9 @@ import { startKefu, type RunningKefu } from '../../testkit/kefuServer';
 import { WeChatApiStub } from '../../testkit/wechatStub';
 
 /** The agent API's error envelope; a channel's refusal carries the channel's own code as channelCode. */
-interface ErrorBody { error: { code: string; message: string; channelCode?: string } }
+interface ErrorBody {
+  error: { code: string; message: string; channelCode?: string };
+}
 
 /** The agent's open handoff for a WeChat user. */
 async function handoffFor(agent: AgentClient, user: string): Promise<{ id: string }> {
@@ -41,20 +43,51 @@ describe('WeChat Official Account adapter over real HTTP', function () {
   before(async () => {
     stub = new WeChatApiStub();
     const base = await stub.start();
-    const demo = { findOrder: async (id: string): Promise<Order | undefined> => {
-      await new Promise((r) => setTimeout(r, slow.ms));
-      return id === 'KF202611220001' ? ({ id, customerId: 'u1001', phone: '13812341234', status: 'delivering', category: 'food', merchant: '老王麻辣烫', items: [{ name: 'x', quantity: 1, price: 1 }], amount: 58.5, currency: 'CNY', createdAt: new Date().toISOString(), eta: new Date(Date.now() + 20 * 60_000).toISOString(), address: 'A' } satisfies Order) : undefined;
-    }, submitRequest: async (): Promise<ServiceRequest> => { throw new Error('unused'); } } satisfies OrderService;
-    kefu = await startKefu({
-      WECHAT_TOKEN: TOKEN, WECHAT_APPID: APPID, WECHAT_APPSECRET: 'app-secret', WECHAT_ENCODING_AES_KEY: AES,
-      WECHAT_API_BASE: base, WECHAT_REPLY_MARGIN_MS: '1500', AGENTS_FILE: 'test/fixtures/agents.test.json',
-    }, { orders: demo });
+    const demo = {
+      findOrder: async (id: string): Promise<Order | undefined> => {
+        await new Promise((r) => setTimeout(r, slow.ms));
+        return id === 'KF202611220001'
+          ? ({
+              id,
+              customerId: 'u1001',
+              phone: '13812341234',
+              status: 'delivering',
+              category: 'food',
+              merchant: '老王麻辣烫',
+              items: [{ name: 'x', quantity: 1, price: 1 }],
+              amount: 58.5,
+              currency: 'CNY',
+              createdAt: new Date().toISOString(),
+              eta: new Date(Date.now() + 20 * 60_000).toISOString(),
+              address: 'A',
+            } satisfies Order)
+          : undefined;
+      },
+      submitRequest: async (): Promise<ServiceRequest> => {
+        throw new Error('unused');
+      },
+    } satisfies OrderService;
+    kefu = await startKefu(
+      {
+        WECHAT_TOKEN: TOKEN,
+        WECHAT_APPID: APPID,
+        WECHAT_APPSECRET: 'app-secret',
+        WECHAT_ENCODING_AES_KEY: AES,
+        WECHAT_API_BASE: base,
+        WECHAT_REPLY_MARGIN_MS: '1500',
+        AGENTS_FILE: 'test/fixtures/agents.test.json',
+      },
+      { orders: demo },
+    );
   });
   after(async () => {
     await kefu.close();
     await stub.close();
   });
-  beforeEach(() => { slow.ms = 0; stub.failNext = []; });
+  beforeEach(() => {
+    slow.ms = 0;
+    stub.failNext = [];
+  });
 
   const signed = (extra: Record<string, string> = {}, ts = now()) => {
     const nonce = String(Math.floor(Math.random() * 1e9));
@@ -98,8 +131,8 @@ describe('WeChat Official Account adapter over real HTTP', function () {
     const r = await post(`<xml><ToUserName><![CDATA[${GH}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`, q);
     expect(r.status).to.equal(200);
     const env = parseWeChatXml(r.text);
-    expect(env.MsgSignature).to.equal(wechatSignature(TOKEN, env.TimeStamp, env.Nonce, env.Encrypt));
-    const inner = parseWeChatXml(crypto.decrypt(env.Encrypt));
+    expect(env.MsgSignature).to.equal(wechatSignature(TOKEN, env.TimeStamp ?? '', env.Nonce ?? '', env.Encrypt ?? ''));
+    const inner = parseWeChatXml(crypto.decrypt(env.Encrypt ?? ''));
     expect(inner).to.include({ ToUserName: 'oUser-enc', FromUserName: GH, MsgType: 'text' });
     expect(inner.Content).to.contain('您好');
     const forged = signed({ encrypt_type: 'aes', msg_signature: 'a'.repeat(40) });
@@ -147,7 +180,10 @@ describe('WeChat Official Account adapter over real HTTP', function () {
     expect(order).to.not.contain('优惠券');
     expect(coupon).to.contain('优惠券');
     expect(coupon).to.not.contain('老王麻辣烫');
-    expect(stub.sent.filter((m) => m.body.touser === user), 'nothing spilled into the message API').to.deep.equal([]);
+    expect(
+      stub.sent.filter((m) => m.body.touser === user),
+      'nothing spilled into the message API',
+    ).to.deep.equal([]);
   });
 
   it('an answer slower than the margin: "success" at once, the answer later through the message API, once', async () => {
@@ -167,7 +203,7 @@ describe('WeChat Official Account adapter over real HTTP', function () {
     expect(mine[0].path).to.equal('/cgi-bin/message/custom/send');
   });
 
-  it('handoff over WeChat: the agent\'s replies and the survey arrive through the message API; 40001 refreshes the token once', async () => {
+  it("handoff over WeChat: the agent's replies and the survey arrive through the message API; 40001 refreshes the token once", async () => {
     const user = 'oUser-handoff';
     const alice = new AgentClient(kefu.url, 'test-token-alice');
     await alice.online();
@@ -182,7 +218,12 @@ describe('WeChat Official Account adapter over real HTTP', function () {
     expect(stub.tokenCalls).to.equal(tokensBefore + 1);
     await alice.call('POST', `/handoffs/${h.id}/close`, { resolution: 'done' });
     await stub.waitForSent(before + 3);
-    expect(stub.sent.slice(before).map((m) => m.body.text.content).join('\n')).to.contain('请为本次服务打分');
+    expect(
+      stub.sent
+        .slice(before)
+        .map((m) => m.body.text.content)
+        .join('\n'),
+    ).to.contain('请为本次服务打分');
   });
 
   it('a quota error is surfaced to the agent; a user silent past 48 hours gets a callback ticket instead', async () => {
@@ -226,9 +267,17 @@ describe('published vectors over HTTP (replay window off)', function () {
     const base = await stub.start();
     kefu = await startKefu({
       // Vector C (Tencent's official Python sample) and W (WeCom's official C++ sample, doc 90968).
-      WECHAT_TOKEN: 'spamtest', WECHAT_APPID: 'wx2c2769f8efd9abc2', WECHAT_APPSECRET: 's', WECHAT_ENCODING_AES_KEY: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
-      WECOM_TOKEN: 'QDG6eK', WECOM_CORPID: 'wx5823bf96d3bd56c7', WECOM_AGENTID: '218', WECOM_SECRET: 's', WECOM_ENCODING_AES_KEY: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
-      WECHAT_API_BASE: base, WECHAT_REPLAY_WINDOW_S: '0',
+      WECHAT_TOKEN: 'spamtest',
+      WECHAT_APPID: 'wx2c2769f8efd9abc2',
+      WECHAT_APPSECRET: 's',
+      WECHAT_ENCODING_AES_KEY: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+      WECOM_TOKEN: 'QDG6eK',
+      WECOM_CORPID: 'wx5823bf96d3bd56c7',
+      WECOM_AGENTID: '218',
+      WECOM_SECRET: 's',
+      WECOM_ENCODING_AES_KEY: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
+      WECHAT_API_BASE: base,
+      WECHAT_REPLAY_WINDOW_S: '0',
     });
   });
   after(async () => {
@@ -237,41 +286,66 @@ describe('published vectors over HTTP (replay window off)', function () {
   });
 
   it('vector C is accepted as an encrypted push and answered encrypted for the same appid', async () => {
-    const encrypt = 'hyzAe4OzmOMbd6TvGdIOO6uBmdJoD0Fk53REIHvxYtJlE2B655HuD0m8KUePWB3+LrPXo87wzQ1QLvbeUgmBM4x6F8PGHQHFVAFmOD2LdJF9FrXpbUAh0B5GIItb52sn896wVsMSHGuPE328HnRGBcrS7C41IzDWyWNlZkyyXwon8T332jisa+h6tEDYsVticbSnyU8dKOIbgU6ux5VTjg3yt+WGzjlpKn6NPhRjpA912xMezR4kw6KWwMrCVKSVCZciVGCgavjIQ6X8tCOp3yZbGpy0VxpAe+77TszTfRd5RJSVO/HTnifJpXgCSUdUue1v6h0EIBYYI1BD1DlD+C0CR8e6OewpusjZ4uBl9FyJvnhvQl+q5rv1ixrcpCumEPo5MJSgM9ehVsNPfUM669WuMyVWQLCzpu9GhglF2PE=';
-    const q = new URLSearchParams({ timestamp: '1409735669', nonce: '1320562132', signature: wechatSignature('spamtest', '1409735669', '1320562132'), encrypt_type: 'aes', msg_signature: '5d197aaffba7e9b25a30732f161a50dee96bd5fa' });
-    const res = await fetch(`${kefu.url}/channels/wechat?${q}`, { method: 'POST', body: `<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>` });
+    const encrypt =
+      'hyzAe4OzmOMbd6TvGdIOO6uBmdJoD0Fk53REIHvxYtJlE2B655HuD0m8KUePWB3+LrPXo87wzQ1QLvbeUgmBM4x6F8PGHQHFVAFmOD2LdJF9FrXpbUAh0B5GIItb52sn896wVsMSHGuPE328HnRGBcrS7C41IzDWyWNlZkyyXwon8T332jisa+h6tEDYsVticbSnyU8dKOIbgU6ux5VTjg3yt+WGzjlpKn6NPhRjpA912xMezR4kw6KWwMrCVKSVCZciVGCgavjIQ6X8tCOp3yZbGpy0VxpAe+77TszTfRd5RJSVO/HTnifJpXgCSUdUue1v6h0EIBYYI1BD1DlD+C0CR8e6OewpusjZ4uBl9FyJvnhvQl+q5rv1ixrcpCumEPo5MJSgM9ehVsNPfUM669WuMyVWQLCzpu9GhglF2PE=';
+    const q = new URLSearchParams({
+      timestamp: '1409735669',
+      nonce: '1320562132',
+      signature: wechatSignature('spamtest', '1409735669', '1320562132'),
+      encrypt_type: 'aes',
+      msg_signature: '5d197aaffba7e9b25a30732f161a50dee96bd5fa',
+    });
+    const res = await fetch(`${kefu.url}/channels/wechat?${q}`, {
+      method: 'POST',
+      body: `<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`,
+    });
     expect(res.status).to.equal(200);
     const text = await res.text();
     if (text !== 'success') {
-      const inner = new WeChatCrypto(['abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG'], 'wx2c2769f8efd9abc2').decrypt(parseWeChatXml(text).Encrypt);
+      const inner = new WeChatCrypto(['abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG'], 'wx2c2769f8efd9abc2').decrypt(parseWeChatXml(text).Encrypt ?? '');
       expect(parseWeChatXml(inner).ToUserName).to.equal('oyORnuP8q7ou2gfYjqLzSIWZf0rs');
     }
   });
 
   it('WeCom: vector W URL verification returns the decrypted echostr; the W message is answered encrypted for the corpid', async () => {
-    const v = new URLSearchParams({ msg_signature: '5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3', timestamp: '1409659589', nonce: '263014780', echostr: 'P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==' });
+    const v = new URLSearchParams({
+      msg_signature: '5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3',
+      timestamp: '1409659589',
+      nonce: '263014780',
+      echostr: 'P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==',
+    });
     const echo = await fetch(`${kefu.url}/channels/wecom?${v}`);
     expect(await echo.text()).to.equal('1616140317555161061');
-    const encrypt = 'RypEvHKD8QQKFhvQ6QleEB4J58tiPdvo+rtK1I9qca6aM/wvqnLSV5zEPeusUiX5L5X/0lWfrf0QADHHhGd3QczcdCUpj911L3vg3W/sYYvuJTs3TUUkSUXxaccAS0qhxchrRYt66wiSpGLYL42aM6A8dTT+6k4aSknmPj48kzJs8qLjvd4Xgpue06DOdnLxAUHzM6+kDZ+HMZfJYuR+LtwGc2hgf5gsijff0ekUNXZiqATP7PF5mZxZ3Izoun1s4zG4LUMnvw2r+KqCKIw+3IQH03v+BCA9nMELNqbSf6tiWSrXJB3LAVGUcallcrw8V2t9EL4EhzJWrQUax5wLVMNS0+rUPA3k22Ncx4XXZS9o0MBH27Bo6BpNelZpS+/uh9KsNlY6bHCmJU9p8g7m3fVKn28H3KDYA5Pl/T8Z1ptDAVe0lXdQ2YoyyH2uyPIGHBZZIs2pDBS8R07+qN+E7Q==';
+    const encrypt =
+      'RypEvHKD8QQKFhvQ6QleEB4J58tiPdvo+rtK1I9qca6aM/wvqnLSV5zEPeusUiX5L5X/0lWfrf0QADHHhGd3QczcdCUpj911L3vg3W/sYYvuJTs3TUUkSUXxaccAS0qhxchrRYt66wiSpGLYL42aM6A8dTT+6k4aSknmPj48kzJs8qLjvd4Xgpue06DOdnLxAUHzM6+kDZ+HMZfJYuR+LtwGc2hgf5gsijff0ekUNXZiqATP7PF5mZxZ3Izoun1s4zG4LUMnvw2r+KqCKIw+3IQH03v+BCA9nMELNqbSf6tiWSrXJB3LAVGUcallcrw8V2t9EL4EhzJWrQUax5wLVMNS0+rUPA3k22Ncx4XXZS9o0MBH27Bo6BpNelZpS+/uh9KsNlY6bHCmJU9p8g7m3fVKn28H3KDYA5Pl/T8Z1ptDAVe0lXdQ2YoyyH2uyPIGHBZZIs2pDBS8R07+qN+E7Q==';
     const q = new URLSearchParams({ msg_signature: '477715d11cdb4164915debcba66cb864d751f3e6', timestamp: '1409659813', nonce: '1372623149' });
-    const res = await fetch(`${kefu.url}/channels/wecom?${q}`, { method: 'POST', body: `<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt><AgentID><![CDATA[218]]></AgentID></xml>` });
+    const res = await fetch(`${kefu.url}/channels/wecom?${q}`, {
+      method: 'POST',
+      body: `<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt><AgentID><![CDATA[218]]></AgentID></xml>`,
+    });
     expect(res.status).to.equal(200);
     const env = parseWeChatXml(await res.text());
-    const inner = parseWeChatXml(new WeChatCrypto(['jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C'], 'wx5823bf96d3bd56c7').decrypt(env.Encrypt));
+    const inner = parseWeChatXml(new WeChatCrypto(['jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C'], 'wx5823bf96d3bd56c7').decrypt(env.Encrypt ?? ''));
     expect(inner.ToUserName).to.equal('mycreate');
     expect(inner.Content).to.match(/Hello/);
     const wrongSig = new URLSearchParams({ ...Object.fromEntries(q), msg_signature: '0'.repeat(40) });
     // Hand the WeCom user to an agent: the agent's reply goes out through WeCom's application message API.
     const wecom = new WeChatCrypto(['jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C'], 'wx5823bf96d3bd56c7');
-    const ask = wecom.encrypt(`<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName><CreateTime>1409659900</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[转人工]]></Content><MsgId>4561255354251345999</MsgId><AgentID>218</AgentID></xml>`);
+    const ask = wecom.encrypt(
+      `<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName><CreateTime>1409659900</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[转人工]]></Content><MsgId>4561255354251345999</MsgId><AgentID>218</AgentID></xml>`,
+    );
     const aq = new URLSearchParams({ timestamp: '1409659900', nonce: '42', msg_signature: wechatSignature('QDG6eK', '1409659900', '42', ask) });
-    expect((await fetch(`${kefu.url}/channels/wecom?${aq}`, { method: 'POST', body: `<xml><Encrypt><![CDATA[${ask}]]></Encrypt></xml>` })).status).to.equal(200);
+    expect((await fetch(`${kefu.url}/channels/wecom?${aq}`, { method: 'POST', body: `<xml><Encrypt><![CDATA[${ask}]]></Encrypt></xml>` })).status).to.equal(
+      200,
+    );
     const h = await kefu.kefu.store.openFor('wecom:zhangsan');
     const sue = new AgentClient(kefu.url, 'demo-token-carol');
     expect((await sue.call('POST', `/handoffs/${h?.id}/claim`)).status).to.equal(200);
     await stub.waitForSent(1);
     expect(stub.sent[0]).to.deep.include({ path: '/cgi-bin/message/send' });
     expect(stub.sent[0].body).to.deep.include({ touser: 'zhangsan', msgtype: 'text', agentid: 218 });
-    expect((await fetch(`${kefu.url}/channels/wecom?${wrongSig}`, { method: 'POST', body: `<xml><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>` })).status).to.equal(403);
+    expect(
+      (await fetch(`${kefu.url}/channels/wecom?${wrongSig}`, { method: 'POST', body: `<xml><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>` })).status,
+    ).to.equal(403);
   });
 });

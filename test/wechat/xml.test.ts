@@ -3,14 +3,19 @@ import { parseWeChatXml, textReplyXml, WeChatXmlError } from '../../bot/wechat/x
 
 describe('WeChat XML', () => {
   it('parses a text push, keeping MsgId (> 2^53) and every value as a string', () => {
-    const m = parseWeChatXml('<xml><ToUserName><![CDATA[gh_1]]></ToUserName>\n<FromUserName><![CDATA[oUser]]></FromUserName>\n<CreateTime>1409735668</CreateTime>\n<MsgType><![CDATA[text]]></MsgType>\n<Content><![CDATA[你好 <b>&amp;</b>]]></Content>\n<MsgId>6054768590064713728</MsgId>\n</xml>');
+    const m = parseWeChatXml(
+      '<xml><ToUserName><![CDATA[gh_1]]></ToUserName>\n<FromUserName><![CDATA[oUser]]></FromUserName>\n<CreateTime>1409735668</CreateTime>\n<MsgType><![CDATA[text]]></MsgType>\n<Content><![CDATA[你好 <b>&amp;</b>]]></Content>\n<MsgId>6054768590064713728</MsgId>\n</xml>',
+    );
     expect(m).to.deep.include({ ToUserName: 'gh_1', FromUserName: 'oUser', CreateTime: '1409735668', MsgType: 'text', MsgId: '6054768590064713728' });
     expect(m.Content).to.equal('你好 <b>&amp;</b>');
   });
 
   for (const [name, body] of [
     ['a DOCTYPE', '<!DOCTYPE xml [<!ENTITY a "b">]><xml><Content>&a;</Content></xml>'],
-    ['a billion-laughs bomb', `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><xml><Content>&lol2;</Content></xml>`],
+    [
+      'a billion-laughs bomb',
+      `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><xml><Content>&lol2;</Content></xml>`,
+    ],
     ['an external entity', '<!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]><xml><Content>&x;</Content></xml>'],
     ['truncated XML', '<xml><ToUserName><![CDATA[gh_1]]></ToUserName><Content>hi'],
     ['no <xml> root', '<root><a>1</a></root>'],
