@@ -99,7 +99,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   const backend = createBackend(env, { storage: overrides.storage, onError: (context, err) => log.warn(context, { error: String(err) }) });
   const { store, events, storage, turnLock, activityLog, kv } = backend;
   const engine = new HandoffEngine({ store, events, agents, routing: data.routing, orders, clock });
-  const desk = new HandoffDesk({ store, events, engine, routing: data.routing, clock });
+  const desk = new HandoffDesk({ store, events, engine, agents, routing: data.routing, clock });
 
   const conversationState = new ConversationState(storage);
   const profile = conversationState.createProperty<ConversationProfile>('profile');
@@ -140,7 +140,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
 
   const link = new CustomerLink(adapter, env.MICROSOFT_APP_ID ?? '');
   desk.connectCustomer(new BotCustomerActions(link, bot, compliance));
-  const worker = new HandoffWorker({ desk, link, storage, clock, log, pollMs: env.HANDOFF_POLL_MS });
+  const worker = new HandoffWorker({ desk, link, storage, clock, log, pollMs: env.HANDOFF_POLL_MS, sweepMs: data.routing.dispatch.sweepEvery });
   worker.start();
 
   const trainModel = (corpus: Corpus) =>

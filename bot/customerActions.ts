@@ -29,6 +29,12 @@ export class BotCustomerActions implements CustomerActions {
     return text;
   }
 
+  async requeued(h: HandoffRecord): Promise<string> {
+    const text = PROMPTS[h.packet.locale].handoff.requeued;
+    await this.link.send(h.reference, [{ type: 'message', text }]);
+    return text;
+  }
+
   async closed(h: HandoffRecord): Promise<void> {
     const text = PROMPTS[h.packet.locale].handoff.closed;
     let failure: unknown;

@@ -15,6 +15,8 @@ export interface HandoffWorkerDeps {
   clock: () => Date;
   log: Logger;
   pollMs: number;
+  /** How often the desk's sweep runs: presence, dispatch, the escalation chain, the agents' timers. */
+  sweepMs: number;
 }
 
 /**
@@ -26,6 +28,7 @@ export class HandoffWorker {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private ticks = 0;
+  private lastSweep = 0;
 
   constructor(private readonly deps: HandoffWorkerDeps) {}
 
@@ -53,6 +56,10 @@ export class HandoffWorker {
       if (this.ticks++ % 10 === 0) {
         for (const id of await this.deps.desk.takeSlaBreaches(now, 100)) await this.safely(() => this.slaBreached(id));
         for (const id of await this.deps.desk.takeDueNotices(now, 100)) await this.safely(() => this.queueNotice(id));
+      }
+      if (now - this.lastSweep >= this.deps.sweepMs) {
+        this.lastSweep = now;
+        await this.safely(() => this.deps.desk.sweep());
       }
     } catch (err) {
       this.deps.log.error('handoff worker tick failed', { error: String(err) });
@@ -86,18 +93,20 @@ export class HandoffWorker {
 
   private async queueNotice(id: string): Promise<void> {
     const { desk, link } = this.deps;
-    const status = await desk.queueStatus(id);
+    const status = await desk.queueNotice(id);
     if (!status) return;
     const { handoff: h, ticket } = status;
     const p = PROMPTS[h.packet.locale].handoff;
-    const texts = [p.positionUpdate({ ahead: Math.max(0, (ticket.position ?? 1) - 1), minutes: ticket.etaMinutes ?? 1 })];
+    const texts: string[] = [];
+    if (status.tell === 'wait') texts.push(p.positionUpdate({ ahead: Math.max(0, (ticket.position ?? 1) - 1), minutes: ticket.etaMinutes ?? 1 }));
+    if (status.tell === 'nobody') texts.push(ticket.callbackOffered ? p.nobodyOnline : p.nobodyOnlineUrgent);
     if (status.offerCallback) texts.push(p.offerCallback);
+    if (texts.length === 0) return;
     await link.send(
       h.reference,
       texts.map((text) => ({ type: 'message', text })),
     );
     for (const text of texts) await desk.recordOutbound(h.conversationId, text, 'system');
-    await desk.scheduleNextNotice(id);
   }
 
   private async readProfile(channelId: string, conversationId: string): Promise<ConversationProfile | undefined> {

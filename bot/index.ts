@@ -57,7 +57,13 @@ async function main(): Promise<void> {
     modelMs: Math.round(loaded.ms),
     startupMs: Math.round(performance.now() - started),
   });
-  const shutdown = () => server.close(() => void kefu.close().then(() => process.exit(0)));
+  const shutdown = () => {
+    server.close(() => void kefu.close().then(() => process.exit(0)));
+    // Idle keep-alive sockets go now; open event streams (agent consoles) a moment later, so
+    // in-flight turns finish and the consoles reconnect to another instance.
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 1000).unref();
+  };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 }

@@ -21,6 +21,7 @@ export function handoffNotice(ticket: HandoffTicket, locale: Locale): string {
     case 'callback':
       return lead + p.callback({ id: ticket.id, within: ticket.callbackWithin ?? '' });
     case 'queued':
+      if (ticket.nobodyOnline) return lead + p.queuedNobody({ id: ticket.id });
       return lead + p.queued({ id: ticket.id, ahead: Math.max(0, (ticket.position ?? 1) - 1), minutes: ticket.etaMinutes ?? 1 });
     default:
       return lead + p.added;

@@ -14,6 +14,11 @@ export interface HandoffPrompts {
   offerCallback: string;
   callbackBooked: (within: string) => string;
   agentJoined: (agent: string) => string;
+  requeued: string;
+  /** Queued, nobody online who could take it: no false estimate. */
+  queuedNobody: (o: { id: string }) => string;
+  nobodyOnline: string;
+  nobodyOnlineUrgent: string;
   closed: string;
   survey: string;
   surveyRetry: string;
@@ -70,6 +75,11 @@ const zh: Prompts = {
     offerCallback: '排队时间较长，如不方便等待，回复“回电”即可登记回电，我们会尽快联系您。',
     callbackBooked: (within) => `已为您登记回电，我们会在${within}与您联系。`,
     agentJoined: (agent) => `人工客服 ${agent} 已接入，正在查看您的问题。`,
+    queuedNobody: (o) =>
+      `已为您转接人工客服（编号 ${o.id}）。目前暂时没有可以接待的客服在线，有客服上线会第一时间为您接入。您可以继续描述问题，客服接入后都能看到。`,
+    nobodyOnline: '目前仍没有可以接待的客服在线，有客服上线会第一时间为您接入。如不方便等待，回复“回电”即可登记回电。',
+    nobodyOnlineUrgent: '您的情况已标记为紧急，值班主管已收到提醒，会尽快安排专人接入。如有人身危险，请先拨打 110 或 120。',
+    requeued: '抱歉，刚才的客服暂时无法继续接待，已为您优先转给下一位客服，您之前的对话记录都会保留。',
     closed: '本次人工服务已结束，感谢您的耐心。',
     survey: '请为本次服务打分（1-5 分）：效率、态度、清晰度、解决程度、总体满意度，例如“5 5 4 5 5”，也可以在后面补充一句意见。回复“跳过”可不评价。',
     surveyRetry: '请按顺序回复 5 个 1 到 5 的数字，例如“5 5 4 5 5”，或回复“跳过”。',
@@ -142,6 +152,13 @@ const en: Prompts = {
     offerCallback: 'The wait is long. If you prefer not to wait, reply "callback" and we will call you back.',
     callbackBooked: (within) => `Done: we will call you back ${within}.`,
     agentJoined: (agent) => `${agent} has joined and is reading your conversation.`,
+    queuedNobody: (o) =>
+      `I'm passing you to a person (reference ${o.id}). No agent who can take your chat is online right now; the first one to come online will. Keep describing your issue; they will see everything.`,
+    nobodyOnline:
+      'Still no agent who can take your chat is online; the first one to come online will. If you prefer not to wait, reply "callback" and we will call you back.',
+    nobodyOnlineUrgent:
+      'Your case is marked urgent and the duty supervisor has been alerted; a person will join as soon as possible. If anyone is in danger, call the emergency services first.',
+    requeued: 'Sorry, your agent is no longer available. You keep your place and the next agent will take over; they will see the whole conversation.',
     closed: 'The agent has closed this chat. Thank you for your patience.',
     survey:
       'Please rate this service from 1 to 5 for efficiency, attitude, clarity, solution and overall, e.g. "5 5 4 5 5"; you can add a comment after the numbers. Reply "skip" to skip.',

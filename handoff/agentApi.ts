@@ -63,7 +63,15 @@ export function agentRouter(deps: AgentApiDeps): Router {
     const agent = token ? agents.authenticate(token.trim()) : undefined;
     if (!agent) return void sendError(res, 'unauthorized', 'missing or wrong agent token (Authorization: Bearer <token>)');
     (req as Authed).agent = agent;
-    next();
+    // Any request from the console is a sign of life (presence: a silent console goes away).
+    desk.heartbeat(agent.id).then(
+      () => next(),
+      () => next(), // a failed heartbeat must not fail the request
+    );
+  });
+
+  router.post('/heartbeat', (_req, res) => {
+    res.status(204).end();
   });
 
   const me = (req: Request) => (req as Authed).agent;
@@ -150,6 +158,14 @@ export function agentRouter(deps: AgentApiDeps): Router {
     const h = await load(req, res);
     if (!h) return;
     res.json({ ...view(h), packet: h.packet, transcript: await desk.transcript(h.conversationId) });
+  });
+
+  router.post('/handoffs/:id/accept', async (req, res) => {
+    const h = await load(req, res);
+    if (!h) return;
+    if (h.status !== 'assigned' || h.assignedTo !== me(req).id) return void sendError(res, 'not_yours', 'only the agent the chat was given to can accept it');
+    await desk.accept(h, me(req));
+    res.json(view(h));
   });
 
   router.get('/handoffs/:id/suggestions', async (req, res) => {
@@ -266,7 +282,10 @@ export function agentRouter(deps: AgentApiDeps): Router {
     const unsubscribe = desk.subscribe((e) => {
       if (relevant(a, e)) res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
     });
-    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    const keepAlive = setInterval(() => {
+      res.write(': keep-alive\n\n');
+      void desk.heartbeat(a.id).catch(() => undefined); // an open event stream is a console that is alive
+    }, 15_000);
     req.on('close', () => {
       clearInterval(keepAlive);
       unsubscribe();

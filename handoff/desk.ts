@@ -1,20 +1,22 @@
 import type { Locale } from '../kernel/locale';
 import { maskPersonalData } from '../kernel/pii';
 import type { RiskAssessment } from '../nlu/riskTypes';
-import type { Agent } from './agents';
-import type { HandoffEngine } from './engine';
+import type { Agent, AgentDirectory } from './agents';
+import { Dispatcher, acceptMember, type Assignment } from './dispatcher';
+import { HandoffEngine, noticeMember, parseNoticeMember, told } from './engine';
 import { CustomerUnreachableError } from './errors';
 import type { EventBus } from './events';
 import type { HandoffRequest, HandoffService, HandoffTicket, SurveyService } from './handoffService';
 import type { CustomerActions } from './ports';
 import type { RoutingConfig } from './routing';
 import type { HandoffRecord, HandoffStore, StoredReference, Survey, TransitionResult } from './store';
-import type { AgentPresence, SkillGroup, TranscriptEntry } from './types';
+import type { AgentPresence, Priority, SkillGroup, TranscriptEntry } from './types';
 
 export interface HandoffDeskDeps {
   store: HandoffStore;
   events: EventBus;
   engine: HandoffEngine;
+  agents: AgentDirectory;
   routing: RoutingConfig;
   clock: () => Date;
 }
@@ -29,10 +31,16 @@ export type AgentActionResult =
  * place: the middleware, the worker, the customer actions and the agent API call the desk, never
  * the store or the event bus. Routing and placement are the engine's.
  */
+/** The member of an `agentReply` timer: the handoff and the stage (1 warn, 2 reassign). */
+const replyMember = (handoffId: string, stage: 1 | 2): string => `${handoffId}|${stage}`;
+
 export class HandoffDesk implements HandoffService, SurveyService {
   private customer: CustomerActions | undefined;
+  private readonly dispatcher: Dispatcher;
 
-  constructor(private readonly deps: HandoffDeskDeps) {}
+  constructor(private readonly deps: HandoffDeskDeps) {
+    this.dispatcher = new Dispatcher(deps);
+  }
 
   /** The customer side is built after the desk (the bot's dialogs need the desk): connected once, at wiring. */
   connectCustomer(customer: CustomerActions): void {
@@ -68,6 +76,10 @@ export class HandoffDesk implements HandoffService, SurveyService {
 
   /** A message from a customer whom a person holds goes to the agent's screen. */
   async relayToAgent(held: HandoffRecord, shown: string): Promise<void> {
+    if (held.status === 'assigned') {
+      // The agent owes an answer: the first unanswered message starts the clock, later ones do not push it back.
+      await this.deps.store.scheduleTimer('agentReply', replyMember(held.id, 1), this.now().getTime() + this.replyTimeout(held.priority), true);
+    }
     await this.deps.events.publish({
       type: 'handoff.customer_message',
       handoffId: held.id,
@@ -80,6 +92,7 @@ export class HandoffDesk implements HandoffService, SurveyService {
 
   /** A queued customer asked to be called back: the case becomes a callback ticket. False when it is no longer queued. */
   async bookCallback(held: HandoffRecord): Promise<boolean> {
+    if (HandoffEngine.neverParked(held)) return false; // an urgent case waits for a person, it is not deferred
     const now = this.now();
     const cb = await this.deps.store.toCallback(held.id, now.getTime());
     if (cb.ok) await this.deps.events.publish({ type: 'handoff.callback', handoffId: held.id, conversationId: held.conversationId, at: now.toISOString() });
@@ -92,8 +105,24 @@ export class HandoffDesk implements HandoffService, SurveyService {
   }
 
   /** Opens a handoff, or adds the reason to the one already open (HandoffService, the dialogs' seam). */
-  requestHandoff(request: HandoffRequest): Promise<HandoffTicket> {
-    return this.deps.engine.requestHandoff(request);
+  async requestHandoff(request: HandoffRequest): Promise<HandoffTicket> {
+    const { engine, store } = this.deps;
+    const opened = await engine.open(request);
+    let handoff = opened.handoff;
+    if (handoff.status === 'queued') {
+      // The customer learns of their own assignment from this turn's reply; others assigned now are told proactively.
+      await this.dispatch({ quiet: handoff.id });
+      handoff = (await store.get(handoff.id)) ?? handoff;
+      if (handoff.status === 'queued') handoff = await engine.park(handoff);
+    }
+    return engine.ticket(handoff, opened.created, request.reason);
+  }
+
+  /** Runs the dispatcher and tells each assigned customer that a person has joined. */
+  async dispatch(options: { exclude?: readonly string[]; quiet?: string } = {}): Promise<Assignment[]> {
+    const assigned = await this.dispatcher.dispatch(options);
+    for (const a of assigned) if (a.handoff.id !== options.quiet) await this.joined(a.handoff, a.agent);
+    return assigned;
   }
 
   /** A high-risk hit, written to the transcript as an audit line before the handoff opens. */
@@ -180,16 +209,34 @@ export class HandoffDesk implements HandoffService, SurveyService {
     return h;
   }
 
-  /** A queue notice fell due: the handoff's place and wait, if it is still queued, and whether to offer a callback. */
-  async queueStatus(id: string): Promise<{ handoff: HandoffRecord; ticket: HandoffTicket; offerCallback: boolean } | undefined> {
-    const h = await this.deps.store.get(id);
+  /**
+   * A queue notice fell due. Told again only when something changed materially — the place
+   * halved or moved by three, the wait moved by two minutes and a third, somebody came online or
+   * everybody left — or, once, when the wait grew long enough to offer a callback (never for urgent
+   * or high-risk cases). Undefined when the handoff is no longer queued.
+   */
+  async queueNotice(
+    member: string,
+  ): Promise<{ handoff: HandoffRecord; ticket: HandoffTicket; tell: 'nothing' | 'wait' | 'nobody'; offerCallback: boolean } | undefined> {
+    const last = parseNoticeMember(member);
+    const h = await this.deps.store.get(last.id);
     if (h?.status !== 'queued') return undefined;
     const ticket = await this.deps.engine.ticket(h, false);
-    return { handoff: h, ticket, offerCallback: this.now().getTime() - h.createdAt >= this.deps.routing.maxWaitBeforeCallbackOffer };
-  }
-
-  async scheduleNextNotice(id: string): Promise<void> {
-    await this.deps.store.scheduleNotice(id, this.now().getTime() + this.deps.routing.queueUpdateEvery);
+    const position = ticket.position ?? 1;
+    const eta = ticket.etaMinutes ?? 0;
+    let tell: 'nothing' | 'wait' | 'nobody' = 'nothing';
+    if (ticket.nobodyOnline) tell = last.nobody ? 'nothing' : 'nobody';
+    else if (last.nobody || last.position === undefined || last.eta === undefined) tell = 'wait';
+    else if (position <= last.position / 2 || last.position - position >= 3) tell = 'wait';
+    else if (Math.abs(eta - last.eta) >= 2 && Math.abs(eta - last.eta) >= last.eta / 3) tell = 'wait';
+    const waited = this.now().getTime() - h.createdAt;
+    const offerCallback = !last.offered && ticket.callbackOffered === true && waited >= this.deps.routing.maxWaitBeforeCallbackOffer;
+    const keep = tell === 'nothing' ? (last.nobody ? 'n' : `p${last.position ?? 0}e${last.eta ?? 0}`) : told(ticket);
+    await this.deps.store.scheduleNotice(
+      noticeMember(h.id, `${keep}${last.offered || offerCallback ? 'o' : ''}`),
+      this.now().getTime() + this.deps.routing.queueUpdateEvery,
+    );
+    return { handoff: h, ticket, tell, offerCallback };
   }
 
   // ── The agent's side ───────────────────────────────────────────────────────────────────────
@@ -211,9 +258,13 @@ export class HandoffDesk implements HandoffService, SurveyService {
     return this.reach.check(text);
   }
 
-  /** Delivers an agent's reply; throws CustomerUnreachableError when the channel refuses it. */
+  /** Delivers an agent's reply; throws CustomerUnreachableError when the channel refuses it. An answer also accepts the chat. */
   async reply(h: HandoffRecord, agent: Agent, text: string): Promise<void> {
     await this.reach.agentMessage(h, agent, text);
+    await Promise.all([
+      this.deps.store.cancelTimers('agentReply', [replyMember(h.id, 1), replyMember(h.id, 2)]),
+      this.deps.store.cancelTimers('accept', [acceptMember(h.id, agent.id)]),
+    ]);
     const masked = maskPersonalData(text);
     const at = this.now().toISOString();
     await this.deps.store.appendTranscript(h.conversationId, { at, speaker: 'agent', agentId: agent.id, text: masked });
@@ -226,7 +277,15 @@ export class HandoffDesk implements HandoffService, SurveyService {
     to: { group: SkillGroup } | { agentId: string },
     note?: string,
   ): Promise<TransitionResult | { ok: false; error: 'unknown_agent' }> {
-    return this.deps.engine.transfer(id, by, to, note);
+    const result = await this.deps.engine.transfer(id, by, to, note);
+    // The agent's slot is free, and a chat sent to a group waits in its queue: dispatch — but never back to its sender now.
+    if (result.ok) await this.dispatch({ exclude: [by.id] });
+    return result;
+  }
+
+  /** The agent has the chat on screen (a dispatched chat is offered until accepted: ring-no-answer). */
+  async accept(h: HandoffRecord, agent: Agent): Promise<void> {
+    await this.deps.store.cancelTimers('accept', [acceptMember(h.id, agent.id)]);
   }
 
   async close(id: string, by: Agent, resolution: string, tags: string[]): Promise<AgentActionResult> {
@@ -234,11 +293,150 @@ export class HandoffDesk implements HandoffService, SurveyService {
     if (!result.ok) return result;
     const h = result.handoff;
     await this.record(h.conversationId, 'system', `closed by ${h.assignedTo ?? 'supervisor'}: ${h.resolution ?? ''}`);
-    return { ...result, customerNotified: await this.notify(() => this.reach.closed(h)) };
+    if (h.assignedAt !== undefined) await this.deps.store.recordHandleTime(h.group, this.now().getTime() - h.assignedAt, this.deps.routing.avgHandleTime);
+    await this.deps.store.cancelTimers('agentReply', [replyMember(h.id, 1), replyMember(h.id, 2)]);
+    const customerNotified = await this.notify(() => this.reach.closed(h));
+    await this.dispatch(); // a slot is free
+    return { ...result, customerNotified };
   }
 
-  setPresence(agentId: string, presence: AgentPresence): Promise<void> {
-    return this.deps.store.setPresence(agentId, presence);
+  /** An agent sets their presence: online brings them work at once; offline gives their chats back to the queue at once. */
+  async setPresence(agentId: string, presence: AgentPresence): Promise<void> {
+    const now = this.now();
+    await Promise.all([this.deps.store.setPresence(agentId, presence), this.deps.store.touchAgent(agentId, now.getTime())]);
+    await this.deps.events.publish({ type: 'agent.presence', agentId, presence, why: 'set', at: now.toISOString() });
+    if (presence === 'offline') await this.requeueAll(agentId, 'offline');
+    if (presence === 'online') await this.dispatch();
+  }
+
+  /** The agent's console is alive. */
+  heartbeat(agentId: string): Promise<void> {
+    return this.deps.store.touchAgent(agentId, this.now().getTime());
+  }
+
+  // ── The sweep (every instance, every few hundred ms): presence, dispatch, escalation, agent timers ──
+
+  private sweeps = 0;
+
+  async sweep(): Promise<void> {
+    await this.markSilentAgentsAway();
+    await this.fireAgentTimers();
+    await this.dispatch();
+    // Reading the whole queue costs more: the escalation chain is checked every fifth sweep.
+    if (this.sweeps++ % 5 === 0) await this.escalateStuck();
+  }
+
+  private async markSilentAgentsAway(): Promise<void> {
+    const { store, routing } = this.deps;
+    const [presence, seen] = await Promise.all([store.presence(), store.lastSeen()]);
+    const now = this.now();
+    for (const [agentId, state] of Object.entries(presence)) {
+      if (state !== 'online' || now.getTime() - (seen[agentId] ?? 0) <= routing.dispatch.awayAfter) continue;
+      await store.setPresence(agentId, 'away');
+      await this.deps.events.publish({ type: 'agent.presence', agentId, presence: 'away', why: 'heartbeat_lost', at: now.toISOString() });
+      await this.requeueAll(agentId, 'away');
+    }
+  }
+
+  private async fireAgentTimers(): Promise<void> {
+    const { store } = this.deps;
+    const now = this.now().getTime();
+    for (const member of await store.takeDueTimers('accept', now, 100)) {
+      const [id = '', agentId = ''] = member.split('|');
+      const back = await this.requeue(id, agentId, 'not_accepted');
+      if (!back) continue;
+      // Ring-no-answer: whoever did not pick up is not offered the next one either.
+      await store.setPresence(agentId, 'away');
+      await this.deps.events.publish({ type: 'agent.presence', agentId, presence: 'away', why: 'not_accepted', at: this.now().toISOString() });
+      await this.dispatch({ exclude: [agentId] });
+    }
+    for (const member of await store.takeDueTimers('agentReply', now, 100)) {
+      const [id = '', stage = ''] = member.split('|');
+      const h = await store.get(id);
+      if (h?.status !== 'assigned' || !h.assignedTo) continue;
+      if (stage === '1') {
+        const timeout = this.replyTimeout(h.priority);
+        await this.deps.events.publish({
+          type: 'handoff.agent_slow',
+          handoffId: id,
+          conversationId: h.conversationId,
+          agentId: h.assignedTo,
+          waitingSeconds: Math.round(timeout / 1000),
+          at: this.now().toISOString(),
+        });
+        await store.scheduleTimer('agentReply', replyMember(id, 2), this.now().getTime() + timeout, true);
+      } else if (await this.requeue(id, h.assignedTo, 'not_answered')) {
+        await this.dispatch({ exclude: [h.assignedTo] });
+      }
+    }
+  }
+
+  /** Urgent and high-risk cases nobody with the skill took in time: the supervisors online, then anyone online [003 三秒响应]. */
+  private async escalateStuck(): Promise<void> {
+    const { store, agents, routing } = this.deps;
+    if ((await store.waiting()) === 0) return;
+    const [queued, presence, loads] = await Promise.all([store.queued(), store.presence(), store.loads()]);
+    const now = this.now();
+    for (const h of queued) {
+      if (h.status !== 'queued' || !HandoffEngine.neverParked(h)) continue;
+      const waited = now.getTime() - h.createdAt;
+      if (waited < routing.dispatch.escalateAfter) continue;
+      const step = waited >= 2 * routing.dispatch.escalateAfter ? 'anyone' : 'supervisors';
+      const free = agents.agents
+        .filter((a) => presence[a.id] === 'online' && (loads[a.id] ?? 0) < a.capacity && (step === 'anyone' || a.supervisor))
+        .sort((a, b) => (loads[a.id] ?? 0) / a.capacity - (loads[b.id] ?? 0) / b.capacity);
+      for (const agent of free) {
+        const assignment = await this.dispatcher.assignTo(h, agent);
+        if (!assignment) continue;
+        loads[agent.id] = (loads[agent.id] ?? 0) + 1;
+        await this.deps.events.publish({
+          type: 'handoff.escalated',
+          handoffId: h.id,
+          conversationId: h.conversationId,
+          group: h.group,
+          priority: h.priority,
+          step,
+          at: now.toISOString(),
+        });
+        await this.joined(assignment.handoff, agent);
+        break;
+      }
+    }
+  }
+
+  /** Every chat an agent holds goes back to the queue (they went offline or away). */
+  private async requeueAll(agentId: string, why: 'offline' | 'away'): Promise<void> {
+    const mine = (await this.deps.store.assigned()).filter((h) => h.assignedTo === agentId);
+    for (const h of mine) await this.requeue(h.id, agentId, why);
+    if (mine.length > 0) await this.dispatch({ exclude: [agentId] });
+  }
+
+  /** One chat back to its queue at its priority and age; the customer is told once, the agent side hears it. */
+  private async requeue(id: string, agentId: string, why: 'offline' | 'away' | 'not_accepted' | 'not_answered'): Promise<HandoffRecord | undefined> {
+    const now = this.now();
+    const back = await this.deps.store.requeue(id, agentId, `returned to the queue: ${why} (${agentId})`, now.getTime());
+    if (!back.ok) return undefined;
+    const h = back.handoff;
+    await this.deps.store.cancelTimers('agentReply', [replyMember(id, 1), replyMember(id, 2)]);
+    await this.deps.events.publish({
+      type: 'handoff.requeued',
+      handoffId: id,
+      conversationId: h.conversationId,
+      agentId,
+      group: h.group,
+      priority: h.priority,
+      why,
+      at: now.toISOString(),
+    });
+    await this.notify(async () => {
+      const text = await this.reach.requeued(h);
+      await this.record(h.conversationId, 'system', text);
+    });
+    return h;
+  }
+
+  private replyTimeout(priority: Priority): number {
+    return this.deps.routing.dispatch.replyTimeout[priority];
   }
 
   // ── Reads for the agent API ────────────────────────────────────────────────────────────────

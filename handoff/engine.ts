@@ -4,10 +4,10 @@ import { maskPersonalData } from '../kernel/pii';
 import { AgentDirectory, type Agent } from './agents';
 import { ContextPacket, summarise } from './contextPacket';
 import type { EventBus } from './events';
-import type { HandoffRequest, HandoffService, HandoffTicket } from './handoffService';
+import type { HandoffRequest, HandoffTicket } from './handoffService';
 import { route, withinWorkingHours, type RoutingConfig } from './routing';
-import type { HandoffRecord, HandoffStore, Survey, TransitionResult } from './store';
-import type { SkillGroup } from './types';
+import type { HandoffRecord, HandoffStore, TransitionResult } from './store';
+import { PRIORITY_RANK, type SkillGroup } from './types';
 
 export interface HandoffEngineDeps {
   store: HandoffStore;
@@ -23,14 +23,26 @@ export interface HandoffEngineDeps {
  * least-loaded online agent with the skill, or turns them into callback tickets when nobody can
  * take them. Every state change goes through the store's atomic transitions.
  */
-export class HandoffEngine implements HandoffService {
+/** What a queued customer was last told, carried in the notice's member so any instance can compare: "p3e6" (place, minutes) or "n" (nobody online); "o" once a callback was offered. */
+export function told(wait: { position?: number; etaMinutes?: number; nobodyOnline?: boolean }, offered = false): string {
+  return `${wait.nobodyOnline ? 'n' : `p${wait.position ?? 0}e${wait.etaMinutes ?? 0}`}${offered ? 'o' : ''}`;
+}
+export const noticeMember = (id: string, lastTold: string): string => `${id}|${lastTold}`;
+export function parseNoticeMember(member: string): { id: string; position?: number; eta?: number; nobody: boolean; offered: boolean } {
+  const [id = '', t = ''] = member.split('|');
+  const m = /^p(\d+)e(\d+)/.exec(t);
+  return { id, nobody: t.startsWith('n'), offered: t.endsWith('o'), ...(m ? { position: Number(m[1]), eta: Number(m[2]) } : {}) };
+}
+
+export class HandoffEngine {
   constructor(private readonly deps: HandoffEngineDeps) {}
 
   get store(): HandoffStore {
     return this.deps.store;
   }
 
-  async requestHandoff(request: HandoffRequest): Promise<HandoffTicket> {
+  /** Builds the context packet, routes it and opens it (or adds the reason to the open one). Placement is the desk's dispatch. */
+  async open(request: HandoffRequest): Promise<{ created: boolean; handoff: HandoffRecord }> {
     const { store, clock } = this.deps;
     const now = clock();
     const conversationId = request.reference.conversation.id;
@@ -85,7 +97,7 @@ export class HandoffEngine implements HandoffService {
       reference: request.reference,
     };
     const opened = await store.open(record);
-    let handoff = opened.handoff;
+    const handoff = opened.handoff;
     if (opened.created) {
       await this.deps.events.publish({
         type: 'handoff.new',
@@ -96,7 +108,6 @@ export class HandoffEngine implements HandoffService {
         summary: packet.summary,
         at: now.toISOString(),
       });
-      handoff = await this.place(handoff);
     } else {
       await this.deps.events.publish({
         type: 'handoff.updated',
@@ -107,9 +118,8 @@ export class HandoffEngine implements HandoffService {
         reasons: handoff.reasons,
         at: now.toISOString(),
       });
-      if (handoff.status === 'queued') handoff = await this.place(handoff);
     }
-    return this.ticket(handoff, opened.created, request.reason);
+    return opened;
   }
 
   callbackWithin(locale: 'zh-CN' | 'en'): string {
@@ -117,60 +127,66 @@ export class HandoffEngine implements HandoffService {
   }
 
   /**
-   * Assign to the least-loaded online agent with the skill; with nobody online (or out of hours),
-   * a new handoff becomes a callback ticket. A transferred one stays queued and never goes back
-   * to the agent who passed it on.
+   * Urgent and high-risk cases are never parked: they wait, at the head of the queue, for the
+   * dispatcher and the escalation chain, and their SLA alert fires [003 三秒响应].
    */
-  private async place(handoff: HandoffRecord, options: { allowCallback: boolean; exclude?: string } = { allowCallback: true }): Promise<HandoffRecord> {
-    const { store, agents, clock, routing } = this.deps;
+  static neverParked(h: HandoffRecord): boolean {
+    return h.priority === 'urgent' || h.reasons.includes('high_risk');
+  }
+
+  /**
+   * A handoff the dispatcher could not place: with nobody online who could take it (or outside
+   * working hours) it becomes a callback ticket, unless it may never be parked; otherwise it waits
+   * and its first queue notice is scheduled.
+   */
+  async park(handoff: HandoffRecord): Promise<HandoffRecord> {
+    const { store, clock, routing } = this.deps;
     const now = clock();
-    const [presence, loads] = await Promise.all([store.presence(), store.loads()]);
-    const online = agents.withSkill(handoff.group).filter((a) => presence[a.id] === 'online' && a.id !== options.exclude);
-    const candidates = online.filter((a) => (loads[a.id] ?? 0) < a.capacity).sort((a, b) => (loads[a.id] ?? 0) / a.capacity - (loads[b.id] ?? 0) / b.capacity);
-    for (const agent of candidates) {
-      const claimed = await store.claim(handoff.id, { id: agent.id, capacity: agent.capacity }, now.getTime());
-      if (claimed.ok) {
-        await this.deps.events.publish({
-          type: 'handoff.assigned',
-          handoffId: handoff.id,
-          conversationId: handoff.conversationId,
-          agentId: agent.id,
-          at: now.toISOString(),
-        });
-        return claimed.handoff;
-      }
-    }
-    // A high-risk case is never parked as a callback: it waits, urgent, and its SLA alert fires.
-    if (options.allowCallback && (online.length === 0 || !withinWorkingHours(routing, now)) && !handoff.reasons.includes('high_risk')) {
+    if (!HandoffEngine.neverParked(handoff) && (!withinWorkingHours(routing, now) || (await this.servingAgents(handoff.group)).length === 0)) {
       const cb = await store.toCallback(handoff.id, now.getTime());
       if (cb.ok) {
         await this.deps.events.publish({ type: 'handoff.callback', handoffId: handoff.id, conversationId: handoff.conversationId, at: now.toISOString() });
         return cb.handoff;
       }
     }
-    await store.scheduleNotice(handoff.id, now.getTime() + routing.queueUpdateEvery);
+    await store.scheduleNotice(noticeMember(handoff.id, told(await this.wait(handoff))), now.getTime() + routing.queueUpdateEvery);
     return handoff;
+  }
+
+  /** Agents online now who have the group's skill. */
+  async servingAgents(group: SkillGroup): Promise<Agent[]> {
+    const presence = await this.deps.store.presence();
+    return this.deps.agents.withSkill(group).filter((a) => presence[a.id] === 'online');
   }
 
   async ticket(handoff: HandoffRecord, created: boolean, reason = handoff.reasons[0]): Promise<HandoffTicket> {
     const ticket: HandoffTicket = { id: handoff.id, created, status: handoff.status, reason, packet: handoff.packet };
-    if (handoff.status === 'queued') {
-      const position = await this.position(handoff);
-      ticket.position = position;
-      ticket.etaMinutes = Math.max(
-        1,
-        Math.ceil((position * this.deps.routing.avgHandleTime) / 60_000 / Math.max(1, this.deps.agents.withSkill(handoff.group).length)),
-      );
-    }
+    if (handoff.status === 'queued') Object.assign(ticket, await this.wait(handoff));
     if (handoff.status === 'assigned' && handoff.assignedTo) ticket.agentName = this.deps.agents.get(handoff.assignedTo)?.name;
     if (handoff.status === 'callback') ticket.callbackWithin = this.callbackWithin(handoff.packet.locale);
     return ticket;
   }
 
-  async position(handoff: HandoffRecord): Promise<number> {
-    const queue = (await this.deps.store.queued()).filter((h) => h.status === 'queued' && h.group === handoff.group);
-    const i = queue.findIndex((h) => h.id === handoff.id);
-    return i < 0 ? queue.length + 1 : i + 1;
+  /**
+   * An honest wait: the place counts only the handoffs ahead that the same agents would serve
+   * first; the minutes come from those agents' capacity and the group's measured handle time.
+   * With nobody online who could take it there is no estimate, and the customer is told so.
+   */
+  async wait(handoff: HandoffRecord): Promise<Pick<HandoffTicket, 'position' | 'etaMinutes' | 'nobodyOnline' | 'callbackOffered'>> {
+    const { store, routing } = this.deps;
+    const [serving, queued, loads, handleTimes] = await Promise.all([this.servingAgents(handoff.group), store.queued(), store.loads(), store.handleTimes()]);
+    const groups = new Set<SkillGroup>([handoff.group, ...serving.flatMap((a) => a.skills)]);
+    const rank = (h: HandoffRecord) => PRIORITY_RANK[h.priority] * 1e13 + h.createdAt;
+    const ahead = queued.filter((h) => h.status === 'queued' && h.id !== handoff.id && groups.has(h.group) && rank(h) < rank(handoff)).length;
+    const position = ahead + 1;
+    const callbackOffered = !HandoffEngine.neverParked(handoff);
+    if (serving.length === 0) return { position, nobodyOnline: true, callbackOffered };
+    const capacity = serving.reduce((n, a) => n + a.capacity, 0);
+    const free = serving.reduce((n, a) => n + Math.max(0, a.capacity - (loads[a.id] ?? 0)), 0);
+    const aht = handleTimes[handoff.group] ?? routing.avgHandleTime;
+    // Those ahead beyond the free seats each wait for a seat to free: capacity seats free every aht.
+    const rounds = Math.max(0, position - free) / capacity;
+    return { position, etaMinutes: Math.max(1, Math.ceil((rounds * aht) / 60_000)), callbackOffered };
   }
 
   async claim(id: string, agent: Agent): Promise<TransitionResult> {
@@ -229,7 +245,6 @@ export class HandoffEngine implements HandoffService {
         at: this.deps.clock().toISOString(),
         ...('group' in target ? { toGroup: target.group } : { toAgent: target.agent.id }),
       });
-      if (result.handoff.status === 'queued') return { ok: true, handoff: await this.place(result.handoff, { allowCallback: false, exclude: by.id }) };
     }
     return result;
   }
@@ -247,12 +262,6 @@ export class HandoffEngine implements HandoffService {
         at: this.deps.clock().toISOString(),
       });
     return result;
-  }
-
-  async saveSurvey(id: string, survey: Survey): Promise<void> {
-    const result = await this.deps.store.saveSurvey(id, survey);
-    if (result.ok && survey.flagged)
-      await this.deps.events.publish({ type: 'survey.flagged', handoffId: id, conversationId: result.handoff.conversationId, at: survey.at });
   }
 
   private async lookupOrders(request: HandoffRequest): Promise<Array<ContextPacket['orders'][number] & { phone?: string }>> {

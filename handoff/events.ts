@@ -15,6 +15,27 @@ export const HandoffEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('handoff.sla_warning'), ...base, group: SkillGroup, priority: Priority, slaDueAt: z.string() }),
   z.object({ type: z.literal('handoff.closed'), ...base, agentId: z.string(), resolution: z.string() }),
   z.object({ type: z.literal('survey.flagged'), ...base }),
+  /** An assigned chat went back to the queue: its agent left, did not accept it, or did not answer. */
+  z.object({
+    type: z.literal('handoff.requeued'),
+    ...base,
+    agentId: z.string(),
+    group: SkillGroup,
+    priority: Priority,
+    why: z.enum(['offline', 'away', 'not_accepted', 'not_answered']),
+  }),
+  /** The customer has waited for the agent's answer past the reply deadline. */
+  z.object({ type: z.literal('handoff.agent_slow'), ...base, agentId: z.string(), waitingSeconds: z.number() }),
+  /** An urgent or high-risk case nobody with the skill took in time went up the escalation chain. */
+  z.object({ type: z.literal('handoff.escalated'), ...base, group: SkillGroup, priority: Priority, step: z.enum(['supervisors', 'anyone']) }),
+  /** An agent's presence changed (set by them, or away because their console went silent). */
+  z.object({
+    type: z.literal('agent.presence'),
+    at: z.string(),
+    agentId: z.string(),
+    presence: z.enum(['online', 'away', 'offline']),
+    why: z.enum(['set', 'heartbeat_lost', 'not_accepted']),
+  }),
   /** A message could not reach the customer (WeChat quota, 48-hour window, API down). */
   z.object({ type: z.literal('delivery.failed'), ...base, agentId: z.string().optional(), code: z.string(), message: z.string() }),
 ]);

@@ -37,6 +37,10 @@ export interface HandoffTicket {
   /** 1-based place in the queue while queued. */
   position?: number;
   etaMinutes?: number;
+  /** Queued with nobody online who could take it: no estimate is given. */
+  nobodyOnline?: boolean;
+  /** Whether the customer may be offered a callback (never for urgent or high-risk cases). */
+  callbackOffered?: boolean;
   agentName?: string;
   /** For callback tickets: when the customer can expect contact, in their language. */
   callbackWithin?: string;

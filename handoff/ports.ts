@@ -11,6 +11,8 @@ export interface CustomerActions {
   agentMessage(handoff: HandoffRecord, agent: Agent, text: string): Promise<void>;
   /** Tells the customer a person has joined; returns the text sent. */
   agentJoined(handoff: HandoffRecord, agent: Agent): Promise<string>;
+  /** Tells the customer their agent had to leave and the next one will take over; returns the text sent. */
+  requeued(handoff: HandoffRecord): Promise<string>;
   /** The conversation returns to the bot, which asks for the survey. */
   closed(handoff: HandoffRecord): Promise<void>;
 }

@@ -22,8 +22,23 @@ export const RoutingFile = z
     callbackWithin: z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict(),
     maxWaitBeforeCallbackOffer: Duration,
     queueUpdateEvery: Duration,
-    /** An agent's average time per conversation, for the expected wait told to customers. */
+    /** An agent's average time per conversation: the starting value of each group's measured rolling average. */
     avgHandleTime: Duration,
+    /** How the dispatcher treats agents: presence, ring-no-answer, reply deadlines, the escalation chain. */
+    dispatch: z
+      .object({
+        /** A console silent this long (no heartbeat, request or event stream) marks its agent away; their chats go back to the queue. */
+        awayAfter: Duration,
+        /** A dispatched chat the agent has not accepted (opened or answered) in this long goes to the next agent (ring-no-answer). */
+        acceptTimeout: Duration,
+        /** A customer message unanswered by the agent this long raises handoff.agent_slow; twice as long, another agent gets it. */
+        replyTimeout: z.object({ urgent: Duration, high: Duration, normal: Duration }).strict(),
+        /** An urgent or high-risk case nobody with the skill has taken in this long goes to the supervisors online, after twice as long to anyone online. */
+        escalateAfter: Duration,
+        /** How often every instance re-runs dispatch and the presence sweep (a safety net for events missed between instances). */
+        sweepEvery: Duration,
+      })
+      .strict(),
   })
   .strict();
 export type RoutingConfig = z.infer<typeof RoutingFile>;

@@ -57,6 +57,15 @@ export interface HandoffTransitions {
   toCallback(id: string, now: number): Promise<TransitionResult>;
   saveSurvey(id: string, survey: Survey): Promise<TransitionResult>;
   setPresence(agentId: string, presence: AgentPresence): Promise<void>;
+  /**
+   * An assigned handoff goes back to its queue at its priority and original age (the agent left,
+   * did not accept, or did not answer): only if `agentId` still holds it. The note joins its history.
+   */
+  requeue(id: string, agentId: string, note: string, now: number): Promise<TransitionResult>;
+  /** The agent's console is alive (a heartbeat, a request, an open event stream). */
+  touchAgent(agentId: string, now: number): Promise<void>;
+  /** A closed conversation's handle time feeds the group's rolling average (exponentially weighted). */
+  recordHandleTime(group: SkillGroup, ms: number, initialMs: number): Promise<void>;
 }
 
 /** Reads of handoffs, queues and agents. */
@@ -72,6 +81,12 @@ export interface HandoffQueries {
   flagged(limit: number): Promise<HandoffRecord[]>;
   loads(): Promise<Record<string, number>>;
   presence(): Promise<Record<string, AgentPresence>>;
+  /** When each agent's console was last seen (ms). */
+  lastSeen(): Promise<Record<string, number>>;
+  /** Handoffs waiting in the queues (callbacks not counted). */
+  waiting(): Promise<number>;
+  /** The rolling average handle time per group (ms), for groups with a closed conversation. */
+  handleTimes(): Promise<Partial<Record<SkillGroup, number>>>;
 }
 
 /** What was said, and where to say more: the transcript and the customer's conversation reference. */
@@ -95,7 +110,18 @@ export interface HandoffTimers {
   /** Queue-position notices: scheduled per handoff, each due one taken by exactly one instance. */
   scheduleNotice(id: string, at: number): Promise<void>;
   takeDueNotices(now: number, limit: number): Promise<string[]>;
+  /** Timers of the agent side (ring-no-answer, agent reply, customer idle): a member per handoff and stage. */
+  scheduleTimer(kind: TimerKind, member: string, at: number, onlyIfAbsent: boolean): Promise<void>;
+  cancelTimers(kind: TimerKind, members: string[]): Promise<void>;
+  takeDueTimers(kind: TimerKind, now: number, limit: number): Promise<string[]>;
 }
+
+/** accept: an assigned agent has not accepted; agentReply: a customer waits for the agent; customerIdle: the customer went quiet. */
+export type TimerKind = 'accept' | 'agentReply' | 'customerIdle';
+export const TIMER_KINDS: readonly TimerKind[] = ['accept', 'agentReply', 'customerIdle'];
+
+/** Weight of the newest handle time in the rolling average. */
+export const HANDLE_TIME_WEIGHT = 0.2;
 
 /**
  * The shared state of handoffs. Two implementations (infra/memory, infra/redis) pass one

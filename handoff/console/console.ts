@@ -195,6 +195,8 @@ async function openPanel(id: string): Promise<void> {
     panels.set(id, panel);
     $('panels').append(panel);
     wirePanel(id, panel);
+    // The chat is on this agent's screen: accepted (a dispatched chat is offered elsewhere if no console shows it).
+    void api('POST', `/handoffs/${id}/accept`);
   }
   await refreshPanel(id);
 }
@@ -425,6 +427,11 @@ async function refreshSupervisor(): Promise<void> {
     ...r.data.flaggedSurveys.map((h) => el('li', `${h.summary} · ${Object.values(h.survey?.scores ?? {}).join(' ')} ${h.survey?.comment ?? ''}`)),
   );
 }
+// A heartbeat while signed in: a console that goes silent (closed tab, dead laptop) makes its agent away.
+setInterval(() => {
+  if (token) void api('POST', '/heartbeat');
+}, 20_000);
+
 setInterval(() => {
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- `me` is only assigned at sign-in; the timer runs before it
   if (me?.supervisor && !$('supervisor').hidden) void refreshSupervisor();

@@ -1,4 +1,13 @@
-import type { AgentRef, HandoffRecord, HandoffStore, StoredReference, Survey, TransitionResult } from '../../handoff/store';
+import {
+  HANDLE_TIME_WEIGHT,
+  type AgentRef,
+  type HandoffRecord,
+  type HandoffStore,
+  type StoredReference,
+  type Survey,
+  type TimerKind,
+  type TransitionResult,
+} from '../../handoff/store';
 import { PRIORITY_RANK, type AgentPresence, type SkillGroup, type TranscriptEntry } from '../../handoff/types';
 
 const clone = <T>(x: T): T => structuredClone(x);
@@ -19,6 +28,9 @@ export class MemoryHandoffStore implements HandoffStore {
   private readonly slaDue = new Map<string, number>();
   private readonly notices = new Map<string, number>();
   private readonly closedOrder: string[] = [];
+  private readonly seen = new Map<string, number>();
+  private readonly timers: Record<TimerKind, Map<string, number>> = { accept: new Map(), agentReply: new Map(), customerIdle: new Map() };
+  private readonly aht = new Map<SkillGroup, number>();
 
   constructor(private readonly limits = { transcriptEntries: 500, conversations: 100_000 }) {}
 
@@ -158,6 +170,55 @@ export class MemoryHandoffStore implements HandoffStore {
 
   async presence(): Promise<Record<string, AgentPresence>> {
     return Object.fromEntries(this.presenceById);
+  }
+
+  async requeue(id: string, agentId: string, note: string, now: number): Promise<TransitionResult> {
+    const h = this.handoffs.get(id);
+    if (!h) return { ok: false, error: 'not_found' };
+    if (h.status !== 'assigned' || h.assignedTo !== agentId) return { ok: false, error: 'not_yours' };
+    this.load.set(agentId, Math.max(0, (this.load.get(agentId) ?? 0) - 1));
+    h.transfers.push({ at: now, by: 'system', note });
+    h.status = 'queued';
+    h.assignedTo = undefined;
+    h.assignedAt = undefined;
+    this.slaDue.set(h.id, h.slaDueAt);
+    return { ok: true, handoff: clone(h) };
+  }
+
+  async touchAgent(agentId: string, now: number): Promise<void> {
+    this.seen.set(agentId, now);
+  }
+
+  async lastSeen(): Promise<Record<string, number>> {
+    return Object.fromEntries(this.seen);
+  }
+
+  async waiting(): Promise<number> {
+    let n = 0;
+    for (const h of this.handoffs.values()) if (h.status === 'queued') n += 1;
+    return n;
+  }
+
+  async recordHandleTime(group: SkillGroup, ms: number, initialMs: number): Promise<void> {
+    const previous = this.aht.get(group) ?? initialMs;
+    this.aht.set(group, previous + HANDLE_TIME_WEIGHT * (ms - previous));
+  }
+
+  async handleTimes(): Promise<Partial<Record<SkillGroup, number>>> {
+    return Object.fromEntries(this.aht);
+  }
+
+  async scheduleTimer(kind: TimerKind, member: string, at: number, onlyIfAbsent: boolean): Promise<void> {
+    if (onlyIfAbsent && this.timers[kind].has(member)) return;
+    this.timers[kind].set(member, at);
+  }
+
+  async cancelTimers(kind: TimerKind, members: string[]): Promise<void> {
+    for (const m of members) this.timers[kind].delete(m);
+  }
+
+  async takeDueTimers(kind: TimerKind, now: number, limit: number): Promise<string[]> {
+    return takeDue(this.timers[kind], now, limit);
   }
 
   async appendTranscript(conversationId: string, entry: TranscriptEntry): Promise<void> {

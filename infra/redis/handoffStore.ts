@@ -3,7 +3,16 @@ import { z } from 'zod';
 import { ContextPacket } from '../../handoff/contextPacket';
 import { RedisKeys } from './keys';
 import { loadScripts, run, SCRIPT_ERRORS, ScriptCode, type RedisWithScripts } from './scripts';
-import type { AgentRef, HandoffRecord, HandoffStore, StoredReference, Survey, TransitionResult } from '../../handoff/store';
+import {
+  HANDLE_TIME_WEIGHT,
+  type AgentRef,
+  type HandoffRecord,
+  type HandoffStore,
+  type StoredReference,
+  type Survey,
+  type TimerKind,
+  type TransitionResult,
+} from '../../handoff/store';
 import { AgentPresence, HandoffReason, HandoffStatus, PRIORITIES_BY_RANK, PRIORITY_RANK, SkillGroup, TranscriptEntry } from '../../handoff/types';
 
 const int = z.coerce.number().int();
@@ -270,6 +279,60 @@ export class RedisHandoffStore implements HandoffStore {
   async presence(): Promise<Record<string, AgentPresence>> {
     const raw = await this.redis.hgetall(this.keys.presence);
     return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, AgentPresence.parse(v)]));
+  }
+
+  async requeue(id: string, agentId: string, note: string, now: number): Promise<TransitionResult> {
+    const k = this.keys;
+    const entry = JSON.stringify({ at: now, by: 'system', note });
+    const code = (await run(
+      this.redis,
+      'requeue',
+      k.handoff(id),
+      k.loads,
+      k.sla,
+      k.transfers(id),
+      ...this.queueKeys,
+      agentId,
+      entry,
+      now,
+      ...GROUPS,
+    )) as number;
+    return this.result(id, code);
+  }
+
+  async touchAgent(agentId: string, now: number): Promise<void> {
+    await this.redis.hset(this.keys.seen, agentId, now);
+  }
+
+  async lastSeen(): Promise<Record<string, number>> {
+    const raw = await this.redis.hgetall(this.keys.seen);
+    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, int.parse(v)]));
+  }
+
+  async waiting(): Promise<number> {
+    const counts = await Promise.all(this.queueKeys.map((key) => this.redis.zcard(key)));
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  async recordHandleTime(group: SkillGroup, ms: number, initialMs: number): Promise<void> {
+    await run(this.redis, 'recordHandleTime', this.keys.handleTimes, group, Math.round(ms), Math.round(initialMs), HANDLE_TIME_WEIGHT);
+  }
+
+  async handleTimes(): Promise<Partial<Record<SkillGroup, number>>> {
+    const raw = await this.redis.hgetall(this.keys.handleTimes);
+    return Object.fromEntries(Object.entries(raw).map(([g, v]) => [SkillGroup.parse(g), int.parse(v)]));
+  }
+
+  async scheduleTimer(kind: TimerKind, member: string, at: number, onlyIfAbsent: boolean): Promise<void> {
+    await run(this.redis, 'scheduleTimer', this.keys.timers(kind), member, at, onlyIfAbsent ? '1' : '0');
+  }
+
+  async cancelTimers(kind: TimerKind, members: string[]): Promise<void> {
+    if (members.length) await this.redis.zrem(this.keys.timers(kind), ...members);
+  }
+
+  async takeDueTimers(kind: TimerKind, now: number, limit: number): Promise<string[]> {
+    return (await run(this.redis, 'takeDue', this.keys.timers(kind), now, limit)) as string[];
   }
 
   async appendTranscript(conversationId: string, entry: TranscriptEntry): Promise<void> {

@@ -53,6 +53,15 @@ export class RedisKeys {
   get flagged(): string {
     return `${this.tag}flagged`;
   }
+  get seen(): string {
+    return `${this.tag}seen`;
+  }
+  get handleTimes(): string {
+    return `${this.tag}aht`;
+  }
+  timers(kind: string): string {
+    return `${this.tag}timers:${kind}`;
+  }
   get notices(): string {
     return `${this.tag}notices`;
   }

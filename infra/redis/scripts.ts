@@ -21,6 +21,9 @@ export const SCRIPT_NAMES = [
   'compareAndDelete',
   'dlAppend',
   'dlSince',
+  'requeue',
+  'recordHandleTime',
+  'scheduleTimer',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 const VERSION = 'v2';

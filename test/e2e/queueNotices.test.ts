@@ -30,7 +30,7 @@ describe('while waiting in the queue [000 PART03]', function () {
     await stub.close();
   });
 
-  it('hears position updates, is offered a callback, can take it; the supervisor hears the SLA breach', async () => {
+  it('is offered a callback once, not the same position again on every beat; can take it; the supervisor hears the SLA breach', async () => {
     const alice = new AgentClient(kefu.url, 'test-token-alice');
     const sue = new AgentClient(kefu.url, 'test-token-sue');
     await sue.listen();
@@ -42,8 +42,11 @@ describe('while waiting in the queue [000 PART03]', function () {
     const texts = () => stub.received.filter((r) => r.conversationId === waiting.conversationId).map((r) => r.body.text ?? '');
     const started = Date.now();
     while (!texts().some((t) => t.includes('回电')) && Date.now() - started < 8000) await new Promise((r) => setTimeout(r, 50));
-    expect(texts().some((t) => t.includes('您仍在排队中'))).to.equal(true);
-    expect(texts().some((t) => t.includes('回复“回电”'))).to.equal(true);
+    expect(texts().filter((t) => t.includes('回复“回电”'))).to.have.length(1);
+    // Nothing changed (still first in line, same wait): no "still queued, 0 ahead" on a fixed beat.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(texts().filter((t) => t.includes('您仍在排队中'))).to.deep.equal([]);
+    expect(texts().filter((t) => t.includes('回复“回电”')), 'the callback is offered once').to.have.length(1);
     const breach = await sue.waitFor((e) => e.type === 'handoff.sla_warning' && e.conversationId === waiting.conversationId, 8000);
     expect(breach.priority).to.equal('normal');
     expect(await waiting.say('回电', { serviceUrl })).to.contain('已为您登记回电');

@@ -204,6 +204,53 @@ function contract(name: string, make: () => Promise<HandoffStore>): void {
       expect(await store.queued()).to.deep.equal([]);
     });
 
+    it('requeue: an assigned handoff returns to its queue at its priority and age, only from the agent who holds it', async () => {
+      const t = Date.now();
+      const older = record({ priority: 'high', createdAt: t - 10_000 });
+      const newer = record({ priority: 'high', createdAt: t });
+      await store.open(older);
+      await store.open(newer);
+      expect((await store.claim(older.id, alice, t)).ok).to.equal(true);
+      expect((await store.loads()).alice).to.equal(1);
+      expect(await store.requeue(older.id, 'bob', 'not bob', t)).to.deep.equal({ ok: false, error: 'not_yours' });
+      const back = await store.requeue(older.id, 'alice', 'alice went away', t + 1);
+      expect(back.ok).to.equal(true);
+      if (!back.ok) return;
+      expect(back.handoff.status).to.equal('queued');
+      expect(back.handoff.assignedTo).to.equal(undefined);
+      expect(back.handoff.transfers.at(-1)).to.include({ by: 'system', note: 'alice went away' });
+      expect((await store.loads()).alice).to.equal(0);
+      expect(await store.waiting()).to.equal(2);
+      // Its original age: still ahead of the newer one of the same priority.
+      expect((await store.claimNext(bob, ['general'], t + 2))?.id).to.equal(older.id);
+      expect(await store.requeue(older.id, 'alice', 'again', t + 3)).to.deep.equal({ ok: false, error: 'not_yours' });
+    });
+
+    it('agent timers: only-if-absent keeps the first due time; each due member is taken once; cancelled ones never', async () => {
+      const t = Date.now();
+      await store.scheduleTimer('agentReply', 'h1|1', t + 100, true);
+      await store.scheduleTimer('agentReply', 'h1|1', t + 50_000, true);
+      await store.scheduleTimer('accept', 'h2|alice', t + 100, false);
+      await store.scheduleTimer('accept', 'h3|bob', t + 100, false);
+      await store.cancelTimers('accept', ['h3|bob']);
+      expect(await store.takeDueTimers('agentReply', t, 10)).to.deep.equal([]);
+      const [a, b] = await Promise.all([store.takeDueTimers('agentReply', t + 200, 10), store.takeDueTimers('agentReply', t + 200, 10)]);
+      expect([...a, ...b]).to.deep.equal(['h1|1']);
+      expect(await store.takeDueTimers('accept', t + 200, 10)).to.deep.equal(['h2|alice']);
+      expect(await store.takeDueTimers('customerIdle', t + 200, 10)).to.deep.equal([]);
+    });
+
+    it('handle times: a rolling average per group, starting from the configured value; agents last seen', async () => {
+      await store.recordHandleTime('orders', 600_000, 300_000);
+      await store.recordHandleTime('orders', 600_000, 300_000);
+      const aht = await store.handleTimes();
+      // 300 000 → 360 000 → 408 000 (weight 0.2)
+      expect(Math.round(aht.orders ?? 0)).to.equal(408_000);
+      expect(aht.general).to.equal(undefined);
+      await store.touchAgent('alice', 1234);
+      expect((await store.lastSeen()).alice).to.equal(1234);
+    });
+
     it('returns the packet as stored', async () => {
       const r = record();
       r.packet.transcript = [{ at: 'x', speaker: 'customer', text: '我的手机 138****1234' }];
