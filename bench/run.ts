@@ -7,6 +7,7 @@ import { fromRoot } from '../kernel/paths';
 import { testRedis, uniqueNamespace } from '../testkit/redisServer';
 import { deadlineBench } from './deadlines';
 import { e2eBench, type LoadResult } from './e2e';
+import { dispatchBench } from './dispatch';
 import { handoffBench } from './handoffLatency';
 import { recordResults, round2 } from './results';
 import { scaleRun, type ScaleResult } from './scale';
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
     }
     log('handoff latency: two instances on Redis');
     Object.assign(results, await handoffBench(cfg.handoffN, cfg.handoffRuns, redis.url));
+    log('dispatch: slot freed → next assignment, high risk → agent screen (two instances on Redis)');
+    Object.assign(results, await dispatchBench(quick ? 50 : 200, redis.url));
     log(`deadlines: ${cfg.deadlines} across two instances`);
     Object.assign(results, await deadlineBench({ url: redis.url, namespace: uniqueNamespace('dl'), total: cfg.deadlines, pollMs: 100 }));
     const scale: ScaleResult[] = [];
@@ -94,6 +97,8 @@ function writeSystemSection(
     `| server CPU at saturation: echo / memory / Redis | ${n('e2e.echo.cpu_percent')}% / ${n('e2e.memory.cpu_percent')}% / ${n('e2e.redis.cpu_percent')}% of one core | | |`,
     `| server peak RSS: echo / memory / Redis | ${n('e2e.echo.rss_mib')} / ${n('e2e.memory.rss_mib')} / ${n('e2e.redis.rss_mib')} MiB | | |`,
     `| handoff: customer message → agent's live event (Redis, 2 instances) p50 / p99 | ${n('handoff.p50_ms')} / ${n('handoff.p99_ms')} ms (per-run p99: ${r['handoff.per_run_p99_ms']}) | p99 ≤ 20 ms | ${ok(n('handoff.p99_ms') <= 20)} |`,
+    `| dispatch: an agent's slot frees on A → the next customer's handoff.assigned on B, p50 / p99 | ${n('dispatch.time_to_agent_p50_ms')} / ${n('dispatch.time_to_agent_p99_ms')} ms | p99 ≤ 50 ms | ${ok(n('dispatch.time_to_agent_p99_ms') <= 50)} |`,
+    `| dispatch: high-risk message → the free agent's live event, p50 / p99 | ${n('dispatch.high_risk_to_screen_p50_ms')} / ${n('dispatch.high_risk_to_screen_p99_ms')} ms | p99 ≤ 1,000 ms | ${ok(n('dispatch.high_risk_to_screen_p99_ms') <= 1000)} |`,
     `| deadlines: ${n('deadline.armed')} across 2 instances, p50 / p99 / max late | ${n('deadline.p50_late_ms')} / ${n('deadline.p99_late_ms')} / ${n('deadline.max_late_ms')} ms (poll ${n('deadline.poll_ms')} ms) | p99 ≤ 250 ms | ${ok(n('deadline.p99_late_ms') <= 250)} |`,
     `| deadlines fired twice / missed | ${n('deadline.fired_twice')} / ${n('deadline.missed')} (A fired ${n('deadline.fired_by_a')}, B ${n('deadline.fired_by_b')}) | 0 / 0 | ${ok(n('deadline.fired_twice') === 0 && n('deadline.missed') === 0)} |`,
     `| Redis bytes per conversation, no transcript (${r['scale.max_conversations_one_instance_redis']} conversations) | ${n('scale.redis_bytes_per_conversation')} B | ≤ 10 KB | ${ok(n('scale.redis_bytes_per_conversation') <= 10_240)} |`,

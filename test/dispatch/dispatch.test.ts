@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashToken } from '../../handoff/agents';
-import type { HandoffRecord } from '../../handoff/store';
 import { PRIORITY_RANK } from '../../handoff/types';
 import { createRedis } from '../../infra/redis/connection';
 import { RedisHandoffStore } from '../../infra/redis/handoffStore';
@@ -11,7 +10,7 @@ import { fromRoot } from '../../kernel/paths';
 import { AgentClient, type HandoffJson } from '../../testkit/agentClient';
 import { BotClient } from '../../testkit/botClient';
 import { ConnectorStub } from '../../testkit/connectorStub';
-import { startKefuProcess, type KefuProcess } from '../../testkit/kefuProcess';
+import { startKefuProcess } from '../../testkit/kefuProcess';
 import { testRedis, uniqueNamespace } from '../../testkit/redisServer';
 
 const SELF_HARM = "I'm going to kill myself";
@@ -106,7 +105,7 @@ describe('dispatch: waiting customers reach the next free agent, most urgent fir
     const mine = (await bob.call('GET', '/handoffs')).body as { items: HandoffJson[] };
     expect(mine.items).to.have.length(2);
     const queuedBefore = (await k.store.queued()).filter((h) => h.status === 'queued');
-    const oldest = queuedBefore.sort((x, y) => PRIORITY_RANK[x.priority] - PRIORITY_RANK[y.priority] || x.createdAt - y.createdAt)[0] as HandoffRecord;
+    const oldest = queuedBefore.sort((x, y) => PRIORITY_RANK[x.priority] - PRIORITY_RANK[y.priority] || x.createdAt - y.createdAt)[0];
     const closed = await bob.call('POST', `/handoffs/${mine.items[0]?.id ?? ''}/close`, { resolution: 'done' });
     expect(closed.status).to.equal(200);
     const taken = await until(async () => {
@@ -185,7 +184,7 @@ describe('dispatch at scale: 200 handoffs of mixed priority, 6 agents, two insta
       const held = await k.store.assigned();
       await Promise.all(
         held.map((h) => {
-          const agent = agents[agentIds.indexOf(h.assignedTo ?? '')] as AgentClient;
+          const agent = agents[agentIds.indexOf(h.assignedTo ?? '')];
           return agent.call('POST', `/handoffs/${h.id}/close`, { resolution: 'ok' });
         }),
       );

@@ -1,0 +1,92 @@
+/* `npm run bench:dispatch [-- N]`: two kefu instances on one Redis.
+ * - time to agent: an agent at capacity with customers waiting closes a chat on instance A; the
+ *   clock runs from that close request to the next handoff's `handoff.assigned` event heard on
+ *   instance B (the slot freeing → the next customer's agent).
+ * - high risk to screen: a free agent is online; a customer writes a self-harm message through A;
+ *   the clock runs to the assigned agent's live event on B (the seeds' 三秒响应). */
+import { cpus, totalmem } from 'node:os';
+import { AgentClient, type HandoffListJson } from '../testkit/agentClient';
+import { BotClient } from '../testkit/botClient';
+import { startKefuProcess } from '../testkit/kefuProcess';
+import { testRedis, uniqueNamespace } from '../testkit/redisServer';
+import { percentile, recordResults, round2 } from './results';
+
+export async function dispatchBench(n: number, redisUrl: string): Promise<Record<string, number>> {
+  const env = { REDIS_URL: redisUrl, REDIS_NAMESPACE: uniqueNamespace('bench-dispatch'), LOG_LEVEL: 'error' };
+  const [a, b] = await Promise.all([startKefuProcess(env), startKefuProcess(env)]);
+  const serviceUrl = `${a.url}/dev/inbox/`;
+  try {
+    // Bob (capacity 3) on A does the work; his event stream is on B.
+    const bobOnA = new AgentClient(a.url, 'demo-token-bob');
+    const bobOnB = new AgentClient(b.url, 'demo-token-bob');
+    await bobOnB.listen();
+    await bobOnA.online();
+    // Fill Bob, then keep n customers waiting.
+    const waiting: BotClient[] = [];
+    for (let i = 0; i < n + 3; i += 1) {
+      const c = new BotClient(i % 2 ? a.url : b.url);
+      await c.say('转人工', { serviceUrl });
+      waiting.push(c);
+    }
+    const toAgent: number[] = [];
+    for (let i = 0; i < n; i += 1) {
+      const mine = ((await bobOnA.call('GET', '/handoffs')).body as HandoffListJson).items;
+      const first = mine.at(0);
+      if (!first) throw new Error('Bob holds nothing');
+      const known = new Set(bobOnB.events.filter((e) => e.type === 'handoff.assigned').map((e) => e.handoffId));
+      const started = performance.now();
+      const assigned = bobOnB.waitFor((e) => e.type === 'handoff.assigned' && !known.has(e.handoffId), 5000);
+      await bobOnA.call('POST', `/handoffs/${first.id}/close`, { resolution: 'bench' });
+      await assigned;
+      toAgent.push(performance.now() - started);
+    }
+    // Bob closes everything; one free agent (Bob) hears self-harm messages.
+    for (const h of ((await bobOnA.call('GET', '/handoffs')).body as HandoffListJson).items)
+      await bobOnA.call('POST', `/handoffs/${h.id}/close`, { resolution: 'bench' });
+    const carol = new AgentClient(a.url, 'demo-token-carol');
+    await carol.call('PUT', '/presence', { status: 'offline' });
+    const highRisk: number[] = [];
+    for (let i = 0; i < Math.min(n, 100); i += 1) {
+      const c = new BotClient(a.url, { locale: 'en' });
+      const started = performance.now();
+      const seen = bobOnB.waitFor((e) => e.type === 'handoff.assigned' && e.conversationId === c.conversationId, 5000);
+      await c.say("I'm going to kill myself", { serviceUrl });
+      await seen;
+      highRisk.push(performance.now() - started);
+      const h = ((await bobOnA.call('GET', '/handoffs')).body as HandoffListJson).items.find((x) => x.conversationId === c.conversationId);
+      if (h) await bobOnA.call('POST', `/handoffs/${h.id}/close`, { resolution: 'bench' });
+    }
+    bobOnB.stop();
+    toAgent.sort((x, y) => x - y);
+    highRisk.sort((x, y) => x - y);
+    return {
+      'dispatch.samples': toAgent.length,
+      'dispatch.time_to_agent_p50_ms': round2(percentile(toAgent, 0.5)),
+      'dispatch.time_to_agent_p99_ms': round2(percentile(toAgent, 0.99)),
+      'dispatch.high_risk_samples': highRisk.length,
+      'dispatch.high_risk_to_screen_p50_ms': round2(percentile(highRisk, 0.5)),
+      'dispatch.high_risk_to_screen_p99_ms': round2(percentile(highRisk, 0.99)),
+    };
+  } finally {
+    await Promise.all([a.kill(), b.kill()]);
+  }
+}
+
+async function main(): Promise<void> {
+  const redis = await testRedis();
+  try {
+    const out = await dispatchBench(Number(process.argv[2] ?? 200), redis.url);
+    recordResults(out);
+    process.stdout.write(
+      `${JSON.stringify({ machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, ...out }, null, 2)}\n`,
+    );
+  } finally {
+    await redis.stop();
+  }
+}
+
+if (require.main === module)
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
