@@ -35,13 +35,26 @@ export class BotCustomerActions implements CustomerActions {
     return text;
   }
 
-  async closed(h: HandoffRecord): Promise<void> {
-    const text = PROMPTS[h.packet.locale].handoff.closed;
+  async idleReminder(h: HandoffRecord): Promise<string> {
+    const text = PROMPTS[h.packet.locale].handoff.idleReminder;
+    await this.link.send(h.reference, [{ type: 'message', text }]);
+    return text;
+  }
+
+  closedIdle(h: HandoffRecord, survey: boolean): Promise<void> {
+    return this.returnToBot(h, PROMPTS[h.packet.locale].handoff.closedIdle, survey);
+  }
+
+  closed(h: HandoffRecord): Promise<void> {
+    return this.returnToBot(h, PROMPTS[h.packet.locale].handoff.closed, true);
+  }
+
+  private async returnToBot(h: HandoffRecord, text: string, survey: boolean): Promise<void> {
     let failure: unknown;
     await this.link.withTurn(h.reference, async (context) => {
       try {
         await context.sendActivity(CustomerLink.status(h.reference, 'completed'));
-        await this.bot.returnFromHandoff(context, h.id, text);
+        await this.bot.returnFromHandoff(context, h.id, text, survey);
       } catch (err) {
         failure = err; // not onTurnError: that would wipe the conversation's state
       }

@@ -51,15 +51,19 @@ export class KefuBot extends ActivityHandler {
    * Back to the bot after an agent closes: a clean dialog state (the profile's history is kept),
    * then the satisfaction survey. Runs in a proactive turn.
    */
-  async returnFromHandoff(context: TurnContext, handoffId: string, closingText: string): Promise<void> {
+  async returnFromHandoff(context: TurnContext, handoffId: string, closingText: string, survey = true): Promise<void> {
     const profile = await this.deps.profile.get(context);
     await this.dialogState.delete(context);
     if (profile) {
       profile.handoff = undefined;
       profile.fallbackStreak = 0;
-      profile.survey = { handoffId };
+      profile.survey = survey ? { handoffId } : undefined;
     }
     await context.sendActivity(closingText);
+    if (!survey) {
+      await this.deps.conversationState.saveChanges(context, false);
+      return;
+    }
     setTurnInfo(context, { nlu: emptyNlu(profile?.locale ?? 'zh-CN'), identity: { status: 'absent' }, now: this.deps.clock() });
     const dc = await this.dialogs.createContext(context);
     await dc.beginDialog(SURVEY_DIALOG, { handoffId });

@@ -15,6 +15,8 @@ export interface HandoffPrompts {
   callbackBooked: (within: string) => string;
   agentJoined: (agent: string) => string;
   requeued: string;
+  idleReminder: string;
+  closedIdle: string;
   /** Queued, nobody online who could take it: no false estimate. */
   queuedNobody: (o: { id: string }) => string;
   nobodyOnline: string;
@@ -79,6 +81,8 @@ const zh: Prompts = {
       `已为您转接人工客服（编号 ${o.id}）。目前暂时没有可以接待的客服在线，有客服上线会第一时间为您接入。您可以继续描述问题，客服接入后都能看到。`,
     nobodyOnline: '目前仍没有可以接待的客服在线，有客服上线会第一时间为您接入。如不方便等待，回复“回电”即可登记回电。',
     nobodyOnlineUrgent: '您的情况已标记为紧急，值班主管已收到提醒，会尽快安排专人接入。如有人身危险，请先拨打 110 或 120。',
+    idleReminder: '您好，客服还在为您服务，请问还有什么问题吗？如暂时没有回复，本次会话稍后将自动结束。',
+    closedIdle: '由于长时间未收到您的回复，本次人工服务已结束。如需继续咨询，随时发消息给我们即可。',
     requeued: '抱歉，刚才的客服暂时无法继续接待，已为您优先转给下一位客服，您之前的对话记录都会保留。',
     closed: '本次人工服务已结束，感谢您的耐心。',
     survey: '请为本次服务打分（1-5 分）：效率、态度、清晰度、解决程度、总体满意度，例如“5 5 4 5 5”，也可以在后面补充一句意见。回复“跳过”可不评价。',
@@ -158,6 +162,8 @@ const en: Prompts = {
       'Still no agent who can take your chat is online; the first one to come online will. If you prefer not to wait, reply "callback" and we will call you back.',
     nobodyOnlineUrgent:
       'Your case is marked urgent and the duty supervisor has been alerted; a person will join as soon as possible. If anyone is in danger, call the emergency services first.',
+    idleReminder: 'Are you still there? Your agent is ready to help. If we do not hear from you, this chat will close shortly.',
+    closedIdle: 'We have not heard from you for a while, so this chat with our agent has closed. Message us any time to continue.',
     requeued: 'Sorry, your agent is no longer available. You keep your place and the next agent will take over; they will see the whole conversation.',
     closed: 'The agent has closed this chat. Thank you for your patience.',
     survey:

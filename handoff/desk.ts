@@ -33,6 +33,8 @@ export type AgentActionResult =
  */
 /** The member of an `agentReply` timer: the handoff and the stage (1 warn, 2 reassign). */
 const replyMember = (handoffId: string, stage: 1 | 2): string => `${handoffId}|${stage}`;
+/** The member of a `customerIdle` timer: the handoff and the stage (1 remind, 2 close). */
+const idleMember = (handoffId: string, stage: 1 | 2): string => `${handoffId}|${stage}`;
 
 export class HandoffDesk implements HandoffService, SurveyService {
   private customer: CustomerActions | undefined;
@@ -71,7 +73,14 @@ export class HandoffDesk implements HandoffService, SurveyService {
       shown !== undefined ? store.appendTranscript(conversationId, { at: this.now().toISOString(), speaker: 'customer', text: shown }) : undefined,
       store.openFor(conversationId),
     ]);
-    return open && (open.status === 'queued' || open.status === 'assigned') ? open : undefined;
+    const held = open && (open.status === 'queued' || open.status === 'assigned') ? open : undefined;
+    if (held?.status === 'assigned' && shown !== undefined) {
+      // The customer spoke: their silence clock starts again.
+      const idle = this.deps.routing.dispatch.customerIdleAfter;
+      await store.cancelTimers('customerIdle', [idleMember(held.id, 2)]);
+      await store.scheduleTimer('customerIdle', idleMember(held.id, 1), this.now().getTime() + idle, false);
+    }
+    return held;
   }
 
   /** A message from a customer whom a person holds goes to the agent's screen. */
@@ -264,7 +273,10 @@ export class HandoffDesk implements HandoffService, SurveyService {
     await Promise.all([
       this.deps.store.cancelTimers('agentReply', [replyMember(h.id, 1), replyMember(h.id, 2)]),
       this.deps.store.cancelTimers('accept', [acceptMember(h.id, agent.id)]),
+      this.deps.store.cancelTimers('customerIdle', [idleMember(h.id, 2)]),
     ]);
+    // Now the customer owes an answer: their silence clock runs from here.
+    await this.deps.store.scheduleTimer('customerIdle', idleMember(h.id, 1), this.now().getTime() + this.deps.routing.dispatch.customerIdleAfter, false);
     const masked = maskPersonalData(text);
     const at = this.now().toISOString();
     await this.deps.store.appendTranscript(h.conversationId, { at, speaker: 'agent', agentId: agent.id, text: masked });
@@ -292,11 +304,11 @@ export class HandoffDesk implements HandoffService, SurveyService {
     const result = await this.deps.engine.close(id, by, resolution, tags);
     if (!result.ok) return result;
     const h = result.handoff;
+    await this.dispatch(); // a slot is free: the next customer first, the paperwork after
     await this.record(h.conversationId, 'system', `closed by ${h.assignedTo ?? 'supervisor'}: ${h.resolution ?? ''}`);
     if (h.assignedAt !== undefined) await this.deps.store.recordHandleTime(h.group, this.now().getTime() - h.assignedAt, this.deps.routing.avgHandleTime);
     await this.deps.store.cancelTimers('agentReply', [replyMember(h.id, 1), replyMember(h.id, 2)]);
     const customerNotified = await this.notify(() => this.reach.closed(h));
-    await this.dispatch(); // a slot is free
     return { ...result, customerNotified };
   }
 
@@ -350,6 +362,10 @@ export class HandoffDesk implements HandoffService, SurveyService {
       await this.deps.events.publish({ type: 'agent.presence', agentId, presence: 'away', why: 'not_accepted', at: this.now().toISOString() });
       await this.dispatch({ exclude: [agentId] });
     }
+    for (const member of await store.takeDueTimers('customerIdle', now, 100)) {
+      const [id = '', stage = ''] = member.split('|');
+      await this.customerIdle(id, stage === '2' ? 2 : 1);
+    }
     for (const member of await store.takeDueTimers('agentReply', now, 100)) {
       const [id = '', stage = ''] = member.split('|');
       const h = await store.get(id);
@@ -369,6 +385,28 @@ export class HandoffDesk implements HandoffService, SurveyService {
         await this.dispatch({ exclude: [h.assignedTo] });
       }
     }
+  }
+
+  /** The customer went quiet while a person held the chat: one reminder, then the chat closes as customer_idle. */
+  private async customerIdle(id: string, stage: 1 | 2): Promise<void> {
+    const { store, agents, routing } = this.deps;
+    const h = await store.get(id);
+    if (h?.status !== 'assigned' || !h.assignedTo) return;
+    if (stage === 1) {
+      await this.notify(async () => {
+        await this.record(h.conversationId, 'system', await this.reach.idleReminder(h));
+      });
+      await store.scheduleTimer('customerIdle', idleMember(id, 2), this.now().getTime() + routing.dispatch.customerIdleAfter, false);
+      return;
+    }
+    const holder = agents.get(h.assignedTo);
+    if (!holder) return;
+    const result = await this.deps.engine.close(id, holder, 'customer_idle', ['customer_idle']);
+    if (!result.ok) return;
+    await this.record(h.conversationId, 'system', 'closed: the customer stopped replying (customer_idle)');
+    await store.cancelTimers('agentReply', [replyMember(id, 1), replyMember(id, 2)]);
+    await this.notify(() => this.reach.closedIdle(result.handoff, routing.dispatch.surveyAfterIdle));
+    await this.dispatch();
   }
 
   /** Urgent and high-risk cases nobody with the skill took in time: the supervisors online, then anyone online [003 三秒响应]. */

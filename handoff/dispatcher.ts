@@ -66,7 +66,9 @@ export class Dispatcher {
   private async assigned(handoff: HandoffRecord, agent: Agent, now: Date): Promise<void> {
     const { store, events, routing } = this.deps;
     // Ring-no-answer: the agent must accept (open or answer) it in time, or the next agent gets it.
-    await store.scheduleTimer('accept', acceptMember(handoff.id, agent.id), now.getTime() + routing.dispatch.acceptTimeout, false);
-    await events.publish({ type: 'handoff.assigned', handoffId: handoff.id, conversationId: handoff.conversationId, agentId: agent.id, at: now.toISOString() });
+    await Promise.all([
+      store.scheduleTimer('accept', acceptMember(handoff.id, agent.id), now.getTime() + routing.dispatch.acceptTimeout, false),
+      events.publish({ type: 'handoff.assigned', handoffId: handoff.id, conversationId: handoff.conversationId, agentId: agent.id, at: now.toISOString() }),
+    ]);
   }
 }

@@ -5,7 +5,7 @@ import { AgentDirectory, type Agent } from './agents';
 import { ContextPacket, summarise } from './contextPacket';
 import type { EventBus } from './events';
 import type { HandoffRequest, HandoffTicket } from './handoffService';
-import { route, withinWorkingHours, type RoutingConfig } from './routing';
+import { callbackWindow, route, withinWorkingHours, type RoutingConfig } from './routing';
 import type { HandoffRecord, HandoffStore, TransitionResult } from './store';
 import { PRIORITY_RANK, type SkillGroup } from './types';
 
@@ -123,7 +123,7 @@ export class HandoffEngine {
   }
 
   callbackWithin(locale: 'zh-CN' | 'en'): string {
-    return this.deps.routing.callbackWithin[locale === 'zh-CN' ? 'zh' : 'en'];
+    return callbackWindow(this.deps.routing, this.deps.clock(), locale);
   }
 
   /**

@@ -15,4 +15,8 @@ export interface CustomerActions {
   requeued(handoff: HandoffRecord): Promise<string>;
   /** The conversation returns to the bot, which asks for the survey. */
   closed(handoff: HandoffRecord): Promise<void>;
+  /** The customer has been quiet: a reminder that the agent is still there; returns the text sent. */
+  idleReminder(handoff: HandoffRecord): Promise<string>;
+  /** Closed for the customer's silence: the conversation returns to the bot, with a survey only if configured. */
+  closedIdle(handoff: HandoffRecord, survey: boolean): Promise<void>;
 }

@@ -15,11 +15,12 @@ export const RoutingFile = z
     vipLevelFrom: z.number().int().min(1),
     /** Orders above this amount move up one priority level [000]. */
     bigOrderYuan: z.number().positive(),
-    byRiskCategory: z.object({ safety: Route, security: Route, legal: Route, food_safety: Route }).strict(),
+    byRiskCategory: z.object({ safety: Route, security: Route, legal: Route, food_safety: Route, abuse: Route }).strict(),
     byIntent: z.record(z.string(), Route),
     byReason: z.object({ identity_failed: Route, timeout: Route, nlu_fallback: Route, requested: Route }).strict(),
     workingHours: z.object({ from: ClockTime, to: ClockTime, timeZone: z.string() }).strict(),
-    callbackWithin: z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict(),
+    /** How soon a callback is promised within working hours (never past closing time): "今天 18:00 前" at 15:00 with 3h. */
+    callbackWindow: Duration,
     maxWaitBeforeCallbackOffer: Duration,
     queueUpdateEvery: Duration,
     /** An agent's average time per conversation: the starting value of each group's measured rolling average. */
@@ -35,6 +36,10 @@ export const RoutingFile = z
         replyTimeout: z.object({ urgent: Duration, high: Duration, normal: Duration }).strict(),
         /** An urgent or high-risk case nobody with the skill has taken in this long goes to the supervisors online, after twice as long to anyone online. */
         escalateAfter: Duration,
+        /** A held conversation with no customer message this long gets one reminder; as long again, it closes as customer_idle. */
+        customerIdleAfter: Duration,
+        /** Whether a conversation closed for the customer's silence asks for the survey. */
+        surveyAfterIdle: z.boolean(),
         /** How often every instance re-runs dispatch and the presence sweep (a safety net for events missed between instances). */
         sweepEvery: Duration,
       })
@@ -70,6 +75,32 @@ export function route(config: RoutingConfig, input: RoutingInput): RoutingDecisi
   if (input.vipLevel >= config.vipLevelFrom || input.maxOrderAmount > config.bigOrderYuan) rank = Math.max(0, rank - 1);
   const priority = PRIORITIES_BY_RANK[rank];
   return { group: base.group, priority, slaMs: config.sla[priority] };
+}
+
+const minutesOf = (hm: string): number => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3, 5));
+const hmOf = (minutes: number): string => `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
+
+/**
+ * When a callback ticket's customer can expect the call, from the working hours — a promise that
+ * can be kept: inside hours, within the callback window but never past closing, rounded up to the
+ * hour ("今天 18:00 前" at 15:00); before opening, "今天 9:00 后"; after closing, "明天 9:00 后".
+ */
+export function callbackWindow(config: RoutingConfig, now: Date, locale: 'zh-CN' | 'en'): string {
+  const local = minutesOf(dateFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: config.workingHours.timeZone }).format(now));
+  const from = minutesOf(config.workingHours.from);
+  const to = minutesOf(config.workingHours.to);
+  const zh = locale === 'zh-CN';
+  if (withinWorkingHours(config, now)) {
+    const closing = to > local ? to : to + 24 * 60;
+    const by = Math.min(closing, Math.ceil((local + config.callbackWindow / 60_000) / 60) * 60);
+    const tomorrow = by >= 24 * 60;
+    const at = hmOf(by % (24 * 60));
+    if (zh) return `${tomorrow ? '明天' : '今天'} ${at} 前`;
+    return `by ${at} ${tomorrow ? 'tomorrow' : 'today'}`;
+  }
+  const today = local < from;
+  if (zh) return `${today ? '今天' : '明天'} ${hmOf(from)} 后`;
+  return `after ${hmOf(from)} ${today ? 'today' : 'tomorrow'}`;
 }
 
 /** Whether `now` falls inside the configured working hours (local time of the config's zone). */

@@ -301,3 +301,44 @@ describe('presence that tells the truth, ring-no-answer, the agent reply deadlin
     }
   });
 });
+
+describe('customer silence while a person holds the chat', function () {
+  this.timeout(60_000);
+  let k: Instances;
+  before(async () => {
+    k = await twoInstances({ ROUTING_FILE: routingWith({ customerIdleAfter: '1s', sweepEvery: '1s', escalateAfter: '10m' }) });
+  });
+  after(async () => {
+    await (k as Instances | undefined)?.close();
+  });
+
+  it('one reminder, then the chat closes as customer_idle, without a survey; a reply in between starts the clock again', async () => {
+    const alice = new AgentClient(k.a.url, 'test-token-alice');
+    await alice.online();
+    const c = new BotClient(k.b.url);
+    await c.say('转人工', { serviceUrl: k.serviceUrl });
+    const h = await until(() => k.store.openFor(c.conversationId), 'the handoff');
+    expect(h.assignedTo).to.equal('alice');
+    await alice.call('POST', `/handoffs/${h.id}/messages`, { text: '您好，请问有什么可以帮您？' });
+    const texts = () => k.stub.received.filter((r) => r.conversationId === c.conversationId).map((r) => r.body.text ?? '');
+    await until(async () => (texts().some((t) => t.includes('请问还有什么问题吗')) ? true : undefined), 'the reminder', 5000);
+    await c.say('在的，稍等', { serviceUrl: k.serviceUrl }); // the clock starts again: no close yet
+    expect((await k.store.get(h.id))?.status).to.equal('assigned');
+    const closed = await until(
+      async () => {
+        const r = await k.store.get(h.id);
+        return r?.status === 'closed' ? r : undefined;
+      },
+      'the idle close',
+      8000,
+    );
+    expect(closed.resolution).to.equal('customer_idle');
+    expect(texts().filter((t) => t.includes('请问还有什么问题吗')).length, 'a reminder after each silence, not on a beat').to.be.at.most(2);
+    expect(texts().some((t) => t.includes('长时间未收到您的回复'))).to.equal(true);
+    expect(
+      texts().some((t) => t.includes('请为本次服务打分')),
+      'no survey after an idle close',
+    ).to.equal(false);
+    expect((await k.store.loads()).alice).to.equal(0);
+  });
+});

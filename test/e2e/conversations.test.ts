@@ -213,7 +213,7 @@ describe('conversations over /api/messages (expectReplies)', function () {
     it('asking for a person opens a handoff with reason requested and says when to expect contact', async () => {
       const c = client();
       const reply = await c.say('我要人工客服');
-      expect(reply).to.contain('登记回电').and.to.contain('明天 9:00 前');
+      expect(reply).to.contain('登记回电').and.to.contain('今天 13:00 前'); // 10:00 + the 3 h window, inside working hours
       const h = await kefu.kefu.store.openFor(c.conversationId);
       expect(h).to.include({ status: 'callback' });
       expect(h?.reasons).to.deep.equal(['requested']);

@@ -46,7 +46,10 @@ describe('while waiting in the queue [000 PART03]', function () {
     // Nothing changed (still first in line, same wait): no "still queued, 0 ahead" on a fixed beat.
     await new Promise((r) => setTimeout(r, 2500));
     expect(texts().filter((t) => t.includes('您仍在排队中'))).to.deep.equal([]);
-    expect(texts().filter((t) => t.includes('回复“回电”')), 'the callback is offered once').to.have.length(1);
+    expect(
+      texts().filter((t) => t.includes('回复“回电”')),
+      'the callback is offered once',
+    ).to.have.length(1);
     const breach = await sue.waitFor((e) => e.type === 'handoff.sla_warning' && e.conversationId === waiting.conversationId, 8000);
     expect(breach.priority).to.equal('normal');
     expect(await waiting.say('回电', { serviceUrl })).to.contain('已为您登记回电');
