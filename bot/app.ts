@@ -30,12 +30,13 @@ import { KnowledgeBase } from '../nlu/knowledgeBase';
 import { loadOrTrain, type LoadedClassifier } from '../nlu/modelCache';
 import { KefuRecognizer } from '../nlu/recognizer';
 import { RiskScanner } from '../nlu/risk';
+import { loadOrTrainRisk } from '../nlu/riskModelCache';
 import type { OrderService } from '../orders/orderService';
 import { agentAssist } from './agentAssist';
 import { requireChannelSecret } from './channelAuth';
 import { ComplianceFilter } from './compliance';
 import { ComplianceMiddleware } from './complianceMiddleware';
-import { DEV_USER_TOKEN_SECRET, loadContent, type Env, type KefuData } from './config';
+import { DEV_USER_TOKEN_SECRET, loadContent, type Env, type KefuContent, type KefuData } from './config';
 import { ContentReloader, type ReloadOutcome } from './contentReload';
 import { BotCustomerActions } from './customerActions';
 import { CustomerLink } from './customerLink';
@@ -126,7 +127,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   );
   // Order matters: the handoff gate sees the customer's message before the bot; compliance sees every reply last.
   adapter.use(new ComplianceMiddleware(compliance, log));
-  adapter.use(new HandoffMiddleware({ desk, risk: riskScanner, profile, timeoutMs: env.HANDOFF_TIMEOUT_MS, clock, log }));
+  adapter.use(new HandoffMiddleware({ desk, recognizer, risk: riskScanner, profile, timeoutMs: env.HANDOFF_TIMEOUT_MS, clock, log }));
   adapter.use(new DirectLineSink(activityLog, clock));
   const wechatApis = createWeChatApis(env, kv, log);
   adapter.use(new WeChatSink(wechatApis, kv, log, (conversationId, code, message) => desk.deliveryFailed(conversationId, code, message)));
@@ -154,10 +155,23 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     recognizer.useClassifier(loaded.classifier);
     return loaded;
   });
+  const trainRisk = (c: Pick<KefuContent, 'riskCorpus' | 'risk' | 'corpus'>) =>
+    loadOrTrainRisk(
+      { corpus: c.riskCorpus, lexicon: c.risk, intents: c.corpus },
+      env.NLU_MODEL_CACHE_DIR ? fromRoot(env.NLU_MODEL_CACHE_DIR) : undefined,
+      (m) => log.warn(m),
+    );
+  // Until the risk model is ready the operator's lexicon and the topic intent scan alone.
+  const riskReady = trainRisk(data).then((loaded) => {
+    riskScanner.useModel(loaded.model);
+    return loaded;
+  });
+  riskReady.catch((err: unknown) => log.error('risk model failed to load; lexicon and intent still scan', { error: String(err) }));
   const reloader = new ContentReloader({
     load: () => loadContent(env),
-    startup: ready,
+    startup: Promise.all([ready, riskReady]),
     train: trainModel,
+    trainRisk,
     recognizer,
     kb,
     risk: riskScanner,

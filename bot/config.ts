@@ -1,3 +1,4 @@
+import { riskCorpusFile, type RiskCorpus } from '../nlu/riskCorpus';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { z } from 'zod';
@@ -146,6 +147,7 @@ export const DEV_USER_TOKEN_SECRET = 'kefu-development-user-token-secret';
 
 export interface KefuData {
   risk: RiskLexiconData;
+  riskCorpus: RiskCorpus;
   agents: Agent[];
   routing: RoutingConfig;
   corpus: Corpus;
@@ -180,7 +182,7 @@ export function loadJsonFile<T extends z.ZodType>(path: string, schema: T): z.in
 }
 
 /** What operators may reload while kefu runs (`bot/contentReload.ts`); agents and routing take a restart. */
-export type KefuContent = Pick<KefuData, 'corpus' | 'answers' | 'menu' | 'emotion' | 'risk' | 'compliance'>;
+export type KefuContent = Pick<KefuData, 'corpus' | 'answers' | 'menu' | 'emotion' | 'risk' | 'riskCorpus' | 'compliance'>;
 
 /** Reads the reloadable files again, validated and checked against each other. */
 export function loadContent(env: Env): KefuContent {
@@ -197,6 +199,7 @@ function readContent(env: Env, dir: string): KefuContent {
     menu: loadJsonFile(`${dir}/menu.json`, MenuFile),
     emotion: loadJsonFile(`${dir}/emotion.json`, EmotionLexiconFile),
     risk: loadJsonFile(`${dir}/risk.json`, RiskLexiconFile),
+    riskCorpus: { zh: loadJsonFile(`${dir}/risk-corpus.zh.json`, riskCorpusFile('zh')), en: loadJsonFile(`${dir}/risk-corpus.en.json`, riskCorpusFile('en')) },
     compliance: loadJsonFile(fromRoot(env.COMPLIANCE_FILE), ComplianceFile),
   };
 }

@@ -1,3 +1,4 @@
+import type { LoadedRiskModel } from '../nlu/riskModelCache';
 import type { KefuContent } from './config';
 import { ConfigError } from '../kernel/configError';
 import { errorMessage, type ErrorCode } from '../kernel/errors';
@@ -32,6 +33,8 @@ export interface ContentReloaderDeps {
   startup: Promise<unknown>;
   /** Trains off the event loop (or loads the cached model for this corpus). */
   train: (corpus: Corpus) => Promise<LoadedClassifier>;
+  /** Trains (or loads) the risk model for this content. */
+  trainRisk: (content: KefuContent) => Promise<LoadedRiskModel>;
   recognizer: KefuRecognizer;
   kb: KnowledgeBase;
   risk: RiskScanner;
@@ -64,10 +67,11 @@ export class ContentReloader {
         this.deps.log.warn('content reload refused', { error: err.message });
         return refused('invalid_config', err.message);
       }
-      const loaded = await this.deps.train(data.corpus);
+      const [loaded, riskLoaded] = await Promise.all([this.deps.train(data.corpus), this.deps.trainRisk(data)]);
       this.deps.recognizer.useClassifier(loaded.classifier);
       this.deps.kb.replace(data.answers, data.menu);
       this.deps.risk.replace(data.risk);
+      this.deps.risk.useModel(riskLoaded.model);
       this.deps.emotion.replace(data.emotion);
       this.deps.compliance.replace(data.compliance);
       const report: ReloadReport = {

@@ -10,13 +10,17 @@ import type { HandoffDesk } from '../handoff/desk';
 import type { StoredReference } from '../handoff/store';
 import { detectLocale } from '../nlu/locale';
 import { normaliseLocale } from '../kernel/locale';
-import type { RiskScanner } from '../nlu/risk';
+import { intentSignalOf, type RiskScanner } from '../nlu/risk';
+import type { KefuRecognizer } from '../nlu/recognizer';
+import type { RiskScan } from '../nlu/riskTypes';
 import { type Logger } from '../kernel/log';
 import { maskPersonalData } from '../kernel/pii';
 
 export interface HandoffMiddlewareDeps {
   desk: HandoffDesk;
   risk: RiskScanner;
+  /** The topic intent counts too: a confident food_safety or account_stolen is a risk of that category. */
+  recognizer: KefuRecognizer;
   profile: ProfileAccessor;
   timeoutMs: number;
   clock: () => Date;
@@ -52,7 +56,7 @@ export class HandoffMiddleware implements Middleware {
         return;
       }
       // A high-risk message while waiting (or while talking to an agent) still escalates the handoff.
-      const risk = text ? this.deps.risk.scan(text) : undefined;
+      const risk = text ? await this.scanRisk(text, locale) : undefined;
       if (risk && risk.level !== 'none') {
         this.deps.log.warn('audit: high-risk message during a handoff, escalating', {
           audit: true,
@@ -70,7 +74,7 @@ export class HandoffMiddleware implements Middleware {
     }
 
     if (text) {
-      const risk = this.deps.risk.scan(text);
+      const risk = await this.scanRisk(text, normaliseLocale(a.locale));
       if (risk.level !== 'none') {
         const locale = detectLocale(text, normaliseLocale(a.locale));
         this.deps.log.warn('audit: high-risk message, handing off', {
@@ -116,6 +120,14 @@ export class HandoffMiddleware implements Middleware {
       risk,
       snapshot: toSnapshot(await this.deps.profile.get(context), { displayName: context.activity.from.name }),
     });
+  }
+
+  /** Lexicon and model first; only when they see nothing is the intent asked (it costs a recognition). */
+  private async scanRisk(text: string, hint: Locale | undefined): Promise<RiskScan> {
+    const first = this.deps.risk.scan(text);
+    if (first.level !== 'none' || !this.deps.recognizer.ready) return first;
+    const nlu = await this.deps.recognizer.recognize(text, hint ? { hint } : {});
+    return this.deps.risk.scan(text, intentSignalOf(nlu));
   }
 
   private async reply(context: TurnContext, text: string, speaker: 'bot' | 'system'): Promise<void> {

@@ -269,6 +269,8 @@ export function agentRouter(deps: AgentApiDeps): Router {
         presence: presence[x.id] ?? 'offline',
         load: loads[x.id] ?? 0,
       })),
+      /** Urgent and high-risk cases still waiting for a person: flagged to supervisors at once, not after their SLA. */
+      urgentWaiting: queued.filter((h) => h.status === 'queued' && (h.priority === 'urgent' || h.reasons.includes('high_risk'))).map(view),
       slaBreaches: queued.filter((h) => h.status === 'queued' && h.slaDueAt < now).map(view),
       active: assigned.map(view),
       flaggedSurveys: flagged.map(view),

@@ -184,6 +184,19 @@ export class LinearClassifier {
     softmaxInPlace(z);
     return this.classes.map((intent, c) => ({ intent, score: z[c] })).sort((a, b) => b.score - a.score);
   }
+
+  /**
+   * Why a text leans to class `toward` rather than `against`: each of its known features with its
+   * share of that log-odds, largest first (features as named by ngramCounts, e.g. `c2:弄死`).
+   */
+  contributions(text: string, toward: string, against: string): Array<{ feature: string; value: number }> {
+    const C = this.classes.length;
+    const a = this.classes.indexOf(toward);
+    const b = this.classes.indexOf(against);
+    if (a < 0 || b < 0) return [];
+    const { idx, val } = weigh(ngramCounts(text, this.gazetteer), this.index, this.idf);
+    return idx.map((i, k) => ({ feature: this.features[i], value: val[k] * (this.w[i * C + a] - this.w[i * C + b]) })).sort((x, y) => y.value - x.value);
+  }
 }
 
 /** Known features only, sublinear tf × idf, unit length. */

@@ -9,7 +9,7 @@ import { DEFAULT_LINEAR, FEATURES_VERSION } from './linearClassifier';
 /** Bump when the features or the way the model is built change, so old caches are not reused. */
 const PIPELINE_VERSION = 'kefu-nlu-3';
 
-const LinearData = z.object({
+export const LinearData = z.object({
   version: z.literal(2),
   features: z.array(z.string()),
   idf: z.string(),
@@ -75,8 +75,9 @@ export async function loadOrTrain(
 /** Each reload of edited content writes a model; the newest few are kept (a revert loads at once). */
 const KEEP_MODELS = 5;
 
-async function pruneCache(dir: string, keep: number): Promise<void> {
-  const names = (await readdir(dir)).filter((f) => /^nlu-model-[0-9a-f]{16}\.json$/.test(f));
+export async function pruneCache(dir: string, keep: number, prefix = 'nlu-model-'): Promise<void> {
+  const name = new RegExp(`^${prefix.replace(/[^a-z-]/g, '')}[0-9a-f]{16}\\.json$`);
+  const names = (await readdir(dir)).filter((f) => name.test(f));
   const dated = await Promise.all(names.map(async (f) => ({ f, t: (await stat(join(dir, f))).mtimeMs })));
   dated.sort((a, b) => b.t - a.t);
   await Promise.all(dated.slice(keep).map(({ f }) => unlink(join(dir, f)).catch(() => undefined)));
@@ -84,14 +85,19 @@ async function pruneCache(dir: string, keep: number): Promise<void> {
 
 /** Trains off the event loop; the model comes back serialised and is loaded here. */
 function trainInWorker(corpus: Corpus, settings: HybridSettings): Promise<HybridModel> {
+  return runTrainWorker<HybridModel>('trainWorker.js', { corpus, settings }, 'NLU');
+}
+
+/** Runs a training script of this folder in a worker thread; it posts `{ ok, model }` or `{ ok: false, error }`. */
+export function runTrainWorker<T>(script: string, data: unknown, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(join(__dirname, 'trainWorker.js'), { workerData: { corpus, settings } });
+    const worker = new Worker(join(__dirname, script), { workerData: data });
     let settled = false;
-    worker.once('message', (m: { ok: boolean; model?: HybridModel; error?: string }) => {
+    worker.once('message', (m: { ok: boolean; model?: T; error?: string }) => {
       settled = true;
       void worker.terminate();
       if (m.ok && m.model) resolve(m.model);
-      else reject(new Error(`NLU training failed: ${m.error ?? 'unknown error'}`));
+      else reject(new Error(`${what} training failed: ${m.error ?? 'unknown error'}`));
     });
     worker.once('error', (err) => {
       settled = true;
@@ -99,7 +105,7 @@ function trainInWorker(corpus: Corpus, settings: HybridSettings): Promise<Hybrid
     });
     // A worker that dies without a word (out of memory, killed) must not leave a reload pending forever.
     worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`NLU training worker exited with code ${code} before sending a model`));
+      if (!settled) reject(new Error(`${what} training worker exited with code ${code} before sending a model`));
     });
   });
 }

@@ -1,81 +1,96 @@
-import { z } from 'zod';
-import type { RiskAssessment, RiskCategory } from './riskTypes';
+import { RiskLexicon, type RiskLexiconData, type Severity } from './riskLexicon';
+import type { RiskModel } from './riskModel';
+import type { RiskCategory, RiskScan, RiskSource } from './riskTypes';
+import type { NluResult } from './types';
 
-const Words = z.array(z.string().trim().min(1));
-const Category = z.object({ severity: z.enum(['high', 'critical']), zh: Words, en: Words }).strict();
+export { RiskLexiconFile, type RiskLexiconData } from './riskLexicon';
 
-/** `nlu/data/risk.json`: high-risk words by category and severity [000 PART02, 003 高危用戶升級機制]. */
-export const RiskLexiconFile = z
-  .object({
-    categories: z.object({ safety: Category, security: Category, legal: Category, food_safety: Category }).strict(),
-    /** Phrases containing a risk word that are not a risk (报警器 is not 报警; "killing me" is not self-harm). */
-    exclusions: z.object({ zh: Words, en: Words }).strict(),
-    /** A risk word shortly after one of these is negated ("没有被盗", "I'm not going to sue"). */
-    negations: z.object({ zh: Words, en: Words }).strict(),
-  })
-  .strict();
-export type RiskLexiconData = z.infer<typeof RiskLexiconFile>;
+/** What the recogniser made of the message: its best real intent and that intent's score. */
+export interface IntentSignal {
+  intent: string;
+  score: number;
+}
 
-const NEGATION_WINDOW = 4;
-const SEVERITY_RANK = { critical: 2, high: 1 } as const;
+/** The intent signal of a recognised message: its best real intent and score (kept even when the message is out of scope). */
+export function intentSignalOf(result: Pick<NluResult, 'alternatives'>): IntentSignal | undefined {
+  const best = result.alternatives.at(0);
+  return best ? { intent: best.intent, score: best.score } : undefined;
+}
 
-/** Scans every customer message, before the dialogs. */
+const SEVERITY_RANK: Record<Severity, number> = { critical: 2, high: 1 };
+/** On equal severity the operator's words decide the category, then the model, then the intent. */
+const SOURCE_RANK: Record<RiskSource, number> = { lexicon: 3, model: 2, intent: 1 };
+
+interface Candidate {
+  category: RiskCategory;
+  severity: Severity;
+  score: number;
+  source: RiskSource;
+  matched: string[];
+}
+
+/**
+ * Scans every customer message, before the dialogs. Three signals, the most severe wins:
+ * - the lexicon (`risk.json`), the operator's floor: a listed phrase always fires; its exclusions
+ *   are blanked out before any signal reads the text, and a negated phrase ("没有被盗") vetoes its
+ *   category for the other two signals;
+ * - the risk model (`riskModel.ts`), once trained (`useModel`): it reads phrasings no list has;
+ * - the topic intent: a confident `food_safety` or `account_stolen` (risk.json `intents`).
+ * Synchronous and sub-millisecond: one n-gram pass and one list pass per message.
+ */
 export class RiskScanner {
-  private terms: Array<{ term: string; category: RiskCategory; severity: 'high' | 'critical'; latin: boolean }> = [];
-  private exclusions: string[] = [];
-  private negations: Array<{ word: string; latin: boolean }> = [];
+  private lexicon: RiskLexicon;
+  private model: RiskModel | undefined;
 
-  constructor(data: RiskLexiconData) {
-    this.replace(data);
+  constructor(data: RiskLexiconData, model?: RiskModel) {
+    this.lexicon = new RiskLexicon(data);
+    this.model = model;
   }
 
   /** Swaps in an edited lexicon (content reload); each scan sees the old lists or the new ones. */
   replace(data: RiskLexiconData): void {
-    const terms: RiskScanner['terms'] = [];
-    for (const [category, c] of Object.entries(data.categories) as Array<[RiskCategory, z.infer<typeof Category>]>) {
-      for (const term of [...c.zh, ...c.en]) terms.push({ term: term.toLowerCase(), category, severity: c.severity, latin: /^\p{ASCII}+$/u.test(term) });
-    }
-    this.terms = terms;
-    this.exclusions = [...data.exclusions.zh, ...data.exclusions.en].map((e) => e.toLowerCase());
-    this.negations = [...data.negations.zh, ...data.negations.en].map((w) => ({ word: w.toLowerCase(), latin: /^\p{ASCII}+$/u.test(w) }));
+    this.lexicon = new RiskLexicon(data);
   }
 
-  scan(text: string): RiskAssessment {
-    const lower = text.toLowerCase();
-    // Blank out excluded phrases first, so the risk words inside them cannot match.
-    let masked = lower;
-    for (const e of this.exclusions) masked = masked.split(e).join(' '.repeat(e.length));
-    const hits: Array<{ term: string; category: RiskCategory; severity: 'high' | 'critical' }> = [];
-    for (const t of this.terms) {
-      let from = 0;
-      for (;;) {
-        const at = masked.indexOf(t.term, from);
-        if (at < 0) break;
-        from = at + t.term.length;
-        if (t.latin && !wordBoundary(masked, at, t.term.length)) continue;
-        if (this.negated(masked, at)) continue;
-        hits.push(t);
-        break;
-      }
-    }
-    if (hits.length === 0) return { level: 'none', matched: [] };
-    hits.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
-    return { level: hits[0].severity, category: hits[0].category, matched: [...new Set(hits.map((h) => h.term))] };
+  /** Swaps in a trained risk model; until the first one, the lexicon and the intent decide alone. */
+  useModel(model: RiskModel): void {
+    this.model = model;
   }
 
-  private negated(text: string, at: number): boolean {
-    const before = text.slice(0, at);
-    // Within the same clause only: a comma or full stop ends a negation's reach.
-    const clause = before.split(/[,，。.!！?？;；]/).pop() ?? '';
-    const words = clause.trim().split(/\s+/);
-    return this.negations.some((n) =>
-      n.latin ? words.slice(-3).some((w) => w.replace(/[^a-z']/g, '') === n.word || w.endsWith("n't")) : clause.slice(-NEGATION_WINDOW).includes(n.word),
-    );
+  get modelReady(): boolean {
+    return this.model !== undefined;
+  }
+
+  scan(text: string, intent?: IntentSignal): RiskScan {
+    const lexicon = this.lexicon;
+    const model = this.model;
+    const masked = lexicon.mask(text);
+    const { hits, vetoed } = lexicon.scan(masked);
+    const candidates: Candidate[] = hits.map((h) => ({ category: h.category, severity: h.severity, score: 1, source: 'lexicon', matched: [h.term] }));
+
+    const prediction = model?.predict(masked);
+    if (prediction?.flagged && prediction.category && !vetoed.has(prediction.category)) {
+      const category = prediction.category;
+      candidates.push({
+        category,
+        severity: lexicon.severity[category],
+        score: prediction.score,
+        source: 'model',
+        matched: model?.explain(masked, category) ?? [],
+      });
+    }
+    const topic = intent ? lexicon.intentSignal(intent) : undefined;
+    if (intent && topic && !vetoed.has(topic)) {
+      candidates.push({ category: topic, severity: lexicon.severity[topic], score: intent.score, source: 'intent', matched: [`intent:${intent.intent}`] });
+    }
+
+    if (candidates.length === 0) return { level: 'none', matched: [], score: round(prediction?.score ?? 0), source: model ? 'model' : 'lexicon' };
+    candidates.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || SOURCE_RANK[b.source] - SOURCE_RANK[a.source] || b.score - a.score);
+    const best = candidates[0];
+    // The deciding evidence first, then every listed phrase found (an agent reads them in the summary).
+    const matched = [...new Set([...best.matched, ...hits.map((h) => h.term)])];
+    return { level: best.severity, category: best.category, matched, score: round(best.score), source: best.source };
   }
 }
 
-function wordBoundary(text: string, at: number, length: number): boolean {
-  const before = at === 0 ? ' ' : text[at - 1];
-  const after = at + length >= text.length ? ' ' : text[at + length];
-  return !/[a-z0-9]/.test(before) && !/[a-z0-9]/.test(after);
-}
+const round = (x: number) => Math.round(x * 1000) / 1000;

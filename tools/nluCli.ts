@@ -1,4 +1,9 @@
-/* `npm run nlu -- eval --test FILE [--locale zh|en] [--threshold N] [--zh-features …] [--linear-weight N] [--errors]`
+/* `npm run nlu -- eval-risk [--test FILE…] [--cv K] [--errors] [--no-intent] [--tune-intent] [--no-cache]`
+ *   trains the risk model on nlu/data/risk-corpus.*.json (and the intent corpus's benign phrasings),
+ *   scans `{text, category}` JSON lines (category none for benign) with the lexicon, the model and
+ *   the shipped intent model's signal, and reports recall, category accuracy, false alarms and scan
+ *   latency; --cv K cross-validates the whole scanner on the risk corpus instead of a file;
+ * `npm run nlu -- eval --test FILE [--locale zh|en] [--threshold N] [--zh-features …] [--linear-weight N] [--errors]`
  *   evaluates the shipped corpus's model (the bot's own recogniser) on held-out JSON lines;
  * `npm run nlu -- eval --train FILE --test FILE [--val FILE] [--locale zh|en] [--entities DIR] [--baseline]`
  *   trains kefu's pipeline on any data in the format of shared/bench-data and evaluates it (and,
@@ -16,6 +21,10 @@ import { KefuRecognizer } from '../nlu/recognizer';
 import { decide, runReport, thresholdCurve, trainBaseline, trainKefu, tune } from '../nlu/benchEval';
 import { detectLocale } from '../nlu/locale';
 import type { IntentScore } from '../nlu/types';
+import { intentSignalOf, RiskScanner } from '../nlu/risk';
+import { readRiskCorpus } from '../nlu/riskCorpus';
+import { crossValidateScanner, evaluateRisk, intentSignalTable, readRiskLabelled, type RiskEvalReport } from '../nlu/riskEval';
+import { loadOrTrainRisk } from '../nlu/riskModelCache';
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -32,12 +41,20 @@ async function main(): Promise<void> {
       'linear-weight': { type: 'string' },
       errors: { type: 'boolean', default: false },
       'no-cache': { type: 'boolean', default: false },
+      cv: { type: 'string' },
+      'no-intent': { type: 'boolean', default: false },
+      'tune-intent': { type: 'boolean', default: false },
     },
   });
+  if (positionals[0] === 'eval-risk' && (values.test?.length || values.cv || values['tune-intent'])) {
+    await evalRisk(values);
+    return;
+  }
   if (positionals[0] !== 'eval' || !values.test?.length) {
     process.stderr.write(
       'usage: npm run nlu -- eval --test FILE [--test FILE…] [--locale zh|en] [--threshold N] [--zh-features char-ngrams|nlpjs-pinyin] [--linear-weight N] [--errors]\n' +
-        '       npm run nlu -- eval --train FILE --test FILE [--val FILE] [--locale zh|en] [--entities DIR] [--baseline]\n',
+        '       npm run nlu -- eval --train FILE --test FILE [--val FILE] [--locale zh|en] [--entities DIR] [--baseline]\n' +
+        '       npm run nlu -- eval-risk [--test FILE…] [--cv K] [--errors] [--no-intent] [--tune-intent] [--no-cache]\n',
     );
     process.exit(2);
   }
@@ -122,6 +139,56 @@ async function main(): Promise<void> {
 }
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
+
+interface RiskCliOptions {
+  test?: string[];
+  cv?: string;
+  errors: boolean;
+  'no-cache': boolean;
+  'no-intent': boolean;
+  'tune-intent': boolean;
+}
+
+/** `eval-risk`: the risk scanner as the bot runs it (lexicon, model, intent signal), on labelled files or by cross-validation. */
+async function evalRisk(values: RiskCliOptions): Promise<void> {
+  const env = parseEnv(process.env);
+  const data = loadData(env);
+  const riskCorpus = readRiskCorpus(fromRoot(env.NLU_DATA_DIR));
+  const cacheDir = values['no-cache'] ? undefined : fromRoot(env.NLU_MODEL_CACHE_DIR);
+  const warn = (m: string) => process.stderr.write(`${m}\n`);
+  const out: Record<string, unknown> = {};
+  let intentOf: ((text: string) => Promise<{ intent: string; score: number } | undefined>) | undefined;
+  if (!values['no-intent']) {
+    const loaded = await loadOrTrain(data.corpus, { zhFeatures: env.NLU_ZH_FEATURES, linearWeight: env.NLU_LINEAR_WEIGHT }, cacheDir, warn);
+    const recognizer = new KefuRecognizer({ threshold: env.NLU_THRESHOLD, emotion: new EmotionDetector(data.emotion) });
+    recognizer.useClassifier(loaded.classifier);
+    const seen = new Map<string, { intent: string; score: number } | undefined>();
+    intentOf = async (text) => {
+      if (!seen.has(text)) seen.set(text, intentSignalOf(await recognizer.recognize(text)));
+      return seen.get(text);
+    };
+    out.intent = { signals: data.risk.intents, model: { source: loaded.source, ms: Math.round(loaded.ms) } };
+  }
+  const shown = (r: RiskEvalReport) => (values.errors ? r : { ...r, errors: r.errors.length });
+  if (values.test?.length) {
+    const loaded = await loadOrTrainRisk({ corpus: riskCorpus, lexicon: data.risk, intents: data.corpus }, cacheDir, warn);
+    out.model = { source: loaded.source, ms: Math.round(loaded.ms), key: loaded.key, cross_validated: loaded.model.validation };
+    const scanner = new RiskScanner(data.risk, loaded.model);
+    for (const file of values.test) out[file] = shown(await evaluateRisk(scanner, readRiskLabelled(file), intentOf));
+  }
+  if (values.cv) {
+    const k = Number(values.cv);
+    if (!Number.isInteger(k) || k < 2) throw new Error('--cv takes a number of folds ≥ 2');
+    const cv = await crossValidateScanner(riskCorpus, data.risk, data.corpus, k, (model) => new RiskScanner(data.risk, model), intentOf);
+    out[`cv_${k}_folds`] = { all: shown(cv.all), zh: shown(cv.zh), en: shown(cv.en) };
+  }
+  if (values['tune-intent'] && intentOf) {
+    // The intent signal's thresholds, on validation data: what it adds to the cross-validated lexicon and model.
+    const base = await crossValidateScanner(riskCorpus, data.risk, data.corpus, Number(values.cv ?? 5), (model) => new RiskScanner(data.risk, model));
+    out.tune_intent = await intentSignalTable(base.scans, data.risk, intentOf, [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
+  }
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+}
 
 main().catch((err: unknown) => {
   process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

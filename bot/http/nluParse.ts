@@ -4,7 +4,7 @@ import { formatZodIssues } from '../../kernel/errors';
 import { sendError } from '../../kernel/http';
 import { normaliseLocale } from '../../kernel/locale';
 import type { KefuRecognizer } from '../../nlu/recognizer';
-import type { RiskScanner } from '../../nlu/risk';
+import { intentSignalOf, type RiskScanner } from '../../nlu/risk';
 import { requireJson } from './middleware';
 
 const ParseRequest = z
@@ -27,7 +27,7 @@ export function nluParseRoute(recognizer: KefuRecognizer, risk: RiskScanner): Ro
     if (!recognizer.ready) return void sendError(res, 'not_ready');
     const locale = normaliseLocale(body.data.locale);
     const result = await recognizer.recognize(body.data.text, locale ? { locale } : {});
-    res.json({ ...result, risk: risk.scan(body.data.text) });
+    res.json({ ...result, risk: risk.scan(body.data.text, intentSignalOf(result)) });
   });
   return router;
 }

@@ -395,6 +395,7 @@ async function refreshSupervisor(): Promise<void> {
   const r = await api<{
     queues: Record<string, { waiting: number; oldestWaitSeconds: number }>;
     agents: Array<{ id: string; name: string; tier: number; presence: string; load: number; capacity: number }>;
+    urgentWaiting: HandoffView[];
     slaBreaches: HandoffView[];
     flaggedSurveys: Array<HandoffView & { survey?: { scores: Record<string, number>; comment?: string } }>;
   }>('GET', '/supervisor');
@@ -422,7 +423,10 @@ async function refreshSupervisor(): Promise<void> {
     ['坐席', '层级', '状态', '负载'],
     r.data.agents.map((a) => [a.name, String(a.tier), a.presence, `${a.load}/${a.capacity}`]),
   );
-  $('sup-breaches').replaceChildren(...r.data.slaBreaches.map((h) => el('li', `${h.priority} ${h.group} · ${h.summary}`)));
+  $('sup-breaches').replaceChildren(
+    ...r.data.urgentWaiting.map((h) => el('li', `⚠ 紧急等待 ${h.group} · ${h.summary}`, 'urgent')),
+    ...r.data.slaBreaches.map((h) => el('li', `${h.priority} ${h.group} · ${h.summary}`)),
+  );
   $('sup-flagged').replaceChildren(
     ...r.data.flaggedSurveys.map((h) => el('li', `${h.summary} · ${Object.values(h.survey?.scores ?? {}).join(' ')} ${h.survey?.comment ?? ''}`)),
   );

@@ -334,7 +334,7 @@ describe('customer silence while a person holds the chat', function () {
     );
     expect(closed.resolution).to.equal('customer_idle');
     expect(texts().filter((t) => t.includes('请问还有什么问题吗')).length, 'a reminder after each silence, not on a beat').to.be.at.most(2);
-    expect(texts().some((t) => t.includes('长时间未收到您的回复'))).to.equal(true);
+    await until(async () => (texts().some((t) => t.includes('长时间未收到您的回复')) ? true : undefined), 'the idle closing message');
     expect(
       texts().some((t) => t.includes('请为本次服务打分')),
       'no survey after an idle close',

@@ -103,18 +103,19 @@ describe('content reload without a restart', function () {
       });
       return ((await res.json()) as { violations: Array<{ rule: string }> }).violations;
     };
-    expect((await scan('有人让我扫码领红包再输入验证码')).level).to.equal('none');
+    // An operator's word the model does not flag by itself (a harmless phrase, pushed as a test).
+    expect((await scan('我想问一下扫码点餐怎么用')).level).to.equal('none');
     expect(await check('我们保证今天包邮到家')).to.deep.equal([]);
     editJson<{ categories: { security: { en: string[]; zh: string[] } } }>('risk.json', (r) => {
-      r.categories.security.zh.push('扫码领红包');
+      r.categories.security.zh.push('扫码点餐');
     });
     editJson<{ rules: Array<{ id: string; phrases: string[] }> }>('compliance.json', (c) => {
       c.rules.push({ id: 'shipping_promises', phrases: ['包邮到家'] });
     });
     expect((await reload(SUPERVISOR)).status).to.equal(200);
-    const risk = await scan('有人让我扫码领红包再输入验证码');
+    const risk = await scan('我想问一下扫码点餐怎么用');
     expect(risk.level).to.not.equal('none');
-    expect(risk.matched).to.include('扫码领红包');
+    expect(risk.matched).to.include('扫码点餐');
     expect((await check('我们保证今天包邮到家')).map((v) => v.rule)).to.include('shipping_promises');
   });
 

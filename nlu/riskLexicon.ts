@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { RiskCategory } from './riskTypes';
+
+const Words = z.array(z.string().trim().min(1));
+const Severity = z.enum(['high', 'critical']);
+const Category = z.object({ severity: Severity, zh: Words, en: Words }).strict();
+
+/** `nlu/data/risk.json`: high-risk words by category and severity [000 PART02, 003 高危用戶升級機制], and how the other signals are used. */
+export const RiskLexiconFile = z
+  .object({
+    /** Each category's severity is also that of the model's and the intent's hits in it. */
+    categories: z.object({ safety: Category, security: Category, legal: Category, food_safety: Category, abuse: Category }).strict(),
+    /** Phrases containing a risk word that are not a risk (报警器 is not 报警; "killing me" is not self-harm); blanked out before any signal reads the text. */
+    exclusions: z.object({ zh: Words, en: Words }).strict(),
+    /** A risk word shortly after one of these is negated ("没有被盗", "I'm not going to sue"), and vetoes its category for the model and the intent too. */
+    negations: z.object({ zh: Words, en: Words }).strict(),
+    /** Topic intents that are a risk by themselves once the recogniser is this sure of them (score ≥ minScore). */
+    intents: z.record(z.string(), z.object({ category: RiskCategory, minScore: z.number().min(0).max(1) }).strict()),
+    /**
+     * The risk model's false-alarm budgets: its flag threshold is the lowest at which, cross-validated,
+     * at most this share of the risk corpus's `none` phrasings (traps: 饿死了, 打我电话…) and of
+     * everyday messages (the intent corpus's phrasings of intents that are no risk) is flagged.
+     */
+    model: z.object({ maxFalseAlarmRate: z.number().min(0).max(1), maxEverydayFalseAlarmRate: z.number().min(0).max(1) }).strict(),
+  })
+  .strict();
+export type RiskLexiconData = z.infer<typeof RiskLexiconFile>;
+export type Severity = z.infer<typeof Severity>;
+
+export interface LexiconHit {
+  term: string;
+  category: RiskCategory;
+  severity: Severity;
+}
+
+export interface LexiconScan {
+  hits: LexiconHit[];
+  /** Categories with a risk word that was negated ("没有被盗"): the model and the intent may not raise them. */
+  vetoed: Set<RiskCategory>;
+}
+
+const NEGATION_WINDOW = 4;
+
+/** The operator's lists, compiled: exclusions, terms, negations, per-category severity and the intent signals. */
+export class RiskLexicon {
+  private readonly terms: Array<LexiconHit & { latin: boolean }> = [];
+  private readonly exclusions: string[];
+  private readonly negations: Array<{ word: string; latin: boolean }>;
+  readonly severity: Record<RiskCategory, Severity>;
+
+  constructor(readonly data: RiskLexiconData) {
+    for (const [category, c] of Object.entries(data.categories) as Array<[RiskCategory, z.infer<typeof Category>]>) {
+      for (const term of [...c.zh, ...c.en]) this.terms.push({ term: term.toLowerCase(), category, severity: c.severity, latin: isLatin(term) });
+    }
+    // Longest first, so an exclusion inside a longer one cannot leave half of the longer one behind.
+    this.exclusions = [...data.exclusions.zh, ...data.exclusions.en].map((e) => e.toLowerCase()).sort((a, b) => b.length - a.length);
+    this.negations = [...data.negations.zh, ...data.negations.en].map((w) => ({ word: w.toLowerCase(), latin: isLatin(w) }));
+    this.severity = Object.fromEntries(Object.entries(data.categories).map(([k, c]) => [k, c.severity])) as Record<RiskCategory, Severity>;
+  }
+
+  /** Lower case, the excluded phrases blanked out (same length, so positions still line up). */
+  mask(text: string): string {
+    let masked = text.toLowerCase();
+    for (const e of this.exclusions) if (masked.includes(e)) masked = masked.split(e).join(' '.repeat(e.length));
+    return masked;
+  }
+
+  /** The risk words in a masked text, those after a negation set aside. */
+  scan(masked: string): LexiconScan {
+    const hits: LexiconHit[] = [];
+    const vetoed = new Set<RiskCategory>();
+    for (const t of this.terms) {
+      let from = 0;
+      let negated = false;
+      for (;;) {
+        const at = masked.indexOf(t.term, from);
+        if (at < 0) break;
+        from = at + t.term.length;
+        if (t.latin && !wordBoundary(masked, at, t.term.length)) continue;
+        if (this.negated(masked, at)) {
+          negated = true;
+          continue;
+        }
+        hits.push({ term: t.term, category: t.category, severity: t.severity });
+        negated = false;
+        break;
+      }
+      if (negated) vetoed.add(t.category);
+    }
+    for (const h of hits) vetoed.delete(h.category);
+    return { hits, vetoed };
+  }
+
+  /** The category a confident topic intent stands for, if any. */
+  intentSignal(intent: { intent: string; score: number }): RiskCategory | undefined {
+    const signal = Object.hasOwn(this.data.intents, intent.intent) ? this.data.intents[intent.intent] : undefined;
+    return signal && intent.score >= signal.minScore ? signal.category : undefined;
+  }
+
+  private negated(text: string, at: number): boolean {
+    const before = text.slice(0, at);
+    // Within the same clause only: a comma or full stop ends a negation's reach.
+    const clause = before.split(/[,，。.!！?？;；]/).pop() ?? '';
+    const words = clause.trim().split(/\s+/);
+    // A Chinese negation may end inside the phrase (没被 in 钱没被盗刷 negates 被盗刷); one of a single
+    // character (没, 未) only right before it: 没变质 is negated, 没意思了想死 is not.
+    const window = clause.slice(-NEGATION_WINDOW) + text.charAt(at);
+    return this.negations.some((n) => {
+      // "won't stop bleeding", "can't stop crying" affirm what follows.
+      if (n.latin)
+        return !/^(stop|stopped|quit)$/.test(words.at(-1) ?? '') && words.slice(-3).some((w) => w.replace(/[^a-z']/g, '') === n.word || w.endsWith("n't"));
+      return n.word.length === 1 ? clause.endsWith(n.word) : window.includes(n.word);
+    });
+  }
+}
+
+function isLatin(s: string): boolean {
+  return /^\p{ASCII}+$/u.test(s);
+}
+
+function wordBoundary(text: string, at: number, length: number): boolean {
+  const before = at === 0 ? ' ' : text[at - 1];
+  const after = at + length >= text.length ? ' ' : text[at + length];
+  return !/[a-z0-9]/.test(before) && !/[a-z0-9]/.test(after);
+}
