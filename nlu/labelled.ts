@@ -5,17 +5,28 @@ import { z } from 'zod';
 const Row = z.object({ text: z.string().min(1), intent: z.string().min(1) }).strict();
 export type LabelledRow = z.infer<typeof Row>;
 
-/** Reads `{text, intent}` JSON lines (the format of shared/bench-data); names file and line on error. */
-export function readLabelled(path: string): LabelledRow[] {
+/** Reads JSON lines, each validated by `schema`; an error names the file, the line and the field. */
+export function readJsonLines<T extends z.ZodType>(path: string, schema: T): Array<z.infer<T>> {
   return readFileSync(path, 'utf8')
     .split('\n')
     .map((line, i) => ({ line: line.trim(), n: i + 1 }))
     .filter(({ line }) => line !== '')
     .map(({ line, n }) => {
-      const parsed = Row.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`${path}:${n}: ${parsed.error.issues.map((x) => x.message).join('; ')}`);
+      let raw: unknown;
+      try {
+        raw = JSON.parse(line);
+      } catch (err) {
+        throw new Error(`${path}:${n}: ${(err as Error).message}`);
+      }
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) throw new Error(`${path}:${n}: ${parsed.error.issues.map((x) => `${x.path.join('.') || 'line'}: ${x.message}`).join('; ')}`);
       return parsed.data;
     });
+}
+
+/** Reads `{text, intent}` JSON lines (the format of shared/bench-data). */
+export function readLabelled(path: string): LabelledRow[] {
+  return readJsonLines(path, Row);
 }
 
 const ListName = z.string().regex(/^[a-z][a-z0-9_]*$/);

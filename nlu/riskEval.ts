@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { IntentSignal, RiskScanner } from './risk';
 import type { RiskScan } from './riskTypes';
@@ -6,20 +5,13 @@ import { RISK_CLASSES, riskRows, type RiskClass, type RiskCorpus, type RiskRow }
 import { RiskLexicon, type RiskLexiconData } from './riskLexicon';
 import { RiskModel, stratifiedFolds, type RiskModelSettings } from './riskModel';
 import type { Corpus } from './corpus';
+import { readJsonLines } from './labelled';
 
 const Row = z.object({ text: z.string().min(1), category: z.enum(RISK_CLASSES) }).strict();
 
 /** Reads `{text, category}` JSON lines (`category` none for what is not a risk); names file and line on error. */
 export function readRiskLabelled(path: string): RiskRow[] {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .map((line, i) => ({ line: line.trim(), n: i + 1 }))
-    .filter(({ line }) => line !== '')
-    .map(({ line, n }) => {
-      const parsed = Row.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`${path}:${n}: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
-      return parsed.data;
-    });
+  return readJsonLines(path, Row);
 }
 
 export interface RiskError {
