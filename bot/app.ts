@@ -26,6 +26,7 @@ import type { Logger } from '../kernel/log';
 import { fromRoot } from '../kernel/paths';
 import type { Corpus } from '../nlu/corpus';
 import { EmotionDetector } from '../nlu/emotion';
+import { RiskHandling } from '../dialogs/riskHandling';
 import { KnowledgeBase } from '../nlu/knowledgeBase';
 import { loadOrTrain, type LoadedClassifier } from '../nlu/modelCache';
 import { KefuRecognizer } from '../nlu/recognizer';
@@ -93,6 +94,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   const emotion = new EmotionDetector(data.emotion);
   const recognizer = new KefuRecognizer({ threshold: env.NLU_THRESHOLD, emotion });
   const riskScanner = new RiskScanner(data.risk);
+  const riskHandling = new RiskHandling(data.riskHandling);
   const compliance = new ComplianceFilter(data.compliance);
   const orders = overrides.orders ?? createOrderService(env, clock());
   const agents = new AgentDirectory(data.agents);
@@ -127,7 +129,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   );
   // Order matters: the handoff gate sees the customer's message before the bot; compliance sees every reply last.
   adapter.use(new ComplianceMiddleware(compliance, log));
-  adapter.use(new HandoffMiddleware({ desk, recognizer, risk: riskScanner, profile, timeoutMs: env.HANDOFF_TIMEOUT_MS, clock, log }));
+  adapter.use(new HandoffMiddleware({ desk, recognizer, risk: riskScanner, riskHandling, profile, timeoutMs: env.HANDOFF_TIMEOUT_MS, clock, log }));
   adapter.use(new DirectLineSink(activityLog, clock));
   const wechatApis = createWeChatApis(env, kv, log);
   adapter.use(new WeChatSink(wechatApis, kv, log, (conversationId, code, message) => desk.deliveryFailed(conversationId, code, message)));
@@ -140,7 +142,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   };
 
   const link = new CustomerLink(adapter, env.MICROSOFT_APP_ID ?? '');
-  desk.connectCustomer(new BotCustomerActions(link, bot, compliance));
+  desk.connectCustomer(new BotCustomerActions(link, bot, compliance, riskHandling));
   const worker = new HandoffWorker({ desk, link, storage, clock, log, pollMs: env.HANDOFF_POLL_MS, sweepMs: data.routing.dispatch.sweepEvery });
   worker.start();
 
@@ -176,6 +178,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     kb,
     risk: riskScanner,
     emotion,
+    riskHandling,
     compliance,
     log,
   });

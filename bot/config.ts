@@ -4,6 +4,7 @@ import { relative } from 'node:path';
 import { z } from 'zod';
 import { CorpusFile, type Corpus } from '../nlu/corpus';
 import { NONE_INTENT } from '../nlu/types';
+import { RiskHandling, RiskHandlingFile, type RiskHandlingData } from '../dialogs/riskHandling';
 import { EmotionLexiconFile, type EmotionLexiconData } from '../nlu/emotion';
 import { AnswersFile, MenuFile, type AnswersData, type MenuData } from '../nlu/knowledgeBase';
 import { ComplianceFile, ComplianceFilter, type ComplianceData } from './compliance';
@@ -148,6 +149,7 @@ export const DEV_USER_TOKEN_SECRET = 'kefu-development-user-token-secret';
 export interface KefuData {
   risk: RiskLexiconData;
   riskCorpus: RiskCorpus;
+  riskHandling: RiskHandlingData;
   agents: Agent[];
   routing: RoutingConfig;
   corpus: Corpus;
@@ -182,7 +184,7 @@ export function loadJsonFile<T extends z.ZodType>(path: string, schema: T): z.in
 }
 
 /** What operators may reload while kefu runs (`bot/contentReload.ts`); agents and routing take a restart. */
-export type KefuContent = Pick<KefuData, 'corpus' | 'answers' | 'menu' | 'emotion' | 'risk' | 'riskCorpus' | 'compliance'>;
+export type KefuContent = Pick<KefuData, 'corpus' | 'answers' | 'menu' | 'emotion' | 'risk' | 'riskCorpus' | 'riskHandling' | 'compliance'>;
 
 /** Reads the reloadable files again, validated and checked against each other. */
 export function loadContent(env: Env): KefuContent {
@@ -200,6 +202,7 @@ function readContent(env: Env, dir: string): KefuContent {
     emotion: loadJsonFile(`${dir}/emotion.json`, EmotionLexiconFile),
     risk: loadJsonFile(`${dir}/risk.json`, RiskLexiconFile),
     riskCorpus: { zh: loadJsonFile(`${dir}/risk-corpus.zh.json`, riskCorpusFile('zh')), en: loadJsonFile(`${dir}/risk-corpus.en.json`, riskCorpusFile('en')) },
+    riskHandling: loadJsonFile(`${dir}/risk-handling.json`, RiskHandlingFile),
     compliance: loadJsonFile(fromRoot(env.COMPLIANCE_FILE), ComplianceFile),
   };
 }
@@ -244,6 +247,7 @@ function checkCrossReferences(data: KefuContent, dir: string): void {
   for (const l of ['zh', 'en'] as const) {
     texts.push([`menu.json → greeting.${l}`, data.menu.greeting[l]], [`menu.json → nightApology.${l}`, data.menu.nightApology[l]]);
   }
+  for (const [where, text] of new RiskHandling(data.riskHandling).texts()) texts.push([`risk-handling.json → ${where}`, text]);
   for (const [where, text] of texts) {
     const v = filter.check(text);
     if (v.length) issues.push(`  file ${shown}/${where}: contains "${v[0].match}", forbidden by compliance rule ${v[0].rule}`);

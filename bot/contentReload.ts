@@ -6,6 +6,7 @@ import type { Logger } from '../kernel/log';
 import type { Corpus } from '../nlu/corpus';
 import type { ComplianceFilter } from './compliance';
 import type { EmotionDetector } from '../nlu/emotion';
+import type { RiskHandling } from '../dialogs/riskHandling';
 import type { KnowledgeBase } from '../nlu/knowledgeBase';
 import type { RiskScanner } from '../nlu/risk';
 import type { LoadedClassifier } from '../nlu/modelCache';
@@ -39,6 +40,7 @@ export interface ContentReloaderDeps {
   kb: KnowledgeBase;
   risk: RiskScanner;
   emotion: EmotionDetector;
+  riskHandling: RiskHandling;
   compliance: ComplianceFilter;
   log: Logger;
 }
@@ -73,6 +75,7 @@ export class ContentReloader {
       this.deps.risk.replace(data.risk);
       this.deps.risk.useModel(riskLoaded.model);
       this.deps.emotion.replace(data.emotion);
+      this.deps.riskHandling.replace(data.riskHandling);
       this.deps.compliance.replace(data.compliance);
       const report: ReloadReport = {
         intents: { zh: Object.keys(data.corpus.zh.intents).length, en: Object.keys(data.corpus.en.intents).length },

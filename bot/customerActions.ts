@@ -3,6 +3,7 @@ import type { CustomerActions } from '../handoff/ports';
 import type { HandoffRecord } from '../handoff/store';
 import { PROMPTS } from '../dialogs/prompts';
 import type { ComplianceFilter } from './compliance';
+import type { RiskHandling } from '../dialogs/riskHandling';
 import { CustomerLink } from './customerLink';
 import type { KefuBot } from './kefuBot';
 
@@ -12,6 +13,7 @@ export class BotCustomerActions implements CustomerActions {
     private readonly link: CustomerLink,
     private readonly bot: KefuBot,
     private readonly compliance: ComplianceFilter,
+    private readonly riskHandling: RiskHandling,
   ) {}
 
   check(text: string): Array<{ rule: string; match: string }> {
@@ -24,7 +26,8 @@ export class BotCustomerActions implements CustomerActions {
   }
 
   async agentJoined(h: HandoffRecord, agent: Agent): Promise<string> {
-    const text = PROMPTS[h.packet.locale].handoff.agentJoined(agent.name);
+    const p = PROMPTS[h.packet.locale].handoff;
+    const text = h.callback ? p.callbackTaken(agent.name) : p.agentJoined(agent.name);
     await this.link.send(h.reference, [{ type: 'message', text }, CustomerLink.status(h.reference, 'accepted')]);
     return text;
   }
@@ -45,8 +48,11 @@ export class BotCustomerActions implements CustomerActions {
     return this.returnToBot(h, PROMPTS[h.packet.locale].handoff.closedIdle, survey);
   }
 
+  /** The usual goodbye and survey — except where the case's risk handling says otherwise (never after self-harm). */
   closed(h: HandoffRecord): Promise<void> {
-    return this.returnToBot(h, PROMPTS[h.packet.locale].handoff.closed, true);
+    const handling = this.riskHandling.for(h.packet.risk, '');
+    const closing = handling?.closed && (h.packet.locale === 'en' ? handling.closed.en : handling.closed.zh);
+    return this.returnToBot(h, closing ?? PROMPTS[h.packet.locale].handoff.closed, handling?.survey ?? true);
   }
 
   private async returnToBot(h: HandoffRecord, text: string, survey: boolean): Promise<void> {

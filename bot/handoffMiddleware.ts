@@ -9,9 +9,11 @@ import type { Locale } from '../kernel/locale';
 import type { HandoffDesk } from '../handoff/desk';
 import type { StoredReference } from '../handoff/store';
 import { detectLocale } from '../nlu/locale';
+import { extractEntities } from '../nlu/entities';
 import { normaliseLocale } from '../kernel/locale';
 import { intentSignalOf, type RiskScanner } from '../nlu/risk';
 import type { KefuRecognizer } from '../nlu/recognizer';
+import type { RiskHandling } from '../dialogs/riskHandling';
 import type { RiskScan } from '../nlu/riskTypes';
 import { type Logger } from '../kernel/log';
 import { maskPersonalData } from '../kernel/pii';
@@ -19,6 +21,8 @@ import { maskPersonalData } from '../kernel/pii';
 export interface HandoffMiddlewareDeps {
   desk: HandoffDesk;
   risk: RiskScanner;
+  /** What the customer is told the moment a high-risk message is caught, per category (risk-handling.json). */
+  riskHandling: RiskHandling;
   /** The topic intent counts too: a confident food_safety or account_stolen is a risk of that category. */
   recognizer: KefuRecognizer;
   profile: ProfileAccessor;
@@ -51,8 +55,10 @@ export class HandoffMiddleware implements Middleware {
     if (held) {
       if (shown === undefined) return;
       const locale = held.packet.locale;
-      if (held.status === 'queued' && CALLBACK_REQUEST.test(text) && (await desk.bookCallback(held))) {
-        await this.reply(context, PROMPTS[locale].handoff.callbackBooked(desk.callbackWithin(locale)), 'system');
+      const booked = held.status === 'queued' && CALLBACK_REQUEST.test(text) ? await desk.bookCallback(held) : undefined;
+      if (booked) {
+        const phone = booked.callback?.phone ? maskPersonalData(booked.callback.phone) : undefined;
+        await this.reply(context, PROMPTS[locale].handoff.callbackBooked({ within: desk.callbackWithin(locale), phone }), 'system');
         return;
       }
       // A high-risk message while waiting (or while talking to an agent) still escalates the handoff.
@@ -66,11 +72,26 @@ export class HandoffMiddleware implements Middleware {
           level: risk.level,
           matched: risk.matched,
         });
-        const ticket = await this.highRiskHandoff(context, reference, locale, risk);
-        if (ticket.status === 'queued') await this.reply(context, PROMPTS[locale].handoff.highRisk, 'system');
+        const handled = this.handled(risk, text);
+        const ticket = await this.highRiskHandoff(context, reference, locale, handled);
+        const reply = this.deps.riskHandling.reply(handled, text, locale);
+        if (ticket.status === 'queued' && reply) await this.reply(context, reply, 'system');
       }
+      // The holder of a callback ticket gets the number the customer gives, whole, on the ticket.
+      const given = held.callback && text ? extractEntities(text.normalize('NFKC')).phones[0] : undefined;
+      if (given) await desk.setCallbackPhone(held, given);
       await desk.relayToAgent(held, shown);
       return; // a person holds the conversation: the bot stays silent, on every path
+    }
+
+    // A callback ticket's customer sends the number to call: it goes on the ticket, not to the bot.
+    const phone = text ? extractEntities(text.normalize('NFKC')).phones[0] : undefined;
+    if (phone) {
+      const ticket = await desk.openCallbackTicket(conversationId);
+      if (ticket && (await desk.setCallbackPhone(ticket, phone))) {
+        await this.reply(context, PROMPTS[ticket.packet.locale].handoff.callbackPhoneSaved(maskPersonalData(phone)), 'system');
+        return;
+      }
     }
 
     if (text) {
@@ -85,9 +106,11 @@ export class HandoffMiddleware implements Middleware {
           matched: risk.matched,
         });
         await desk.recordRisk(conversationId, risk);
-        const ticket = await this.highRiskHandoff(context, reference, locale, risk);
-        await context.sendActivities(handoffActivities(context, ticket, locale));
-        await desk.recordOutbound(conversationId, handoffNotice(ticket, locale), 'system');
+        const handled = this.handled(risk, text);
+        const ticket = await this.highRiskHandoff(context, reference, locale, handled);
+        const lead = this.deps.riskHandling.reply(handled, text, locale);
+        await context.sendActivities(handoffActivities(context, ticket, locale, lead));
+        await desk.recordOutbound(conversationId, handoffNotice(ticket, locale, lead), 'system');
         return; // the bot is locked out of this conversation
       }
     }
@@ -108,6 +131,12 @@ export class HandoffMiddleware implements Middleware {
     });
     await next();
     if (armed) await desk.clearDeadline(conversationId);
+  }
+
+  /** The risk with the name of the handling the customer gets, so the close follows it too. */
+  private handled(risk: RiskScan, text: string): RiskScan {
+    const handling = this.deps.riskHandling.for(risk, text);
+    return handling ? { ...risk, handling: handling.name } : risk;
   }
 
   /** Opens (or escalates) the conversation's handoff with reason high_risk. */

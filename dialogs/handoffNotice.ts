@@ -6,22 +6,19 @@ import type { Locale } from '../kernel/locale';
 import { PROMPTS } from './prompts';
 
 /** What the customer is told when their handoff is opened, added to, assigned or turned into a callback. */
-export function handoffNotice(ticket: HandoffTicket, locale: Locale): string {
+export function handoffNotice(ticket: HandoffTicket, locale: Locale, riskReply?: string): string {
   const p = PROMPTS[locale].handoff;
-  const lead =
-    ticket.reason === 'high_risk' && ticket.created
-      ? `${p.highRisk}${locale === 'en' ? ' ' : ''}`
-      : ticket.reason === 'timeout'
-        ? `${p.timeout}${locale === 'en' ? ' ' : ''}`
-        : '';
+  const sep = locale === 'en' ? ' ' : '';
+  // A high-risk reply from risk-handling.json says what to do now; the wait that follows is the queue's own, never a promise of minutes.
+  const lead = ticket.reason === 'high_risk' && ticket.created ? `${riskReply ?? p.highRisk}${sep}` : ticket.reason === 'timeout' ? `${p.timeout}${sep}` : '';
   if (!ticket.created && ticket.reason !== 'high_risk') return p.added;
   switch (ticket.status) {
     case 'assigned':
       return lead + p.assigned({ id: ticket.id, agent: ticket.agentName ?? '' });
     case 'callback':
-      return lead + p.callback({ id: ticket.id, within: ticket.callbackWithin ?? '' });
+      return lead + p.callback({ id: ticket.id, within: ticket.callbackWithin ?? '', phone: ticket.callbackPhone });
     case 'queued':
-      if (ticket.nobodyOnline) return lead + p.queuedNobody({ id: ticket.id });
+      if (ticket.nobodyOnline) return lead + (ticket.callbackOffered === false ? p.nobodyOnlineUrgent : p.queuedNobody({ id: ticket.id }));
       return lead + p.queued({ id: ticket.id, ahead: Math.max(0, (ticket.position ?? 1) - 1), minutes: ticket.etaMinutes ?? 1 });
     default:
       return lead + p.added;
@@ -44,8 +41,8 @@ function transcriptActivity(e: TranscriptEntry): Partial<Activity> {
 }
 
 /** Everything the customer's channel gets when a handoff is opened or added to, in order. */
-export function handoffActivities(context: TurnContext, ticket: HandoffTicket, locale: Locale): Array<Partial<Activity>> {
-  const out: Array<Partial<Activity>> = [{ type: 'message', text: handoffNotice(ticket, locale) }];
+export function handoffActivities(context: TurnContext, ticket: HandoffTicket, locale: Locale, riskReply?: string): Array<Partial<Activity>> {
+  const out: Array<Partial<Activity>> = [{ type: 'message', text: handoffNotice(ticket, locale, riskReply) }];
   if (ticket.created) out.push(handoffInitiation(context, ticket));
   // No agent could take it: Bot Framework hubs hear "failed", with the callback promise.
   if (ticket.created && ticket.status === 'callback') {

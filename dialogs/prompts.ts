@@ -6,13 +6,17 @@ import type { OrderStatus, ServiceRequestKind } from '../orders/orderService';
 export interface HandoffPrompts {
   queued: (o: { id: string; ahead: number; minutes: number }) => string;
   assigned: (o: { id: string; agent: string }) => string;
-  callback: (o: { id: string; within: string }) => string;
+  /** `phone` is masked (138****1234); without one the customer is asked for a number. */
+  callback: (o: { id: string; within: string; phone?: string }) => string;
   added: string;
   highRisk: string;
   timeout: string;
   positionUpdate: (o: { ahead: number; minutes: number }) => string;
   offerCallback: string;
-  callbackBooked: (within: string) => string;
+  callbackBooked: (o: { within: string; phone?: string }) => string;
+  callbackPhoneSaved: (phone: string) => string;
+  /** An agent took the callback ticket. */
+  callbackTaken: (agent: string) => string;
   agentJoined: (agent: string) => string;
   requeued: string;
   idleReminder: string;
@@ -69,13 +73,17 @@ const zh: Prompts = {
   handoff: {
     queued: (o) => `已为您转接人工客服（编号 ${o.id}），您前面还有 ${o.ahead} 位，预计等待约 ${o.minutes} 分钟。您可以继续描述问题，客服接入后都能看到。`,
     assigned: (o) => `已为您接通人工客服 ${o.agent}（编号 ${o.id}），请稍候，客服马上回复您。`,
-    callback: (o) => `当前暂无人工客服可以接待，已为您登记回电（编号 ${o.id}），我们会在${o.within}与您联系。`,
+    callback: (o) =>
+      `当前暂无人工客服可以接待，已为您登记回电（编号 ${o.id}），我们会在${o.within}${o.phone ? `拨打您的手机 ${o.phone} 与您联系，如需换号直接发送新号码即可。` : '与您联系。请回复方便接听的手机号。'}`,
     added: '您的情况已补充到人工服务请求中，客服会一并处理，请稍候。',
-    highRisk: '我们非常重视您反映的情况，已为您紧急转接专员处理，10分钟内会有专人与您联系。如有人身危险，请先拨打 110 或 120。',
+    highRisk: '我们非常重视您反映的情况，已为您紧急转接专员处理。如有人身危险，请先拨打 110 或 120。',
     timeout: '抱歉让您久等了，系统处理较慢，已为您转接人工客服。',
     positionUpdate: (o) => `您仍在排队中，前面还有 ${o.ahead} 位，预计还需约 ${o.minutes} 分钟，感谢您的耐心。`,
     offerCallback: '排队时间较长，如不方便等待，回复“回电”即可登记回电，我们会尽快联系您。',
-    callbackBooked: (within) => `已为您登记回电，我们会在${within}与您联系。`,
+    callbackBooked: (o) =>
+      `已为您登记回电，我们会在${o.within}${o.phone ? `拨打您的手机 ${o.phone} 与您联系，如需换号直接发送新号码即可。` : '与您联系。请回复方便接听的手机号。'}`,
+    callbackPhoneSaved: (phone) => `好的，我们会拨打 ${phone} 与您联系。`,
+    callbackTaken: (agent) => `客服 ${agent} 已接手您的回电登记，会尽快给您致电；您也可以直接在这里留言。`,
     agentJoined: (agent) => `人工客服 ${agent} 已接入，正在查看您的问题。`,
     queuedNobody: (o) =>
       `已为您转接人工客服（编号 ${o.id}）。目前暂时没有可以接待的客服在线，有客服上线会第一时间为您接入。您可以继续描述问题，客服接入后都能看到。`,
@@ -147,14 +155,17 @@ const en: Prompts = {
     queued: (o) =>
       `I'm passing you to a person (reference ${o.id}). There ${o.ahead === 1 ? 'is 1 person' : `are ${o.ahead} people`} ahead of you; the expected wait is about ${o.minutes} min. Keep describing your issue; the agent will see everything.`,
     assigned: (o) => `You're connected to ${o.agent} (reference ${o.id}); they will reply in a moment.`,
-    callback: (o) => `No agent can take your chat right now, so I've booked a call back (reference ${o.id}). We will contact you ${o.within}.`,
+    callback: (o) =>
+      `No agent can take your chat right now, so I've booked a call back (reference ${o.id}). We will contact you ${o.within}${o.phone ? ` on ${o.phone}; to use another number, just send it.` : '. Please reply with a phone number we can reach you on.'}`,
     added: "I've added this to your request for a person; the agent will handle it together.",
-    highRisk:
-      'We take this very seriously and have passed you to a specialist urgently; someone will contact you within 10 minutes. If anyone is in danger, call the emergency services first.',
+    highRisk: 'We take this very seriously and have passed you to a specialist urgently. If anyone is in danger, call the emergency services first.',
     timeout: "Sorry for the wait; our system is slow right now, so I'm passing you to a person.",
     positionUpdate: (o) => `You're still in the queue with ${o.ahead} ahead of you, about ${o.minutes} min to go. Thank you for your patience.`,
     offerCallback: 'The wait is long. If you prefer not to wait, reply "callback" and we will call you back.',
-    callbackBooked: (within) => `Done: we will call you back ${within}.`,
+    callbackBooked: (o) =>
+      `Done: we will call you back ${o.within}${o.phone ? ` on ${o.phone}; to use another number, just send it.` : '. Please reply with a phone number we can reach you on.'}`,
+    callbackPhoneSaved: (phone) => `Thank you: we will call you on ${phone}.`,
+    callbackTaken: (agent) => `${agent} has taken your callback request and will call you soon; you can also write here.`,
     agentJoined: (agent) => `${agent} has joined and is reading your conversation.`,
     queuedNobody: (o) =>
       `I'm passing you to a person (reference ${o.id}). No agent who can take your chat is online right now; the first one to come online will. Keep describing your issue; they will see everything.`,

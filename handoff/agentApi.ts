@@ -2,6 +2,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { z } from 'zod';
 import { formatZodIssues, type ErrorCode } from '../kernel/errors';
 import { sendError } from '../kernel/http';
+import { maskPersonalData } from '../kernel/pii';
 import type { Agent, AgentDirectory } from './agents';
 import type { HandoffDesk } from './desk';
 import { CustomerUnreachableError } from './errors';
@@ -81,8 +82,10 @@ export function agentRouter(deps: AgentApiDeps): Router {
     sendError(res, 'invalid_body', formatZodIssues(parsed.error));
     return undefined;
   };
-  const view = (h: HandoffRecord) => {
+  /** A handoff as agents see it; a callback ticket's number is whole only for the agent holding the ticket. */
+  const view = (h: HandoffRecord, viewer?: string) => {
     const now = clock().getTime();
+    const holds = viewer !== undefined && h.status === 'assigned' && h.assignedTo === viewer;
     return {
       id: h.id,
       conversationId: h.conversationId,
@@ -98,6 +101,14 @@ export function agentRouter(deps: AgentApiDeps): Router {
       summary: h.packet.summary,
       customer: h.packet.customer,
       risk: h.packet.risk,
+      ...(h.callback
+        ? {
+            callback: {
+              dueAt: new Date(h.callback.dueAt).toISOString(),
+              phone: h.callback.phone && (holds ? h.callback.phone : maskPersonalData(h.callback.phone)),
+            },
+          }
+        : {}),
       emotion: h.packet.emotion,
       resolution: h.resolution,
       tags: h.tags,
@@ -137,7 +148,7 @@ export function agentRouter(deps: AgentApiDeps): Router {
 
   router.get('/queue', async (req, res) => {
     const a = me(req);
-    const items = (await desk.queued()).filter((h) => a.supervisor || a.skills.includes(h.group)).map(view);
+    const items = (await desk.queued()).filter((h) => a.supervisor || a.skills.includes(h.group)).map((h) => view(h));
     const byGroup: Record<string, Record<string, number>> = {};
     for (const h of items) (byGroup[h.group] ??= { urgent: 0, high: 0, normal: 0 })[h.priority] += 1;
     res.json({ items, byGroup });
@@ -146,18 +157,18 @@ export function agentRouter(deps: AgentApiDeps): Router {
   router.post('/queue/next', async (req, res) => {
     const next = await desk.claimNext(me(req));
     if (!next) return void res.status(204).end();
-    res.json({ ...view(next.handoff), customerNotified: next.customerNotified });
+    res.json({ ...view(next.handoff, me(req).id), customerNotified: next.customerNotified });
   });
 
   router.get('/handoffs', async (req, res) => {
     const mine = (await desk.assigned()).filter((h) => h.assignedTo === me(req).id);
-    res.json({ items: mine.map(view) });
+    res.json({ items: mine.map((h) => view(h, me(req).id)) });
   });
 
   router.get('/handoffs/:id', async (req, res) => {
     const h = await load(req, res);
     if (!h) return;
-    res.json({ ...view(h), packet: h.packet, transcript: await desk.transcript(h.conversationId) });
+    res.json({ ...view(h, me(req).id), packet: h.packet, transcript: await desk.transcript(h.conversationId) });
   });
 
   router.post('/handoffs/:id/accept', async (req, res) => {
@@ -186,7 +197,7 @@ export function agentRouter(deps: AgentApiDeps): Router {
     if (!h) return;
     const result = await desk.claim(h.id, me(req));
     if (!result.ok) return void refuse(res, result.error, 'claim');
-    res.json({ ...view(result.handoff), customerNotified: result.customerNotified });
+    res.json({ ...view(result.handoff, me(req).id), customerNotified: result.customerNotified });
   });
 
   router.post('/handoffs/:id/messages', async (req, res) => {
@@ -213,7 +224,7 @@ export function agentRouter(deps: AgentApiDeps): Router {
   const transferTo = async (req: Request, res: Response, to: { group: SkillGroup } | { agentId: string }, note?: string) => {
     const result = await desk.transfer(String(req.params.id), me(req), to, note);
     if (!result.ok) return void refuse(res, result.error, 'transfer');
-    res.json(view(result.handoff));
+    res.json(view(result.handoff, me(req).id));
   };
 
   router.post('/handoffs/:id/transfer', async (req, res) => {
@@ -234,7 +245,7 @@ export function agentRouter(deps: AgentApiDeps): Router {
     if (!b) return;
     const result = await desk.close(req.params.id, me(req), b.resolution, b.tags);
     if (!result.ok) return void refuse(res, result.error, 'close');
-    res.json({ ...view(result.handoff), customerNotified: result.customerNotified });
+    res.json({ ...view(result.handoff, me(req).id), customerNotified: result.customerNotified });
   });
 
   router.post('/admin/reload', async (req, res) => {
@@ -259,7 +270,7 @@ export function agentRouter(deps: AgentApiDeps): Router {
     }
     res.json({
       queues,
-      callbacks: queued.filter((h) => h.status === 'callback').map(view),
+      callbacks: queued.filter((h) => h.status === 'callback').map((h) => view(h)),
       agents: agents.agents.map((x) => ({
         id: x.id,
         name: x.name,
@@ -270,10 +281,10 @@ export function agentRouter(deps: AgentApiDeps): Router {
         load: loads[x.id] ?? 0,
       })),
       /** Urgent and high-risk cases still waiting for a person: flagged to supervisors at once, not after their SLA. */
-      urgentWaiting: queued.filter((h) => h.status === 'queued' && (h.priority === 'urgent' || h.reasons.includes('high_risk'))).map(view),
-      slaBreaches: queued.filter((h) => h.status === 'queued' && h.slaDueAt < now).map(view),
-      active: assigned.map(view),
-      flaggedSurveys: flagged.map(view),
+      urgentWaiting: queued.filter((h) => h.status === 'queued' && (h.priority === 'urgent' || h.reasons.includes('high_risk'))).map((h) => view(h)),
+      slaBreaches: queued.filter((h) => h.status === 'queued' && h.slaDueAt < now).map((h) => view(h)),
+      active: assigned.map((h) => view(h)),
+      flaggedSurveys: flagged.map((h) => view(h)),
     });
   });
 

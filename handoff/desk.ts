@@ -99,13 +99,24 @@ export class HandoffDesk implements HandoffService, SurveyService {
     });
   }
 
-  /** A queued customer asked to be called back: the case becomes a callback ticket. False when it is no longer queued. */
-  async bookCallback(held: HandoffRecord): Promise<boolean> {
-    if (HandoffEngine.neverParked(held)) return false; // an urgent case waits for a person, it is not deferred
-    const now = this.now();
-    const cb = await this.deps.store.toCallback(held.id, now.getTime());
-    if (cb.ok) await this.deps.events.publish({ type: 'handoff.callback', handoffId: held.id, conversationId: held.conversationId, at: now.toISOString() });
-    return cb.ok;
+  /** A queued customer asked to be called back: the case becomes a callback ticket. Undefined when it is no longer queued. */
+  async bookCallback(held: HandoffRecord): Promise<HandoffRecord | undefined> {
+    if (HandoffEngine.neverParked(held)) return undefined; // an urgent case waits for a person, it is not deferred
+    const cb = await this.deps.engine.toCallback(held);
+    return cb.ok ? cb.handoff : undefined;
+  }
+
+  /** The conversation's callback ticket, while it waits for (or is held for) the call. */
+  async openCallbackTicket(conversationId: string): Promise<HandoffRecord | undefined> {
+    const open = await this.deps.store.openFor(conversationId);
+    return open?.callback && open.status !== 'closed' ? open : undefined;
+  }
+
+  /** The number a callback ticket's customer gave: kept whole on the ticket, masked in the transcript. */
+  async setCallbackPhone(ticket: HandoffRecord, phone: string): Promise<boolean> {
+    const set = await this.deps.store.setCallbackPhone(ticket.id, phone);
+    if (set.ok) await this.record(ticket.conversationId, 'system', `callback number given: ${maskPersonalData(phone)}`);
+    return set.ok;
   }
 
   /** When a callback ticket's customer can expect contact, in their language. */
@@ -171,10 +182,7 @@ export class HandoffDesk implements HandoffService, SurveyService {
     const h = await store.openFor(conversationId);
     const at = this.now().toISOString();
     await events.publish({ type: 'delivery.failed', handoffId: h?.id ?? '', conversationId, agentId: h?.assignedTo, code, message, at });
-    if (h && code === 'outside_48h_window' && (h.status === 'queued' || h.status === 'assigned')) {
-      const cb = await store.toCallback(h.id, this.now().getTime());
-      if (cb.ok) await events.publish({ type: 'handoff.callback', handoffId: h.id, conversationId, at });
-    }
+    if (h && code === 'outside_48h_window' && (h.status === 'queued' || h.status === 'assigned')) await this.deps.engine.toCallback(h);
   }
 
   /** The survey after a handoff (SurveyService); a low score flags the case for supervisors. */
@@ -202,10 +210,10 @@ export class HandoffDesk implements HandoffService, SurveyService {
     return this.deps.store.reference(conversationId);
   }
 
-  /** A queued handoff past its SLA: the live warning. Undefined when it was picked up meanwhile. */
+  /** A queued handoff (or a callback ticket) past its SLA: the live warning. Undefined when it was picked up meanwhile. */
   async raiseSlaWarning(id: string): Promise<HandoffRecord | undefined> {
     const h = await this.deps.store.get(id);
-    if (h?.status !== 'queued') return undefined;
+    if (h?.status !== 'queued' && h?.status !== 'callback') return undefined;
     await this.deps.events.publish({
       type: 'handoff.sla_warning',
       handoffId: id,

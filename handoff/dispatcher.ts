@@ -32,7 +32,8 @@ export class Dispatcher {
 
   async dispatch(options: { exclude?: readonly string[] } = {}): Promise<Assignment[]> {
     const { store, agents, clock } = this.deps;
-    if ((await store.waiting()) === 0) return [];
+    const [waiting, callbacks] = await Promise.all([store.waiting(), store.callbacksWaiting()]);
+    if (waiting === 0 && callbacks === 0) return [];
     const [presence, loads] = await Promise.all([store.presence(), store.loads()]);
     const load = (a: Agent) => loads[a.id] ?? 0;
     let free = agents.agents.filter((a) => presence[a.id] === 'online' && !options.exclude?.includes(a.id) && load(a) < a.capacity);
@@ -50,6 +51,37 @@ export class Dispatcher {
         if (load(agent) < agent.capacity) stillFree.push(agent);
       }
       free = stillFree;
+    }
+    if (callbacks > 0) assigned.push(...(await this.dispatchCallbacks(options, loads, presence)));
+    return assigned;
+  }
+
+  /**
+   * Callback tickets are work like any other, after the customers waiting live: an agent with
+   * room and the skill takes the ticket whose promised time comes first (claim is atomic, so two
+   * instances never give one ticket to two agents). No ring-no-answer timer: the ticket's own
+   * SLA is the promised time, and the agent holds it until they close it after the call.
+   */
+  private async dispatchCallbacks(
+    options: { exclude?: readonly string[] },
+    loads: Record<string, number>,
+    presence: Record<string, string>,
+  ): Promise<Assignment[]> {
+    const { store, agents, clock, events } = this.deps;
+    const assigned: Assignment[] = [];
+    const tickets = (await store.queued()).filter((h) => h.status === 'callback');
+    for (const ticket of tickets) {
+      const agent = agents.agents
+        .filter((a) => presence[a.id] === 'online' && !options.exclude?.includes(a.id) && a.skills.includes(ticket.group) && (loads[a.id] ?? 0) < a.capacity)
+        .sort((a, b) => (loads[a.id] ?? 0) / a.capacity - (loads[b.id] ?? 0) / b.capacity || a.tier - b.tier)
+        .at(0);
+      if (!agent) continue;
+      const now = clock();
+      const claimed = await store.claim(ticket.id, { id: agent.id, capacity: agent.capacity }, now.getTime());
+      if (!claimed.ok) continue; // taken by another instance, or the agent filled up meanwhile
+      loads[agent.id] = (loads[agent.id] ?? 0) + 1;
+      assigned.push({ handoff: claimed.handoff, agent });
+      await events.publish({ type: 'handoff.assigned', handoffId: ticket.id, conversationId: ticket.conversationId, agentId: agent.id, at: now.toISOString() });
     }
     return assigned;
   }

@@ -5,7 +5,7 @@ import { AgentDirectory, type Agent } from './agents';
 import { ContextPacket, summarise } from './contextPacket';
 import type { EventBus } from './events';
 import type { HandoffRequest, HandoffTicket } from './handoffService';
-import { callbackWindow, route, withinWorkingHours, type RoutingConfig } from './routing';
+import { callbackPromise, callbackWindow, route, withinWorkingHours, type RoutingConfig } from './routing';
 import type { HandoffRecord, HandoffStore, TransitionResult } from './store';
 import { PRIORITY_RANK, type SkillGroup } from './types';
 
@@ -127,6 +127,32 @@ export class HandoffEngine {
   }
 
   /**
+   * Turns a handoff into a callback ticket: promised by the working hours, on the phone of the
+   * customer's verified order when there is one (otherwise the customer is asked for a number).
+   */
+  async toCallback(handoff: HandoffRecord): Promise<TransitionResult> {
+    const now = this.deps.clock();
+    const { dueAt } = callbackPromise(this.deps.routing, now, handoff.packet.locale);
+    const cb = await this.deps.store.toCallback(handoff.id, now.getTime(), { dueAt, phone: await this.verifiedPhone(handoff) });
+    if (cb.ok)
+      await this.deps.events.publish({ type: 'handoff.callback', handoffId: handoff.id, conversationId: handoff.conversationId, at: now.toISOString() });
+    return cb;
+  }
+
+  /** The whole phone number of the customer's first verified order, if the order service still answers. */
+  private async verifiedPhone(handoff: HandoffRecord): Promise<string | undefined> {
+    for (const o of handoff.packet.orders.filter((x) => x.verified)) {
+      try {
+        const order = await this.deps.orders.findOrder(o.id);
+        if (order) return order.phone;
+      } catch {
+        return undefined; // the customer is asked for a number instead
+      }
+    }
+    return undefined;
+  }
+
+  /**
    * Urgent and high-risk cases are never parked: they wait, at the head of the queue, for the
    * dispatcher and the escalation chain, and their SLA alert fires [003 三秒响应].
    */
@@ -143,11 +169,8 @@ export class HandoffEngine {
     const { store, clock, routing } = this.deps;
     const now = clock();
     if (!HandoffEngine.neverParked(handoff) && (!withinWorkingHours(routing, now) || (await this.servingAgents(handoff.group)).length === 0)) {
-      const cb = await store.toCallback(handoff.id, now.getTime());
-      if (cb.ok) {
-        await this.deps.events.publish({ type: 'handoff.callback', handoffId: handoff.id, conversationId: handoff.conversationId, at: now.toISOString() });
-        return cb.handoff;
-      }
+      const cb = await this.toCallback(handoff);
+      if (cb.ok) return cb.handoff;
     }
     await store.scheduleNotice(noticeMember(handoff.id, told(await this.wait(handoff))), now.getTime() + routing.queueUpdateEvery);
     return handoff;
@@ -163,7 +186,10 @@ export class HandoffEngine {
     const ticket: HandoffTicket = { id: handoff.id, created, status: handoff.status, reason, packet: handoff.packet };
     if (handoff.status === 'queued') Object.assign(ticket, await this.wait(handoff));
     if (handoff.status === 'assigned' && handoff.assignedTo) ticket.agentName = this.deps.agents.get(handoff.assignedTo)?.name;
-    if (handoff.status === 'callback') ticket.callbackWithin = this.callbackWithin(handoff.packet.locale);
+    if (handoff.status === 'callback') {
+      ticket.callbackWithin = this.callbackWithin(handoff.packet.locale);
+      if (handoff.callback?.phone) ticket.callbackPhone = maskPersonalData(handoff.callback.phone);
+    }
     return ticket;
   }
 

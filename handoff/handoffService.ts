@@ -44,6 +44,8 @@ export interface HandoffTicket {
   agentName?: string;
   /** For callback tickets: when the customer can expect contact, in their language. */
   callbackWithin?: string;
+  /** For callback tickets: the number we will call, masked; absent when the customer must give one. */
+  callbackPhone?: string;
   packet: ContextPacket;
 }
 

@@ -84,23 +84,31 @@ const hmOf = (minutes: number): string => `${Math.floor(minutes / 60)}:${String(
  * When a callback ticket's customer can expect the call, from the working hours — a promise that
  * can be kept: inside hours, within the callback window but never past closing, rounded up to the
  * hour ("今天 18:00 前" at 15:00); before opening, "今天 9:00 后"; after closing, "明天 9:00 后".
+ * `dueAt` is the ticket's SLA: the promised time, or opening time plus the window.
  */
-export function callbackWindow(config: RoutingConfig, now: Date, locale: 'zh-CN' | 'en'): string {
+export function callbackPromise(config: RoutingConfig, now: Date, locale: 'zh-CN' | 'en'): { within: string; dueAt: number } {
   const local = minutesOf(dateFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: config.workingHours.timeZone }).format(now));
   const from = minutesOf(config.workingHours.from);
   const to = minutesOf(config.workingHours.to);
   const zh = locale === 'zh-CN';
+  // Whole minutes from now to a local clock time `minutes` (which may lie past midnight).
+  const at = (minutes: number) => now.getTime() + (minutes - local) * 60_000 - (now.getTime() % 60_000);
   if (withinWorkingHours(config, now)) {
     const closing = to > local ? to : to + 24 * 60;
     const by = Math.min(closing, Math.ceil((local + config.callbackWindow / 60_000) / 60) * 60);
     const tomorrow = by >= 24 * 60;
-    const at = hmOf(by % (24 * 60));
-    if (zh) return `${tomorrow ? '明天' : '今天'} ${at} 前`;
-    return `by ${at} ${tomorrow ? 'tomorrow' : 'today'}`;
+    const hm = hmOf(by % (24 * 60));
+    return { within: zh ? `${tomorrow ? '明天' : '今天'} ${hm} 前` : `by ${hm} ${tomorrow ? 'tomorrow' : 'today'}`, dueAt: at(by) };
   }
   const today = local < from;
-  if (zh) return `${today ? '今天' : '明天'} ${hmOf(from)} 后`;
-  return `after ${hmOf(from)} ${today ? 'today' : 'tomorrow'}`;
+  const opening = today ? from : from + 24 * 60;
+  const within = zh ? `${today ? '今天' : '明天'} ${hmOf(from)} 后` : `after ${hmOf(from)} ${today ? 'today' : 'tomorrow'}`;
+  return { within, dueAt: at(opening) + config.callbackWindow };
+}
+
+/** The promise in words only. */
+export function callbackWindow(config: RoutingConfig, now: Date, locale: 'zh-CN' | 'en'): string {
+  return callbackPromise(config, now, locale).within;
 }
 
 /** Whether `now` falls inside the configured working hours (local time of the config's zone). */

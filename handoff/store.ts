@@ -31,6 +31,13 @@ export interface HandoffRecord {
   packet: ContextPacket;
   reference: StoredReference;
   survey?: Survey;
+  /** A callback ticket's promise: call by `dueAt` (its SLA), on `phone` — kept whole only here, shown whole only to the agent holding the ticket. */
+  callback?: CallbackPromise;
+}
+
+export interface CallbackPromise {
+  dueAt: number;
+  phone?: string;
 }
 
 /** Why a transition was refused; one code per failure, mapped to HTTP statuses in one place. */
@@ -53,8 +60,14 @@ export interface HandoffTransitions {
   claimNext(agent: AgentRef, groups: readonly SkillGroup[], now: number): Promise<HandoffRecord | undefined>;
   transfer(id: string, by: AgentRef, to: { group: SkillGroup } | { agent: AgentRef }, note: string | undefined, now: number): Promise<TransitionResult>;
   close(id: string, by: AgentRef, resolution: string, tags: string[], now: number): Promise<TransitionResult>;
-  /** No agent can take it, or the customer cannot be messaged: queued or assigned → callback (the bot may talk again meanwhile). */
-  toCallback(id: string, now: number): Promise<TransitionResult>;
+  /**
+   * No agent can take it, or the customer cannot be messaged: queued or assigned → callback (the bot
+   * may talk again meanwhile). The ticket waits in the callback queue, earliest promise first, and
+   * its SLA becomes the promised time; a requeued ticket goes back there, not to the live queue.
+   */
+  toCallback(id: string, now: number, promise: CallbackPromise): Promise<TransitionResult>;
+  /** The number to call, given by the customer after booking: only while the ticket is open. */
+  setCallbackPhone(id: string, phone: string): Promise<TransitionResult>;
   saveSurvey(id: string, survey: Survey): Promise<TransitionResult>;
   setPresence(agentId: string, presence: AgentPresence): Promise<void>;
   /**
@@ -73,7 +86,7 @@ export interface HandoffQueries {
   get(id: string): Promise<HandoffRecord | undefined>;
   /** The conversation's handoff that is not closed (queued, assigned or awaiting a callback). */
   openFor(conversationId: string): Promise<HandoffRecord | undefined>;
-  /** Queued handoffs, most urgent first then longest waiting; callbacks after them. */
+  /** Queued handoffs, most urgent first then longest waiting; callbacks after them, earliest promise first. */
   queued(): Promise<HandoffRecord[]>;
   /** Open handoffs assigned to agents. */
   assigned(): Promise<HandoffRecord[]>;
@@ -85,6 +98,8 @@ export interface HandoffQueries {
   lastSeen(): Promise<Record<string, number>>;
   /** Handoffs waiting in the queues (callbacks not counted). */
   waiting(): Promise<number>;
+  /** Callback tickets nobody holds yet. */
+  callbacksWaiting(): Promise<number>;
   /** The rolling average handle time per group (ms), for groups with a closed conversation. */
   handleTimes(): Promise<Partial<Record<SkillGroup, number>>>;
 }

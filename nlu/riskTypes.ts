@@ -16,6 +16,8 @@ export const RiskAssessment = z.object({
   /** 0..1: 1 for a lexicon hit, the model's risk probability, or the intent's score. Absent in packets stored before it existed. */
   score: z.number().min(0).max(1).optional(),
   source: RiskSource.optional(),
+  /** The handling the customer was given (a variant of the category, e.g. self_harm), so the close follows it too. */
+  handling: z.string().max(40).optional(),
 });
 export type RiskAssessment = z.infer<typeof RiskAssessment>;
 

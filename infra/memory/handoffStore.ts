@@ -1,6 +1,7 @@
 import {
   HANDLE_TIME_WEIGHT,
   type AgentRef,
+  type CallbackPromise,
   type HandoffRecord,
   type HandoffStore,
   type StoredReference,
@@ -46,6 +47,7 @@ export class MemoryHandoffStore implements HandoffStore {
         if (existing.status === 'queued' || existing.status === 'callback') {
           existing.group = record.group;
           existing.status = 'queued';
+          existing.callback = undefined; // live again: no longer a promise to call
           this.slaDue.set(existing.id, existing.slaDueAt);
         }
       }
@@ -116,6 +118,7 @@ export class MemoryHandoffStore implements HandoffStore {
     rec.closedAt = now;
     rec.resolution = resolution;
     rec.tags = tags;
+    if (rec.callback) rec.callback = { dueAt: rec.callback.dueAt }; // the number was for the call, not for the archive
     this.openByConversation.delete(rec.conversationId);
     this.slaDue.delete(rec.id);
     // Bounded: closed handoffs beyond the limit are forgotten, oldest first.
@@ -124,7 +127,7 @@ export class MemoryHandoffStore implements HandoffStore {
     return { ok: true, handoff: clone(rec) };
   }
 
-  async toCallback(id: string, _now: number): Promise<TransitionResult> {
+  async toCallback(id: string, _now: number, promise: CallbackPromise): Promise<TransitionResult> {
     const h = this.handoffs.get(id);
     if (!h) return { ok: false, error: 'not_found' };
     if (h.status !== 'queued' && h.status !== 'assigned') return { ok: false, error: 'not_queued' };
@@ -132,7 +135,17 @@ export class MemoryHandoffStore implements HandoffStore {
     h.assignedTo = undefined;
     h.assignedAt = undefined;
     h.status = 'callback';
-    this.slaDue.delete(h.id);
+    h.callback = { dueAt: promise.dueAt, ...((promise.phone ?? h.callback?.phone) ? { phone: promise.phone ?? h.callback?.phone } : {}) };
+    h.slaDueAt = promise.dueAt;
+    this.slaDue.set(h.id, promise.dueAt);
+    return { ok: true, handoff: clone(h) };
+  }
+
+  async setCallbackPhone(id: string, phone: string): Promise<TransitionResult> {
+    const h = this.handoffs.get(id);
+    if (!h) return { ok: false, error: 'not_found' };
+    if (!h.callback || h.status === 'closed') return { ok: false, error: 'not_queued' };
+    h.callback = { ...h.callback, phone };
     return { ok: true, handoff: clone(h) };
   }
 
@@ -145,7 +158,8 @@ export class MemoryHandoffStore implements HandoffStore {
 
   async queued(): Promise<HandoffRecord[]> {
     const all = this.sortedQueue();
-    return [...all.filter((h) => h.status === 'queued'), ...all.filter((h) => h.status === 'callback')].map(clone);
+    const callbacks = all.filter((h) => h.status === 'callback').sort((a, b) => (a.callback?.dueAt ?? a.createdAt) - (b.callback?.dueAt ?? b.createdAt));
+    return [...all.filter((h) => h.status === 'queued'), ...callbacks].map(clone);
   }
 
   async assigned(): Promise<HandoffRecord[]> {
@@ -178,7 +192,8 @@ export class MemoryHandoffStore implements HandoffStore {
     if (h.status !== 'assigned' || h.assignedTo !== agentId) return { ok: false, error: 'not_yours' };
     this.load.set(agentId, Math.max(0, (this.load.get(agentId) ?? 0) - 1));
     h.transfers.push({ at: now, by: 'system', note });
-    h.status = 'queued';
+    // A callback ticket goes back to the callback queue, not to the customers waiting live.
+    h.status = h.callback ? 'callback' : 'queued';
     h.assignedTo = undefined;
     h.assignedAt = undefined;
     this.slaDue.set(h.id, h.slaDueAt);
@@ -191,6 +206,12 @@ export class MemoryHandoffStore implements HandoffStore {
 
   async lastSeen(): Promise<Record<string, number>> {
     return Object.fromEntries(this.seen);
+  }
+
+  async callbacksWaiting(): Promise<number> {
+    let n = 0;
+    for (const h of this.handoffs.values()) if (h.status === 'callback') n += 1;
+    return n;
   }
 
   async waiting(): Promise<number> {

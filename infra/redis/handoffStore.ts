@@ -6,6 +6,7 @@ import { loadScripts, run, SCRIPT_ERRORS, ScriptCode, type RedisWithScripts } fr
 import {
   HANDLE_TIME_WEIGHT,
   type AgentRef,
+  type CallbackPromise,
   type HandoffRecord,
   type HandoffStore,
   type StoredReference,
@@ -59,6 +60,8 @@ const RecordHash = z.object({
   packet: json(ContextPacket),
   reference: json(Reference),
   survey: json(SurveySchema).optional(),
+  callbackDueAt: int.optional(),
+  callbackPhone: z.string().optional(),
 });
 
 export interface RedisStoreOptions {
@@ -144,6 +147,7 @@ export class RedisHandoffStore implements HandoffStore {
       packet: r.packet,
       reference: r.reference,
       survey: r.survey,
+      ...(r.callbackDueAt !== undefined ? { callback: { dueAt: r.callbackDueAt, ...(r.callbackPhone ? { phone: r.callbackPhone } : {}) } } : {}),
     };
   }
 
@@ -224,9 +228,28 @@ export class RedisHandoffStore implements HandoffStore {
     return this.result(id, code);
   }
 
-  async toCallback(id: string, now: number): Promise<TransitionResult> {
+  async toCallback(id: string, now: number, promise: CallbackPromise): Promise<TransitionResult> {
     const k = this.keys;
-    return this.result(id, (await run(this.redis, 'toCallback', k.handoff(id), k.callbacks, k.sla, k.loads, ...this.queueKeys, now, ...GROUPS)) as number);
+    return this.result(
+      id,
+      (await run(
+        this.redis,
+        'toCallback',
+        k.handoff(id),
+        k.callbacks,
+        k.sla,
+        k.loads,
+        ...this.queueKeys,
+        now,
+        promise.dueAt,
+        promise.phone ?? '',
+        ...GROUPS,
+      )) as number,
+    );
+  }
+
+  async setCallbackPhone(id: string, phone: string): Promise<TransitionResult> {
+    return this.result(id, (await run(this.redis, 'setCallbackPhone', this.keys.handoff(id), phone)) as number);
   }
 
   async saveSurvey(id: string, survey: Survey): Promise<TransitionResult> {
@@ -253,7 +276,8 @@ export class RedisHandoffStore implements HandoffStore {
     const queued = records
       .filter((r) => r.status === 'queued')
       .sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.createdAt - b.createdAt);
-    return [...queued, ...records.filter((r) => r.status === 'callback').sort((a, b) => a.createdAt - b.createdAt)];
+    const due = (r: HandoffRecord) => r.callback?.dueAt ?? r.createdAt;
+    return [...queued, ...records.filter((r) => r.status === 'callback').sort((a, b) => due(a) - due(b))];
   }
 
   async assigned(): Promise<HandoffRecord[]> {
@@ -291,6 +315,7 @@ export class RedisHandoffStore implements HandoffStore {
       k.loads,
       k.sla,
       k.transfers(id),
+      k.callbacks,
       ...this.queueKeys,
       agentId,
       entry,
@@ -312,6 +337,10 @@ export class RedisHandoffStore implements HandoffStore {
   async waiting(): Promise<number> {
     const counts = await Promise.all(this.queueKeys.map((key) => this.redis.zcard(key)));
     return counts.reduce((a, b) => a + b, 0);
+  }
+
+  async callbacksWaiting(): Promise<number> {
+    return this.redis.zcard(this.keys.callbacks);
   }
 
   async recordHandleTime(group: SkillGroup, ms: number, initialMs: number): Promise<void> {

@@ -24,6 +24,7 @@ export const SCRIPT_NAMES = [
   'requeue',
   'recordHandleTime',
   'scheduleTimer',
+  'setCallbackPhone',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 const VERSION = 'v2';

@@ -169,11 +169,49 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
       expect(await c.say('how do I get an invoice')).to.match(/invoice/i);
     });
 
-    it('high risk: urgent, locks the bot out, says a person will call within 10 minutes, audited', async () => {
+    it('callback ticket: asks for the number, keeps it whole only for the agent who holds the ticket, dispatched when an agent comes online', async () => {
+      kefu = await startKefu(await env(), { clock: () => DAY });
+      const c = customer();
+      expect(await c.say('转人工'))
+        .to.contain('登记回电')
+        .and.to.contain('请回复方便接听的手机号');
+      expect(await c.say('我的手机是 138 1234 1234')).to.contain('138****1234');
+      const ticket = await kefu.kefu.store.openFor(c.conversationId);
+      expect(ticket?.callback?.phone).to.equal('13812341234');
+      expect(JSON.stringify(await kefu.kefu.store.transcript(c.conversationId)))
+        .not.to.contain('1234 1234')
+        .and.not.to.contain('13812341234');
+      // Alice comes online: the ticket is dispatched to her like any handoff, and the customer hears who will call.
+      const alice = agent('test-token-alice');
+      await alice.online();
+      const mine = (await alice.call('GET', '/handoffs')).body as HandoffListJson;
+      expect(mine.items.map((h) => h.id)).to.deep.equal([ticket?.id]);
+      const held = (await alice.call('GET', `/handoffs/${ticket?.id ?? ''}`)).body as HandoffJson & { callback: { phone: string; dueAt: string } };
+      expect(held.callback).to.deep.equal({ phone: '13812341234', dueAt: '2026-11-22T05:00:00.000Z' }); // 13:00 Shanghai, the promise
+      await waitProactive(c, (b) => b.text?.includes('已接手您的回电登记') === true);
+      // A supervisor sees the ticket, not the number.
+      const sue = agent('test-token-sue');
+      const seen = (await sue.call('GET', `/handoffs/${ticket?.id ?? ''}`)).body as HandoffJson & { callback: { phone: string } };
+      expect(seen.callback.phone).to.equal('138****1234');
+    });
+
+    it('callback ticket of a verified customer: the order phone is used, nothing asked', async () => {
+      kefu = await startKefu(await env(), { clock: () => DAY });
+      const c = customer();
+      await c.say('我的外卖到哪了 KF202611220001');
+      await c.say('1234');
+      const reply = await c.say('转人工');
+      expect(reply).to.contain('登记回电').and.to.contain('138****1234').and.not.to.contain('请回复方便接听的手机号');
+      expect((await kefu.kefu.store.openFor(c.conversationId))?.callback?.phone).to.equal('13812341234');
+    });
+
+    it('high risk (food safety): urgent, locks the bot out, says what to do now and no promise of minutes, audited', async () => {
       kefu = await startKefu(await env(), { clock: () => DAY });
       const c = customer();
       const reply = await c.say('我吃了你们家的外卖食物中毒了，现在在医院');
-      expect(reply).to.contain('10分钟内');
+      expect(reply).to.contain('保留剩余的食物').and.to.contain('就医').and.to.contain('食品安全专员');
+      expect(reply).not.to.match(/\d+\s*分钟/); // nobody is online: no estimate, and the case is not parked as a callback
+      expect(reply).to.contain('值班主管已收到提醒');
       const h = await kefu.kefu.store.openFor(c.conversationId);
       expect(h).to.include({ group: 'food_safety', priority: 'urgent', status: 'queued' });
       expect(h?.reasons).to.deep.equal(['high_risk']);
@@ -181,6 +219,40 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
       expect(h?.packet.summary).to.contain('⚠');
       expect(kefu.logs.join('\n')).to.contain('audit: high-risk message');
       expect(await c.say('你好')).to.equal('');
+    });
+
+    for (const [text, expected, locale] of [
+      ["I'm going to kill myself", 'crisis line', 'en'],
+      ['我真的不想活了，活着没意思', '400-161-9995', 'zh'],
+    ] as const) {
+      it(`self-harm (${locale}): a warm reply with crisis lines at once, a person next, no goodbye and no survey when the agent closes`, async () => {
+        kefu = await startKefu(await env(), { clock: () => DAY });
+        const bob = agent('test-token-bob');
+        await bob.online();
+        const c = customer({ locale: locale === 'en' ? 'en-US' : 'zh-CN' });
+        const reply = await c.say(text);
+        expect(reply).to.contain(expected);
+        expect(reply).not.to.match(/goodbye|great day|祝您生活愉快/i);
+        const h = await kefu.kefu.store.openFor(c.conversationId);
+        expect(h).to.include({ group: 'safety', priority: 'urgent', status: 'assigned', assignedTo: 'bob' });
+        expect(h?.packet.risk.handling).to.equal('self_harm');
+        expect((await bob.call('POST', `/handoffs/${h?.id ?? ''}/close`, { resolution: 'referred to crisis line' })).status).to.equal(200);
+        await waitProactive(c, (b) => b.text?.includes(locale === 'en' ? 'crisis line' : '400-161-9995') === true);
+        await new Promise((r) => setTimeout(r, 300));
+        expect(
+          proactiveTo(c)
+            .map((b) => (b as { text?: string }).text ?? '')
+            .join('\n'),
+        ).not.to.match(/打分|rate|1-5/);
+      });
+    }
+
+    it('account security: freeze guidance and never a request for codes; English too', async () => {
+      kefu = await startKefu(await env(), { clock: () => DAY });
+      const zh = await customer().say('我的支付密码被人改了，钱也被转走了');
+      expect(zh).to.contain('冻结').and.to.contain('不要向任何人透露验证码');
+      const en = await customer({ locale: 'en-US' }).say('Someone hacked my account and changed my password');
+      expect(en).to.contain('freeze').and.to.contain('never ask for your codes');
     });
 
     it('a high-risk message while waiting escalates the open handoff to urgent', async () => {
@@ -192,7 +264,7 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
       const c = customer();
       await c.say('转人工');
       expect((await kefu.kefu.store.openFor(c.conversationId))?.priority).to.equal('normal');
-      expect(await c.say('我吃了你们的外卖食物中毒了')).to.contain('10分钟内');
+      expect(await c.say('我吃了你们的外卖食物中毒了')).to.contain('保留剩余的食物');
       const h = await kefu.kefu.store.openFor(c.conversationId);
       expect(h).to.include({ priority: 'urgent', group: 'food_safety' });
       expect(h?.reasons).to.deep.equal(['requested', 'high_risk']);

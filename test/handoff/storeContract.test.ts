@@ -103,10 +103,53 @@ function contract(name: string, make: () => Promise<HandoffStore>): void {
     it('a callback ticket leaves the queue but can still be claimed', async () => {
       const r = record();
       await store.open(r);
-      expect((await store.toCallback(r.id, 1)).ok).to.equal(true);
+      expect((await store.toCallback(r.id, 1, { dueAt: 5000 })).ok).to.equal(true);
       expect(await store.claimNext(alice, ['general'], 2)).to.equal(undefined);
       expect((await store.queued()).map((h) => h.status)).to.deep.equal(['callback']);
+      expect(await store.callbacksWaiting()).to.equal(1);
       expect((await store.claim(r.id, alice, 3)).ok).to.equal(true);
+      expect(await store.callbacksWaiting()).to.equal(0);
+    });
+
+    it('callback tickets: promised time as SLA, earliest promise first, the number kept until close, back to callbacks when requeued', async () => {
+      const t = Date.now();
+      const late = record({ createdAt: t - 20_000 });
+      const soon = record({ createdAt: t - 10_000 });
+      await store.open(late);
+      await store.open(soon);
+      expect(await store.setCallbackPhone(late.id, '13812341234')).to.deep.equal({ ok: false, error: 'not_queued' });
+      const a = await store.toCallback(late.id, t, { dueAt: t + 90_000, phone: '13812341234' });
+      expect(a.ok && a.handoff).to.deep.include({ status: 'callback', slaDueAt: t + 90_000, callback: { dueAt: t + 90_000, phone: '13812341234' } });
+      await store.toCallback(soon.id, t, { dueAt: t + 30_000 });
+      expect((await store.queued()).map((h) => h.id)).to.deep.equal([soon.id, late.id]);
+      const given = await store.setCallbackPhone(soon.id, '13900001111');
+      expect(given.ok && given.handoff.callback).to.deep.equal({ dueAt: t + 30_000, phone: '13900001111' });
+      // SLA tracking follows the promise: due at the promised time, not before.
+      expect(await store.takeSlaBreaches(t + 29_000, 10)).to.deep.equal([]);
+      expect(await store.takeSlaBreaches(t + 30_000, 10)).to.deep.equal([soon.id]);
+      // Claimed, then the agent leaves: back to the callback queue, never to the live queue.
+      expect((await store.claim(late.id, alice, t + 1)).ok).to.equal(true);
+      const back = await store.requeue(late.id, 'alice', 'alice went away', t + 2);
+      expect(back.ok && back.handoff.status).to.equal('callback');
+      expect(await store.waiting()).to.equal(0);
+      expect(await store.callbacksWaiting()).to.equal(2);
+      expect((await store.loads()).alice).to.equal(0);
+      // Closed after the call: the number is not archived.
+      expect((await store.claim(late.id, alice, t + 3)).ok).to.equal(true);
+      const closed = await store.close(late.id, alice, 'called back', [], t + 4);
+      expect(closed.ok && closed.handoff.callback).to.deep.equal({ dueAt: t + 90_000 });
+      expect(await store.setCallbackPhone(late.id, '13812341234')).to.deep.equal({ ok: false, error: 'not_queued' });
+    });
+
+    it('a more urgent trigger makes a callback ticket live again: queued, no longer a promise', async () => {
+      const r = record({ priority: 'normal' });
+      await store.open(r);
+      await store.toCallback(r.id, 1, { dueAt: 9_000, phone: '13812341234' });
+      const raised = await store.open(record({ conversationId: r.conversationId, priority: 'urgent', reason: 'high_risk' }));
+      expect(raised.handoff).to.include({ id: r.id, status: 'queued', priority: 'urgent' });
+      expect(raised.handoff.callback).to.equal(undefined);
+      expect(await store.callbacksWaiting()).to.equal(0);
+      expect((await store.claimNext(alice, ['general'], 2))?.id).to.equal(r.id);
     });
 
     it('deadlines: armed, cleared, and each due one taken exactly once', async () => {
@@ -186,7 +229,7 @@ function contract(name: string, make: () => Promise<HandoffStore>): void {
         expect(await store.claimNext(agent, others, 4)).to.equal(undefined);
         expect((await store.claimNext(agent, [group], 4))?.id).to.equal(r.id);
         // A callback ticket is in no queue; claimed and closed, nothing is left anywhere.
-        expect((await store.toCallback(r.id, 5)).ok).to.equal(true);
+        expect((await store.toCallback(r.id, 5, { dueAt: 50 })).ok).to.equal(true);
         expect(await store.claimNext(agent, groups, 6)).to.equal(undefined);
         expect((await store.claim(r.id, agent, 6)).ok).to.equal(true);
         const closed = await store.close(r.id, agent, 'done', [], 7);
@@ -286,7 +329,7 @@ describe('Redis store: keys are passed in KEYS', function () {
 
   it("the scripts that move handoffs between queues get every skill group's queue in KEYS", () => {
     // Keys each script takes besides the queues: see the script headers.
-    const fixed: Record<string, number> = { open: 5, claim: 4, claimNext: 2, transfer: 5, close: 6, toCallback: 4 };
+    const fixed: Record<string, number> = { open: 5, claim: 4, claimNext: 2, transfer: 5, close: 6, toCallback: 4, requeue: 5 };
     for (const [name, n] of Object.entries(fixed)) {
       const script = scripts.find((s) => s.name === name);
       expect(script?.keys, `${name}-N.lua`).to.equal(n + SkillGroup.options.length);

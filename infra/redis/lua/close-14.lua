@@ -42,6 +42,8 @@ redis.call('ZREM', queues[redis.call('HGET', KEYS[1], 'group')], id)
 redis.call('ZREM', KEYS[6], id)
 redis.call('ZREM', KEYS[4], id)
 redis.call('HSET', KEYS[1], 'status', 'closed', 'closedAt', ARGV[5], 'resolution', ARGV[3], 'tags', ARGV[4])
+-- The number was for the call, not for the archive.
+redis.call('HDEL', KEYS[1], 'callbackPhone')
 redis.call('HDEL', KEYS[3], redis.call('HGET', KEYS[1], 'conversationId'))
 -- Closed handoffs are kept for review (surveys, supervisors), then forgotten: Redis must not grow forever.
 redis.call('PEXPIRE', KEYS[1], ARGV[6])

@@ -50,6 +50,8 @@ if existing then
       redis.call('ZREM', queues[redis.call('HGET', rec, 'group')], existing)
       redis.call('ZREM', KEYS[5], existing)
       redis.call('HSET', rec, 'group', ARGV[6], 'status', 'queued')
+      -- Live again: no longer a promise to call.
+      redis.call('HDEL', rec, 'callbackDueAt', 'callbackPhone')
       redis.call('ZADD', queues[ARGV[6]], tonumber(ARGV[4]) * 1e13 + tonumber(redis.call('HGET', rec, 'createdAt')), existing)
       redis.call('ZADD', KEYS[3], due, existing)
     end

@@ -1,16 +1,19 @@
 --[[
   toCallback: nobody can take the handoff now (or the customer can no longer be messaged): it
-  becomes a callback ticket; an assigned one frees its agent's slot.
+  becomes a callback ticket; an assigned one frees its agent's slot. The ticket waits in the
+  callback queue, earliest promise first, and its SLA becomes the promised time.
 
   Input:
     KEYS[1]       the handoff's record (hash)
-    KEYS[2]       callbacks (zset)
+    KEYS[2]       callbacks (zset, scored by the promised time)
     KEYS[3]       SLA due (zset)
     KEYS[4]       agent loads (hash)
-    KEYS[5..12]   every skill group's queue (zset), in the order of ARGV[2..9]
+    KEYS[5..12]   every skill group's queue (zset), in the order of ARGV[4..11]
 
     ARGV[1]       now ms
-    ARGV[2..9]    the skill group of each queue in KEYS[5..12]
+    ARGV[2]       promised call-back time ms
+    ARGV[3]       the number to call ("" when not known yet; a number already on the ticket is kept)
+    ARGV[4..11]   the skill group of each queue in KEYS[5..12]
 
   Output:
     ok (1)          now a callback ticket
@@ -20,7 +23,7 @@
   Every key is in KEYS; the record's queue is picked from KEYS[5..12] by its group.
 ]]
 local queues = {}
-for i = 0, #KEYS - 5 do queues[ARGV[2 + i]] = KEYS[5 + i] end
+for i = 0, #KEYS - 5 do queues[ARGV[4 + i]] = KEYS[5 + i] end
 
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -32,7 +35,8 @@ if status == 'assigned' then
   redis.call('HDEL', KEYS[1], 'assignedTo', 'assignedAt')
 end
 redis.call('ZREM', queues[redis.call('HGET', KEYS[1], 'group')], id)
-redis.call('ZREM', KEYS[3], id)
-redis.call('ZADD', KEYS[2], tonumber(redis.call('HGET', KEYS[1], 'createdAt')), id)
-redis.call('HSET', KEYS[1], 'status', 'callback')
+redis.call('ZADD', KEYS[3], tonumber(ARGV[2]), id)
+redis.call('ZADD', KEYS[2], tonumber(ARGV[2]), id)
+redis.call('HSET', KEYS[1], 'status', 'callback', 'callbackDueAt', ARGV[2], 'slaDueAt', ARGV[2])
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'callbackPhone', ARGV[3]) end
 return 1
