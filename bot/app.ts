@@ -10,6 +10,7 @@ import {
 } from 'botbuilder';
 import express, { type Express } from 'express';
 import { loadProfile, type ConversationProfile } from '../dialogs/profile';
+import { markAgentHub } from '../dialogs/turnInfo';
 import { PROMPTS } from '../dialogs/prompts';
 import { RootDialog } from '../dialogs/rootDialog';
 import { SurveyDialog } from '../dialogs/surveyDialog';
@@ -34,7 +35,7 @@ import { RiskScanner } from '../nlu/risk';
 import { loadOrTrainRisk } from '../nlu/riskModelCache';
 import type { OrderService } from '../orders/orderService';
 import { agentAssist } from './agentAssist';
-import { requireChannelSecret } from './channelAuth';
+import { requireChannelSecret, secretsEqual } from './channelAuth';
 import { ComplianceFilter } from './compliance';
 import { ComplianceMiddleware } from './complianceMiddleware';
 import { DEV_USER_TOKEN_SECRET, loadContent, type Env, type KefuContent, type KefuData } from './config';
@@ -128,6 +129,12 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     }),
   );
   // Order matters: the handoff gate sees the customer's message before the bot; compliance sees every reply last.
+  // Only a listed agent hub may receive the context packet; a customer's own client never does.
+  const agentHubs = new Set(env.AGENT_HUB_CHANNELS);
+  adapter.use(async (context, next) => {
+    markAgentHub(context, agentHubs.has(context.activity.channelId));
+    await next();
+  });
   adapter.use(new ComplianceMiddleware(compliance, log));
   adapter.use(new HandoffMiddleware({ desk, recognizer, risk: riskScanner, riskHandling, profile, timeoutMs: env.HANDOFF_TIMEOUT_MS, clock, log }));
   adapter.use(new DirectLineSink(activityLog, clock));
@@ -194,7 +201,16 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   app.disable('x-powered-by');
   app.use(express.json({ limit: env.MAX_BODY_BYTES, type: ['application/json', 'application/*+json'] }));
   app.use(healthRoutes({ model: () => recognizer.ready, store: () => store.ping() }));
-  app.use(nluParseRoute(recognizer, riskScanner));
+  const channelSecret = env.BOT_CHANNEL_SECRET;
+  app.use(
+    nluParseRoute(
+      recognizer,
+      riskScanner,
+      env.KEFU_MODE === 'production'
+        ? (bearer) => (channelSecret !== undefined && secretsEqual(bearer, channelSecret)) || agents.authenticate(bearer) !== undefined
+        : undefined,
+    ),
+  );
   app.use(
     messagesRoute({
       adapter,

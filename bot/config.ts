@@ -46,6 +46,20 @@ export const EnvSchema = z
         .pipe(z.array(z.url()))
         .optional(),
     ),
+    /** Bot Framework channels that are agent hubs (e.g. an Omnichannel-style hub): only they receive handoff.initiate with the context packet. */
+    AGENT_HUB_CHANNELS: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .transform((s) =>
+          s
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean),
+        )
+        .pipe(z.array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a channel id (letters, digits, _ . -)')))
+        .default([]),
+    ),
     ORDER_SERVICE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
     ORDER_SERVICE_TOKEN: z.preprocess(emptyAsUndefined, optionalString),
     ORDER_SERVICE_TIMEOUT_MS: int(100, 60_000).default(3000),
@@ -137,10 +151,41 @@ export const EnvSchema = z
     if (!env.USER_TOKEN_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['USER_TOKEN_SECRET'], message: 'required when KEFU_MODE=production' });
     }
+    if (env.USER_TOKEN_SECRET === DEV_USER_TOKEN_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['USER_TOKEN_SECRET'], message: 'is the public development secret: anyone could mint tokens; set your own' });
+    }
     if (env.AGENTS_FILE === DEMO_AGENTS_FILE) {
       ctx.addIssue({ code: 'custom', path: ['AGENTS_FILE'], message: 'the demo agents file has public tokens: give your own when KEFU_MODE=production' });
     }
+    for (const name of PRODUCTION_SECRETS) {
+      const weak = weakSecret(env[name]);
+      if (weak) ctx.addIssue({ code: 'custom', path: [name], message: `${weak} when KEFU_MODE=production` });
+    }
+    if (!env.SERVICE_URL_ALLOWLIST?.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SERVICE_URL_ALLOWLIST'],
+        message: 'required when KEFU_MODE=production: the channel service URLs kefu may send replies to (otherwise any caller picks where kefu POSTs)',
+      });
+    }
   });
+
+/** The secrets a production deployment must not leave guessable. */
+const PRODUCTION_SECRETS = ['BOT_CHANNEL_SECRET', 'USER_TOKEN_SECRET', 'DIRECTLINE_SECRET'] as const;
+
+/**
+ * Why a secret is too weak, or undefined: at least 32 characters and not a pattern — one character
+ * repeated, or a few characters cycled ("abcabc…"), which a length check alone would pass.
+ */
+export function weakSecret(secret: string | undefined): string | undefined {
+  if (secret === undefined) return undefined;
+  if (secret.length < 32) return `is ${String(secret.length)} characters; at least 32 are required`;
+  if (new Set(secret).size < 8) return 'has fewer than 8 distinct characters (a repeated or cycled pattern)';
+  for (let period = 1; period <= secret.length / 2; period += 1) {
+    if (Array.from({ length: secret.length }, (_, i) => i).every((i) => secret[i] === secret[i % period])) return 'repeats a short pattern';
+  }
+  return undefined;
+}
 export type Env = z.infer<typeof EnvSchema>;
 
 /** The development-mode user-token secret: public on purpose, so the demo can mint tokens. */
@@ -207,11 +252,27 @@ function readContent(env: Env, dir: string): KefuContent {
   };
 }
 
+/**
+ * In production, no agent may hold a demo token — recognised by its hash, wherever the file was
+ * copied to (the demo tokens are printed in the README).
+ */
+function productionAgents(env: Env, agents: Agent[]): Agent[] {
+  if (env.KEFU_MODE !== 'production') return agents;
+  const demo = new Set(loadJsonFile(fromRoot(DEMO_AGENTS_FILE), AgentsFile).agents.map((a) => a.tokenSha256));
+  const found = agents.filter((a) => demo.has(a.tokenSha256));
+  if (found.length) {
+    throw new ConfigError(
+      `invalid configuration:\n${found.map((a) => `  environment variable AGENTS_FILE (${env.AGENTS_FILE}) → agent ${a.id}: has a public demo token; give it its own when KEFU_MODE=production`).join('\n')}`,
+    );
+  }
+  return agents;
+}
+
 export function loadData(env: Env): KefuData {
   const dir = fromRoot(env.NLU_DATA_DIR);
   const data: KefuData = {
     ...readContent(env, dir),
-    agents: loadJsonFile(fromRoot(env.AGENTS_FILE), AgentsFile).agents,
+    agents: productionAgents(env, loadJsonFile(fromRoot(env.AGENTS_FILE), AgentsFile).agents),
     routing: loadJsonFile(fromRoot(env.ROUTING_FILE), RoutingFile),
   };
   checkCrossReferences(data, dir);

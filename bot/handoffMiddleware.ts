@@ -1,6 +1,6 @@
 import { ActivityTypes, type Middleware, TurnContext } from 'botbuilder';
 import { handoffActivities, handoffNotice } from '../dialogs/handoffNotice';
-import { type ProfileAccessor, toSnapshot } from '../dialogs/profile';
+import { type ProfileAccessor, riskWindow, toSnapshot } from '../dialogs/profile';
 import { PROMPTS } from '../dialogs/prompts';
 import { activityText } from '../dialogs/turnInfo';
 import type { RiskAssessment } from '../nlu/riskTypes';
@@ -15,6 +15,7 @@ import { intentSignalOf, type RiskScanner } from '../nlu/risk';
 import type { KefuRecognizer } from '../nlu/recognizer';
 import type { RiskHandling } from '../dialogs/riskHandling';
 import type { RiskScan } from '../nlu/riskTypes';
+import type { Emotion } from '../nlu/types';
 import { type Logger } from '../kernel/log';
 import { maskPersonalData } from '../kernel/pii';
 
@@ -30,6 +31,9 @@ export interface HandoffMiddlewareDeps {
   clock: () => Date;
   log: Logger;
 }
+
+/** The model's risk score from which a message that alone is not a risk is read with the ones before it. */
+const CONVERSATION_SCAN_FROM = 0.2;
 
 const CALLBACK_REQUEST = /^(回电|要回电|登记回电|回拨|callback|call me back|call back)[\s\p{P}]*$/iu;
 
@@ -72,8 +76,8 @@ export class HandoffMiddleware implements Middleware {
           level: risk.level,
           matched: risk.matched,
         });
-        const handled = this.handled(risk, text);
-        const ticket = await this.highRiskHandoff(context, reference, locale, handled);
+        const handled = { ...this.handled(risk, text), evidence: [shown] };
+        const ticket = await this.highRiskHandoff(context, reference, locale, handled, this.deps.recognizer.emotionOf(text, locale));
         const reply = this.deps.riskHandling.reply(handled, text, locale);
         if (ticket.status === 'queued' && reply) await this.reply(context, reply, 'system');
       }
@@ -95,7 +99,7 @@ export class HandoffMiddleware implements Middleware {
     }
 
     if (text) {
-      const risk = await this.scanRisk(text, normaliseLocale(a.locale));
+      const risk = await this.scanConversation(context, text, shown ?? text, normaliseLocale(a.locale), now);
       if (risk.level !== 'none') {
         const locale = detectLocale(text, normaliseLocale(a.locale));
         this.deps.log.warn('audit: high-risk message, handing off', {
@@ -104,10 +108,11 @@ export class HandoffMiddleware implements Middleware {
           category: risk.category,
           level: risk.level,
           matched: risk.matched,
+          messages: risk.evidence?.length ?? 1,
         });
         await desk.recordRisk(conversationId, risk);
         const handled = this.handled(risk, text);
-        const ticket = await this.highRiskHandoff(context, reference, locale, handled);
+        const ticket = await this.highRiskHandoff(context, reference, locale, handled, this.deps.recognizer.emotionOf(text, locale));
         const lead = this.deps.riskHandling.reply(handled, text, locale);
         await context.sendActivities(handoffActivities(context, ticket, locale, lead));
         await desk.recordOutbound(conversationId, handoffNotice(ticket, locale, lead), 'system');
@@ -140,15 +145,39 @@ export class HandoffMiddleware implements Middleware {
   }
 
   /** Opens (or escalates) the conversation's handoff with reason high_risk. */
-  private async highRiskHandoff(context: TurnContext, reference: StoredReference, locale: Locale, risk: RiskAssessment): Promise<HandoffTicket> {
+  private async highRiskHandoff(
+    context: TurnContext,
+    reference: StoredReference,
+    locale: Locale,
+    risk: RiskAssessment,
+    emotion: Emotion,
+  ): Promise<HandoffTicket> {
     return this.deps.desk.requestHandoff({
       reference,
       customerId: context.activity.from.id,
       locale,
       reason: 'high_risk',
       risk,
-      snapshot: toSnapshot(await this.deps.profile.get(context), { displayName: context.activity.from.name }),
+      snapshot: toSnapshot(await this.deps.profile.get(context), {
+        displayName: context.activity.from.name,
+        emotion: { label: emotion.label, score: emotion.score },
+      }),
     });
+  }
+
+  /**
+   * The newest message alone, then — when it carries some risk signal of its own but not enough —
+   * read together with the customer's previous messages of the last minutes: two anxious messages
+   * about a child vomiting are one food-safety case. The evidence is the messages read.
+   */
+  private async scanConversation(context: TurnContext, text: string, shown: string, hint: Locale | undefined, now: Date): Promise<RiskScan> {
+    const alone = await this.scanRisk(text, hint);
+    if (alone.level !== 'none') return { ...alone, evidence: [shown] };
+    if (alone.score < CONVERSATION_SCAN_FROM) return alone;
+    const earlier = riskWindow(await this.deps.profile.get(context), now);
+    if (earlier.length === 0) return alone;
+    const together = this.deps.risk.scan([...earlier, text].join('。'));
+    return together.level !== 'none' ? { ...together, evidence: [...earlier, shown] } : alone;
   }
 
   /** Lexicon and model first; only when they see nothing is the intent asked (it costs a recognition). */

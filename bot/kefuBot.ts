@@ -1,7 +1,8 @@
 import { ActivityHandler, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import { DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
 import { greetingText, withQuickReplies } from '../dialogs/deps';
-import type { ProfileAccessor } from '../dialogs/profile';
+import { recordMessage, type ProfileAccessor } from '../dialogs/profile';
+import { maskPersonalData } from '../kernel/pii';
 import { ROOT_DIALOG, type RootDialog } from '../dialogs/rootDialog';
 import { SURVEY_DIALOG, type SurveyDialog } from '../dialogs/surveyDialog';
 import { activityText, setTurnInfo } from '../dialogs/turnInfo';
@@ -89,7 +90,10 @@ export class KefuBot extends ActivityHandler {
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(ROOT_DIALOG);
     const profile = await this.deps.profile.get(context);
-    if (profile) profile.turns += 1;
+    if (profile) {
+      profile.turns += 1;
+      recordMessage(profile, maskPersonalData(text), nlu.emotion, now);
+    }
   }
 }
 

@@ -4,6 +4,7 @@ import type { HandoffTicket } from '../handoff/handoffService';
 import type { TranscriptEntry } from '../handoff/types';
 import type { Locale } from '../kernel/locale';
 import { PROMPTS } from './prompts';
+import { isAgentHub } from './turnInfo';
 
 /** What the customer is told when their handoff is opened, added to, assigned or turned into a callback. */
 export function handoffNotice(ticket: HandoffTicket, locale: Locale, riskReply?: string): string {
@@ -40,10 +41,15 @@ function transcriptActivity(e: TranscriptEntry): Partial<Activity> {
   };
 }
 
-/** Everything the customer's channel gets when a handoff is opened or added to, in order. */
+/**
+ * Everything the channel gets when a handoff is opened or added to, in order. The context packet
+ * (handoff.initiate) goes only to an agent hub the operator lists; the customer's own client gets
+ * handoff.status, which carries no customer data.
+ */
 export function handoffActivities(context: TurnContext, ticket: HandoffTicket, locale: Locale, riskReply?: string): Array<Partial<Activity>> {
   const out: Array<Partial<Activity>> = [{ type: 'message', text: handoffNotice(ticket, locale, riskReply) }];
-  if (ticket.created) out.push(handoffInitiation(context, ticket));
+  if (ticket.created && isAgentHub(context)) out.push(handoffInitiation(context, ticket));
+  else if (ticket.created && ticket.status === 'assigned') out.push(EventFactory.createHandoffStatus(context.activity.conversation, 'accepted'));
   // No agent could take it: Bot Framework hubs hear "failed", with the callback promise.
   if (ticket.created && ticket.status === 'callback') {
     out.push(EventFactory.createHandoffStatus(context.activity.conversation, 'failed', `no agent available; callback booked (${ticket.callbackWithin ?? ''})`));

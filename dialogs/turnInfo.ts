@@ -35,3 +35,15 @@ export function getTurnInfo(context: TurnContext): TurnInfo {
   if (!info) throw new Error('turn info missing: the bot must recognise the message before dialogs run');
   return info;
 }
+
+const AGENT_HUB = Symbol('kefu.agentHub');
+
+/** Marks the turn as coming from a Bot Framework agent hub (a channel the operator lists), which may receive the context packet. */
+export function markAgentHub(context: TurnContext, hub: boolean): void {
+  context.turnState.set(AGENT_HUB, hub);
+}
+
+/** Whether the packet may go to this turn's channel: only an agent hub, never the customer's own client. */
+export function isAgentHub(context: TurnContext): boolean {
+  return context.turnState.get(AGENT_HUB) === true;
+}

@@ -6,6 +6,8 @@ import { HandoffReason, Priority, SkillGroup, TranscriptEntry } from './types';
  * Everything the agent needs, so they never ask again (../shared/DESIGN.md §Handoff). Versioned: a consumer
  * checks `version` before reading; new fields arrive with a new version.
  */
+const EmotionLabel = z.enum(['anger', 'anxiety', 'neutral']);
+
 export const ContextPacket = z.object({
   version: z.literal(1),
   createdAt: z.string(),
@@ -28,12 +30,13 @@ export const ContextPacket = z.object({
   slaDueAt: z.string(),
   group: SkillGroup,
   risk: RiskAssessment,
+  /** Verified orders with their details; orders only mentioned (verified false) carry the ID alone. */
   orders: z.array(
     z.object({
       id: z.string(),
-      status: z.string(),
-      amount: z.number(),
-      merchant: z.string(),
+      status: z.string().optional(),
+      amount: z.number().optional(),
+      merchant: z.string().optional(),
       verified: z.boolean(),
     }),
   ),
@@ -43,7 +46,18 @@ export const ContextPacket = z.object({
     phones: z.array(z.string()),
     amounts: z.array(z.object({ value: z.number(), currency: z.string(), text: z.string() })),
   }),
-  emotion: z.object({ label: z.enum(['anger', 'anxiety', 'neutral']), score: z.number() }),
+  /**
+   * The customer's mood: label and score of the latest message; over the conversation, the peak
+   * (strongest message) and the trend of the last messages. Peak and trend are absent in packets
+   * stored before they existed.
+   */
+  emotion: z.object({
+    label: EmotionLabel,
+    score: z.number(),
+    peak: z.object({ label: EmotionLabel, score: z.number(), at: z.string() }).optional(),
+    trend: z.enum(['rising', 'steady', 'easing']).optional(),
+    messages: z.number().int().min(0).optional(),
+  }),
   transcript: z.array(TranscriptEntry),
   summary: z.string(),
   note: z.string().optional(),
@@ -93,7 +107,15 @@ export function summarise(p: Omit<ContextPacket, 'summary'>): string {
   if (order) parts.push(l === 'zh' ? `订单 ${order}` : `order ${order}`);
   const verified = p.customer.verification.method !== 'none';
   parts.push(l === 'zh' ? (verified ? '已验证' : '未验证') : verified ? 'verified' : 'not verified');
-  parts.push(l === 'zh' ? `情绪：${EMOTION_LABELS[p.emotion.label].zh}` : `mood: ${EMOTION_LABELS[p.emotion.label].en}`);
+  // The strongest mood of the conversation, if stronger than the latest: a customer who raged and then went quiet is still upset.
+  const peak = p.emotion.peak && p.emotion.peak.score > p.emotion.score ? p.emotion.peak : undefined;
+  const mood = (e: { label: keyof typeof EMOTION_LABELS }) => EMOTION_LABELS[e.label][l];
+  const trend = p.emotion.trend === 'rising' ? (l === 'zh' ? '↑' : ' ↑') : '';
+  parts.push(
+    l === 'zh'
+      ? `情绪：${mood(p.emotion)}${trend}${peak ? `（此前${mood(peak)}）` : ''}`
+      : `mood: ${mood(p.emotion)}${trend}${peak ? ` (earlier ${mood(peak)})` : ''}`,
+  );
   parts.push(l === 'zh' ? `原因：${REASON_LABELS[p.reason].zh}` : `reason: ${REASON_LABELS[p.reason].en}`);
   return parts.join(' · ');
 }

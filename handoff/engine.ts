@@ -54,7 +54,7 @@ export class HandoffEngine {
       risk,
       intent: lastIntent,
       vipLevel: request.snapshot.vipLevel,
-      maxOrderAmount: Math.max(0, ...orders.map((o) => o.amount)),
+      maxOrderAmount: Math.max(0, ...orders.map((o) => (o.verified ? (o.amount ?? 0) : 0))),
     });
     const slaDueAt = now.getTime() + decision.slaMs;
     const draft = {
@@ -290,10 +290,17 @@ export class HandoffEngine {
     return result;
   }
 
+  /**
+   * The orders for the packet: verified ones looked up; ones the customer only mentioned are
+   * recorded as mentioned — no status, amount or merchant (whoever typed an ID has not proven it is
+   * theirs, and the packet must not tell them whether it exists), and they never raise priority.
+   */
   private async lookupOrders(request: HandoffRequest): Promise<Array<ContextPacket['orders'][number] & { phone?: string }>> {
+    const verified = new Set(request.snapshot.verifiedOrderIds);
     const ids = [...new Set([...request.snapshot.verifiedOrderIds, ...request.snapshot.entities.orderIds])].slice(0, 5);
     const found = await Promise.all(
       ids.map(async (id) => {
+        if (!verified.has(id)) return { id, verified: false };
         try {
           const o = await this.deps.orders.findOrder(id);
           return o
@@ -302,7 +309,7 @@ export class HandoffEngine {
                 status: o.status,
                 amount: o.amount,
                 merchant: o.merchant,
-                verified: request.snapshot.verifiedOrderIds.includes(o.id),
+                verified: true,
                 phone: maskPersonalData(o.phone),
               }
             : undefined;

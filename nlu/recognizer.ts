@@ -2,7 +2,7 @@ import type { EmotionDetector } from './emotion';
 import { extractEntities } from './entities';
 import { detectLocale } from './locale';
 import type { IntentClassifier } from './hybridClassifier';
-import { NONE_INTENT, type NluResult, type Recognizer } from './types';
+import { NONE_INTENT, type Emotion, type NluResult, type Recognizer } from './types';
 import { type Locale } from '../kernel/locale';
 
 export class ModelNotReadyError extends Error {
@@ -29,6 +29,11 @@ export class KefuRecognizer implements Recognizer {
 
   useClassifier(classifier: IntentClassifier): void {
     this.classifier = classifier;
+  }
+
+  /** The mood of one message alone (cheap: a lexicon), for paths that do not run the whole recognition. */
+  emotionOf(text: string, locale: Locale): Emotion {
+    return this.options.emotion.detect(text, locale);
   }
 
   async recognize(text: string, options: { locale?: Locale; hint?: Locale } = {}): Promise<NluResult> {

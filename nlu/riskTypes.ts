@@ -18,6 +18,8 @@ export const RiskAssessment = z.object({
   source: RiskSource.optional(),
   /** The handling the customer was given (a variant of the category, e.g. self_harm), so the close follows it too. */
   handling: z.string().max(40).optional(),
+  /** The customer's messages (masked) that the decision read: the newest, or it and the ones before it. */
+  evidence: z.array(z.string().max(500)).max(5).optional(),
 });
 export type RiskAssessment = z.infer<typeof RiskAssessment>;
 

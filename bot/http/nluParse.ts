@@ -18,10 +18,18 @@ const ParseRequest = z
   })
   .strict();
 
-/** `POST /api/nlu/parse`: what the NLU makes of a text (intent, entities, emotion, risk). */
-export function nluParseRoute(recognizer: KefuRecognizer, risk: RiskScanner): Router {
+/**
+ * `POST /api/nlu/parse`: what the NLU makes of a text (intent, entities, emotion, risk). `guard`
+ * (production) lets through only the channel secret or an agent token: the model is not a public
+ * oracle for probing the risk scanner.
+ */
+export function nluParseRoute(recognizer: KefuRecognizer, risk: RiskScanner, guard?: (bearer: string) => boolean): Router {
   const router = Router();
   router.post('/api/nlu/parse', requireJson, async (req, res) => {
+    if (guard) {
+      const m = /^Bearer\s+(.+)$/i.exec(req.header('authorization') ?? '');
+      if (!m || !guard(m[1].trim())) return void sendError(res, 'unauthorized', 'Authorization: Bearer <BOT_CHANNEL_SECRET or an agent token> required');
+    }
     const body = ParseRequest.safeParse(req.body);
     if (!body.success) return void sendError(res, 'invalid_body', formatZodIssues(body.error));
     if (!recognizer.ready) return void sendError(res, 'not_ready');

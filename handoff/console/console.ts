@@ -29,7 +29,7 @@ interface Packet {
   customer: { id: string; displayName?: string; vipLevel: number; verification: { method: string; at?: string }; maskedPhone?: string };
   risk: { level: string; category?: string; matched: string[] };
   emotion: { label: string; score: number };
-  orders: Array<{ id: string; status: string; amount: number; merchant: string; verified: boolean }>;
+  orders: Array<{ id: string; status?: string; amount?: number; merchant?: string; verified: boolean }>;
   intentHistory: Array<{ intent: string; score: number }>;
 }
 interface HandoffView {
@@ -308,7 +308,13 @@ async function refreshPanel(id: string): Promise<void> {
   orders.replaceChildren(
     ...p.orders.map((o) => {
       const tr = el('tr');
-      tr.append(el('td', o.id), el('td', o.merchant), el('td', o.status), el('td', `¥${o.amount}`), el('td', o.verified ? '已验证' : '未验证'));
+      tr.append(
+        el('td', o.id),
+        el('td', o.merchant ?? '—'),
+        el('td', o.status ?? '—'),
+        el('td', o.amount === undefined ? '—' : `¥${String(o.amount)}`),
+        el('td', o.verified ? '已验证' : '客户提及，未验证'),
+      );
       return tr;
     }),
   );

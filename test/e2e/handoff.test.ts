@@ -247,6 +247,29 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
       });
     }
 
+    it('the conversation is read, not only the last line: two messages about a vomiting child are one food-safety case, with both as evidence', async () => {
+      kefu = await startKefu(await env(), { clock: () => DAY });
+      const c = customer();
+      await c.say('我儿子中午吃了你们家的外卖');
+      expect(await kefu.kefu.store.openFor(c.conversationId)).to.equal(undefined);
+      expect(await c.say('一直在吐怎么办')).to.contain('保留剩余的食物');
+      const h = await kefu.kefu.store.openFor(c.conversationId);
+      expect(h).to.include({ group: 'food_safety', priority: 'urgent' });
+      expect(h?.packet.risk.evidence).to.deep.equal(['我儿子中午吃了你们家的外卖', '一直在吐怎么办']);
+    });
+
+    it('the packet carries the mood over the conversation: the peak and the trend, not only the last message', async () => {
+      kefu = await startKefu(await env(), { clock: () => DAY });
+      const c = customer();
+      await c.say('你们怎么回事！！气死我了，外卖一个小时了还没送到');
+      await c.say('发票怎么开');
+      await c.say('转人工');
+      const p = (await kefu.kefu.store.openFor(c.conversationId))?.packet;
+      expect(p?.emotion).to.deep.include({ label: 'neutral', messages: 3 });
+      expect(p?.emotion.peak).to.deep.include({ label: 'anger' });
+      expect(p?.summary).to.contain('情绪：平静（此前愤怒）');
+    });
+
     it('account security: freeze guidance and never a request for codes; English too', async () => {
       kefu = await startKefu(await env(), { clock: () => DAY });
       const zh = await customer().say('我的支付密码被人改了，钱也被转走了');

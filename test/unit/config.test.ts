@@ -16,7 +16,30 @@ const thrown = (fn: () => unknown): string => {
   throw new Error('expected a ConfigError');
 };
 
+const STRONG = 'q7Vd2mX9pL4sK8wR1tY6uZ3nB5cJ0hGf';
+const PRODUCTION = {
+  KEFU_MODE: 'production',
+  BOT_CHANNEL_SECRET: STRONG,
+  USER_TOKEN_SECRET: 'Zr8Tq1Wm5Xc2Vn7Bk4Lp9Hs3Jd6Fg0Ya',
+  SERVICE_URL_ALLOWLIST: 'https://smba.trafficmanager.net/',
+  AGENTS_FILE: 'test/fixtures/agents.test.json',
+};
+
 describe('configuration is validated at start-up', () => {
+  it('a production configuration with strong secrets and its own agents starts', () => {
+    const env = parseEnv(PRODUCTION);
+    expect(loadData(env).agents.map((a) => a.id)).to.include('alice');
+  });
+
+  it('production refuses the demo agents wherever the file was copied to (by token hash), naming AGENTS_FILE and the agent', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kefu-agents-'));
+    cpSync(fromRoot('handoff/data/agents.demo.json'), join(dir, 'team.json'));
+    const message = thrown(() => loadData(parseEnv({ ...PRODUCTION, AGENTS_FILE: join(dir, 'team.json') })));
+    expect(message).to.contain('AGENTS_FILE').and.to.contain('public demo token');
+    // Development mode keeps the demo working.
+    expect(loadData(parseEnv({ AGENTS_FILE: join(dir, 'team.json') })).agents.length).to.be.greaterThan(0);
+  });
+
   it('defaults to the embedded development setup', () => {
     const env = parseEnv({});
     expect(env).to.include({ PORT: 3978, KEFU_MODE: 'development', NLU_THRESHOLD: 0.1, NLU_LINEAR_WEIGHT: 0.85 });
@@ -29,9 +52,16 @@ describe('configuration is validated at start-up', () => {
     [{ KEFU_MODE: 'prod' }, 'KEFU_MODE'],
     [{ ORDER_SERVICE_URL: 'not a url' }, 'ORDER_SERVICE_URL'],
     [{ BOT_CHANNEL_SECRET: 'short' }, 'BOT_CHANNEL_SECRET'],
-    [{ KEFU_MODE: 'production', USER_TOKEN_SECRET: 'x'.repeat(20) }, 'BOT_CHANNEL_SECRET'],
-    [{ KEFU_MODE: 'production', BOT_CHANNEL_SECRET: 'y'.repeat(20) }, 'USER_TOKEN_SECRET'],
-    [{ KEFU_MODE: 'production', BOT_CHANNEL_SECRET: 'y'.repeat(20), USER_TOKEN_SECRET: 'z'.repeat(20) }, 'AGENTS_FILE'],
+    [{ KEFU_MODE: 'production', USER_TOKEN_SECRET: STRONG }, 'BOT_CHANNEL_SECRET'],
+    [{ KEFU_MODE: 'production', BOT_CHANNEL_SECRET: STRONG }, 'USER_TOKEN_SECRET'],
+    [{ ...PRODUCTION, AGENTS_FILE: 'handoff/data/agents.demo.json' }, 'AGENTS_FILE'],
+    // Security finding 2: public and guessable secrets.
+    [{ ...PRODUCTION, USER_TOKEN_SECRET: 'kefu-development-user-token-secret' }, 'USER_TOKEN_SECRET'],
+    [{ ...PRODUCTION, USER_TOKEN_SECRET: 'a'.repeat(40) }, 'USER_TOKEN_SECRET'],
+    [{ ...PRODUCTION, BOT_CHANNEL_SECRET: 'abcd'.repeat(10) }, 'BOT_CHANNEL_SECRET'],
+    [{ ...PRODUCTION, BOT_CHANNEL_SECRET: 'Short-but-16-chars!' }, 'BOT_CHANNEL_SECRET'],
+    [{ ...PRODUCTION, DIRECTLINE_SECRET: 'x'.repeat(16) }, 'DIRECTLINE_SECRET'],
+    [{ ...PRODUCTION, SERVICE_URL_ALLOWLIST: '' }, 'SERVICE_URL_ALLOWLIST'],
     [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL'],
     [{ HANDOFF_TIMEOUT_MS: '5' }, 'HANDOFF_TIMEOUT_MS'],
   ];
