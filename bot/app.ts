@@ -52,6 +52,7 @@ import { messagesRoute } from './http/messages';
 import { errorHandler, notFound } from './http/middleware';
 import { nluParseRoute } from './http/nluParse';
 import { KefuBot } from './kefuBot';
+import { KvStreamTickets } from './streamTickets';
 import { createOrderService } from './orderServiceFactory';
 import { pageRoutes } from './pages';
 import { verificationAttempts } from './verificationAttempts';
@@ -235,7 +236,10 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
         : undefined,
     }),
   );
-  app.use('/agent/v1', agentRouter({ assist: agentAssist(recognizer, kb), desk, agents, clock, reloadContent: () => reloader.reload() }));
+  app.use(
+    '/agent/v1',
+    agentRouter({ assist: agentAssist(recognizer, kb), desk, agents, clock, streamTickets: new KvStreamTickets(kv), reloadContent: () => reloader.reload() }),
+  );
   app.get('/', (_req, res) => {
     res.redirect(302, '/chat'); // the first thing to try: the customer web chat
   });

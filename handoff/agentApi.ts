@@ -17,12 +17,21 @@ export interface Suggestion {
   answer: string;
 }
 
+export interface StreamTickets {
+  /** A new ticket for this agent, valid for `ttlSeconds`. */
+  issue(agentId: string): Promise<{ ticket: string; ttlSeconds: number }>;
+  /** The agent the ticket was issued to, once: a second redemption, or an expired ticket, gives undefined. */
+  redeem(ticket: string): Promise<string | undefined>;
+}
+
 export interface AgentApiDeps {
   /** Answers from the knowledge base for a customer's message, best first. */
   assist: (text: string, locale: 'zh-CN' | 'en') => Promise<Suggestion[]>;
   desk: HandoffDesk;
   agents: AgentDirectory;
   clock: () => Date;
+  /** Short-lived, single-use tickets for the event stream (EventSource cannot send a header; the token must not go in a URL). */
+  streamTickets: StreamTickets;
   /** Re-reads the operators' content files and retrains (supervisors only). */
   reloadContent?: () => Promise<{ ok: true; report: object } | { ok: false; code: ErrorCode; detail?: string }>;
 }
@@ -57,18 +66,28 @@ export function agentRouter(deps: AgentApiDeps): Router {
   const router = Router();
   const { desk, agents, clock, assist } = deps;
 
-  router.use((req: Request, res: Response, next: NextFunction) => {
+  router.use(async (req: Request, res: Response, next: NextFunction) => {
     const header = /^Bearer\s+(.+)$/i.exec(req.header('authorization') ?? '')?.[1];
-    // EventSource cannot set headers: the events stream alone also takes ?access_token=.
-    const token = header ?? (req.path === '/events' && typeof req.query.access_token === 'string' ? req.query.access_token : undefined);
-    const agent = token ? agents.authenticate(token.trim()) : undefined;
-    if (!agent) return void sendError(res, 'unauthorized', 'missing or wrong agent token (Authorization: Bearer <token>)');
+    // EventSource cannot set headers: the events stream alone takes a single-use ?ticket= instead.
+    const ticket = !header && req.path === '/events' && typeof req.query.ticket === 'string' ? req.query.ticket : undefined;
+    const agent = header ? agents.authenticate(header.trim()) : ticket ? agents.get((await deps.streamTickets.redeem(ticket.slice(0, 200))) ?? '') : undefined;
+    if (!agent)
+      return void sendError(
+        res,
+        'unauthorized',
+        'missing or wrong agent token (Authorization: Bearer <token>; the event stream: ?ticket= from POST /agent/v1/events/ticket)',
+      );
     (req as Authed).agent = agent;
     // Any request from the console is a sign of life (presence: a silent console goes away).
     desk.heartbeat(agent.id).then(
       () => next(),
       () => next(), // a failed heartbeat must not fail the request
     );
+  });
+
+  router.post('/events/ticket', async (req, res) => {
+    const issued = await deps.streamTickets.issue(me(req).id);
+    res.json({ ticket: issued.ticket, expiresInSeconds: issued.ttlSeconds });
   });
 
   router.post('/heartbeat', (_req, res) => {
@@ -243,6 +262,8 @@ export function agentRouter(deps: AgentApiDeps): Router {
   router.post('/handoffs/:id/close', async (req, res) => {
     const b = body(Close, req, res);
     if (!b) return;
+    // A callback ticket is closed only by an agent of its group (or a supervisor): the same rule as reading it.
+    if (!(await load(req, res))) return;
     const result = await desk.close(req.params.id, me(req), b.resolution, b.tags);
     if (!result.ok) return void refuse(res, result.error, 'close');
     res.json({ ...view(result.handoff, me(req).id), customerNotified: result.customerNotified });
@@ -313,6 +334,6 @@ function relevant(agent: Agent, e: HandoffEvent): boolean {
   if (agent.supervisor) return true;
   if ('agentId' in e && e.agentId === agent.id) return true;
   if (e.type === 'handoff.transferred') return e.toAgent === agent.id || (e.toGroup !== undefined && agent.skills.includes(e.toGroup));
-  if ('group' in e) return agent.skills.includes(e.group);
-  return e.type === 'handoff.callback';
+  if ('group' in e && e.group !== undefined) return agent.skills.includes(e.group);
+  return false;
 }

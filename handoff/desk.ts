@@ -316,7 +316,7 @@ export class HandoffDesk implements HandoffService, SurveyService {
     await this.record(h.conversationId, 'system', `closed by ${h.assignedTo ?? 'supervisor'}: ${h.resolution ?? ''}`);
     if (h.assignedAt !== undefined) await this.deps.store.recordHandleTime(h.group, this.now().getTime() - h.assignedAt, this.deps.routing.avgHandleTime);
     await this.deps.store.cancelTimers('agentReply', [replyMember(h.id, 1), replyMember(h.id, 2)]);
-    const customerNotified = await this.notify(() => this.reach.closed(h));
+    const customerNotified = await this.notify(h, () => this.reach.closed(h));
     return { ...result, customerNotified };
   }
 
@@ -401,7 +401,7 @@ export class HandoffDesk implements HandoffService, SurveyService {
     const h = await store.get(id);
     if (h?.status !== 'assigned' || !h.assignedTo) return;
     if (stage === 1) {
-      await this.notify(async () => {
+      await this.notify(h, async () => {
         await this.record(h.conversationId, 'system', await this.reach.idleReminder(h));
       });
       await store.scheduleTimer('customerIdle', idleMember(id, 2), this.now().getTime() + routing.dispatch.customerIdleAfter, false);
@@ -413,7 +413,7 @@ export class HandoffDesk implements HandoffService, SurveyService {
     if (!result.ok) return;
     await this.record(h.conversationId, 'system', 'closed: the customer stopped replying (customer_idle)');
     await store.cancelTimers('agentReply', [replyMember(id, 1), replyMember(id, 2)]);
-    await this.notify(() => this.reach.closedIdle(result.handoff, routing.dispatch.surveyAfterIdle));
+    await this.notify(h, () => this.reach.closedIdle(result.handoff, routing.dispatch.surveyAfterIdle));
     await this.dispatch();
   }
 
@@ -474,7 +474,7 @@ export class HandoffDesk implements HandoffService, SurveyService {
       why,
       at: now.toISOString(),
     });
-    await this.notify(async () => {
+    await this.notify(h, async () => {
       const text = await this.reach.requeued(h);
       await this.record(h.conversationId, 'system', text);
     });
@@ -520,20 +520,33 @@ export class HandoffDesk implements HandoffService, SurveyService {
   }
 
   private async joined(h: HandoffRecord, agent: Agent): Promise<boolean> {
-    return this.notify(async () => {
+    return this.notify(h, async () => {
       const text = await this.reach.agentJoined(h, agent);
       await this.record(h.conversationId, 'system', text);
     });
   }
 
-  /** Telling the customer can fail (WeChat's 48-hour window, quota); the agent's action still stands. */
-  private async notify(send: () => Promise<void>): Promise<boolean> {
+  /**
+   * Telling the customer can fail (WeChat's 48-hour window, quota, a channel that is down); the
+   * agent's action still stands — it already happened in the store, so it must not answer 500 and
+   * invite a retry. The failure reaches the agent side as delivery.failed.
+   */
+  private async notify(h: HandoffRecord, send: () => Promise<void>): Promise<boolean> {
     try {
       await send();
       return true;
     } catch (err) {
       if (err instanceof CustomerUnreachableError) return false;
-      throw err;
+      await this.deps.events.publish({
+        type: 'delivery.failed',
+        handoffId: h.id,
+        conversationId: h.conversationId,
+        agentId: h.assignedTo,
+        code: 'delivery_error',
+        message: err instanceof Error ? err.message.slice(0, 300) : 'delivery failed',
+        at: this.now().toISOString(),
+      });
+      return false;
     }
   }
 

@@ -135,7 +135,13 @@ export class HandoffEngine {
     const { dueAt } = callbackPromise(this.deps.routing, now, handoff.packet.locale);
     const cb = await this.deps.store.toCallback(handoff.id, now.getTime(), { dueAt, phone: await this.verifiedPhone(handoff) });
     if (cb.ok)
-      await this.deps.events.publish({ type: 'handoff.callback', handoffId: handoff.id, conversationId: handoff.conversationId, at: now.toISOString() });
+      await this.deps.events.publish({
+        type: 'handoff.callback',
+        handoffId: handoff.id,
+        conversationId: handoff.conversationId,
+        group: handoff.group,
+        at: now.toISOString(),
+      });
     return cb;
   }
 

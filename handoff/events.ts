@@ -11,7 +11,7 @@ export const HandoffEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('handoff.customer_message'), ...base, agentId: z.string().optional(), text: z.string() }),
   z.object({ type: z.literal('handoff.agent_message'), ...base, agentId: z.string(), text: z.string() }),
   z.object({ type: z.literal('handoff.transferred'), ...base, by: z.string(), toGroup: SkillGroup.optional(), toAgent: z.string().optional() }),
-  z.object({ type: z.literal('handoff.callback'), ...base }),
+  z.object({ type: z.literal('handoff.callback'), ...base, group: SkillGroup.optional() }),
   z.object({ type: z.literal('handoff.sla_warning'), ...base, group: SkillGroup, priority: Priority, slaDueAt: z.string() }),
   z.object({ type: z.literal('handoff.closed'), ...base, agentId: z.string(), resolution: z.string() }),
   z.object({ type: z.literal('survey.flagged'), ...base }),

@@ -113,7 +113,7 @@ async function signIn(): Promise<void> {
   await refreshQueue();
   const mine = await api<{ items: HandoffView[] }>('GET', '/handoffs');
   for (const h of mine.data.items) await openPanel(h.id);
-  listen();
+  void listen();
   setInterval(tick, 1000);
 }
 
@@ -349,10 +349,22 @@ async function refreshPanel(id: string): Promise<void> {
 }
 
 // ---------- live events ----------
-function listen(): void {
-  const source = new EventSource(`/agent/v1/events?access_token=${encodeURIComponent(token)}`);
+// The stream authenticates with a short-lived, single-use ticket: the agent's token never goes in a URL.
+async function listen(): Promise<void> {
+  const ticket = await api<{ ticket: string }>('POST', '/events/ticket');
+  if (ticket.status !== 200) {
+    $('live').classList.add('down');
+    setTimeout(() => void listen(), 5000);
+    return;
+  }
+  const source = new EventSource(`/agent/v1/events?ticket=${encodeURIComponent(ticket.data.ticket)}`);
   source.onopen = () => $('live').classList.remove('down');
-  source.onerror = () => $('live').classList.add('down');
+  source.onerror = () => {
+    // The ticket is spent: a reconnect needs a new one.
+    $('live').classList.add('down');
+    source.close();
+    setTimeout(() => void listen(), 2000);
+  };
   const on = (type: string, fn: (e: LiveEvent) => void) => source.addEventListener(type, (m) => fn(JSON.parse((m as MessageEvent<string>).data) as LiveEvent));
   on('handoff.new', () => {
     void refreshQueue();
