@@ -176,7 +176,7 @@ export class HandoffMiddleware implements Middleware {
     if (alone.score < CONVERSATION_SCAN_FROM) return alone;
     const earlier = riskWindow(await this.deps.profile.get(context), now);
     if (earlier.length === 0) return alone;
-    const together = this.deps.risk.scan([...earlier, text].join('。'));
+    const together = this.deps.risk.scanConversation(earlier, text);
     return together.level !== 'none' ? { ...together, evidence: [...earlier, shown] } : alone;
   }
 

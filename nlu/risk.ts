@@ -61,6 +61,23 @@ export class RiskScanner {
     return this.model !== undefined;
   }
 
+  /**
+   * The newest message read with the customer's previous ones (oldest first): the model's evidence
+   * combined across them (RiskModel.predictConversation). Listed phrases and their negations in the
+   * newest message still rule; without a model there is nothing to combine.
+   */
+  scanConversation(earlier: readonly string[], text: string): RiskScan {
+    const model = this.model;
+    const masked = this.lexicon.mask(text);
+    const { vetoed } = this.lexicon.scan(masked);
+    const prediction = model?.predictConversation([...earlier.map((t) => this.lexicon.mask(t)), masked]);
+    if (!model || !prediction?.flagged || !prediction.category || vetoed.has(prediction.category)) {
+      return { level: 'none', matched: [], score: round(prediction?.score ?? 0), source: model ? 'model' : 'lexicon' };
+    }
+    const category = prediction.category;
+    return { level: this.lexicon.severity[category], category, matched: model.explain(masked, category), score: round(prediction.score), source: 'model' };
+  }
+
   scan(text: string, intent?: IntentSignal): RiskScan {
     const lexicon = this.lexicon;
     const model = this.model;

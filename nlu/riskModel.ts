@@ -132,6 +132,28 @@ export class RiskModel {
     return decide(score(m.linear, masked, m.critical), m);
   }
 
+  /**
+   * Several messages of one customer read as one case: the evidence of each (the chance it is a
+   * risk, and of the newest message's critical category) combined as independent signals
+   * (1 − Π(1 − pᵢ)), decided with the same thresholds. The newest message names the category and
+   * the language. `masked`: oldest first, as `RiskLexicon.mask` leaves them.
+   */
+  predictConversation(masked: readonly string[]): RiskPrediction {
+    const newest = masked.at(-1) ?? '';
+    const m = this.langs[langOf(newest)];
+    const scored = masked.map((t) => score(m.linear, t, m.critical));
+    const last = scored[scored.length - 1];
+    const combine = (ps: number[]) => 1 - ps.reduce((rest, p) => rest * (1 - p), 1);
+    const combined: Scored = {
+      label: '',
+      risk: combine(scored.map((s) => s.risk)),
+      category: last.category,
+      critical: last.criticalCategory ? combine(scored.map((s) => (s.criticalCategory === last.criticalCategory ? s.critical : 0))) : 0,
+      criticalCategory: last.criticalCategory,
+    };
+    return decide(combined, m);
+  }
+
   /** The n-grams that weigh most toward `category` rather than `none`, as words a person can read ("弄死", "threatening"). */
   explain(masked: string, category: RiskCategory, max = 3): string[] {
     const out: string[] = [];

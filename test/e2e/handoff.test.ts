@@ -247,15 +247,15 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
       });
     }
 
-    it('the conversation is read, not only the last line: two messages about a vomiting child are one food-safety case, with both as evidence', async () => {
+    it('the conversation is read, not only the last line: a vague message after a worrying one is one food-safety case, with both as evidence', async () => {
       kefu = await startKefu(await env(), { clock: () => DAY });
       const c = customer();
-      await c.say('我儿子中午吃了你们家的外卖');
-      expect(await kefu.kefu.store.openFor(c.conversationId)).to.equal(undefined);
-      expect(await c.say('一直在吐怎么办')).to.contain('保留剩余的食物');
+      await c.say('刚吃完你们家的寿司');
+      expect(await kefu.kefu.store.openFor(c.conversationId), 'the first message alone is no case').to.equal(undefined);
+      expect(await c.say('现在肚子不太舒服')).to.contain('保留剩余的食物');
       const h = await kefu.kefu.store.openFor(c.conversationId);
       expect(h).to.include({ group: 'food_safety', priority: 'urgent' });
-      expect(h?.packet.risk.evidence).to.deep.equal(['我儿子中午吃了你们家的外卖', '一直在吐怎么办']);
+      expect(h?.packet.risk.evidence).to.deep.equal(['刚吃完你们家的寿司', '现在肚子不太舒服']);
     });
 
     it('the packet carries the mood over the conversation: the peak and the trend, not only the last message', async () => {

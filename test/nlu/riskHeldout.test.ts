@@ -18,7 +18,7 @@ const normal = (t: string) => t.toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
  * a few points under the figures measured at commit time (`npm run nlu -- eval-risk --test
  * test/fixtures/risk-heldout.jsonl`; BENCHMARKS.md "Risk"), so a change that loses ground fails.
  */
-const FLOORS = { recall: 0.88, categoryAccuracy: 0.95, maxFalseAlarmRate: 0.05 };
+const FLOORS = { recall: 0.9, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.04 };
 
 describe('high-risk detection on the held-out set', function () {
   this.timeout(180_000);
