@@ -24,6 +24,7 @@ import { createBackend } from '../infra/backend';
 import type { KeyValueStore } from '../infra/kv';
 import { normaliseLocale } from '../kernel/locale';
 import type { Logger } from '../kernel/log';
+import { KefuError } from '../kernel/errors';
 import { fromRoot } from '../kernel/paths';
 import type { Corpus } from '../nlu/corpus';
 import { EmotionDetector } from '../nlu/emotion';
@@ -48,11 +49,14 @@ import { DirectLineCredentials } from './directLine/tokens';
 import { HandoffMiddleware } from './handoffMiddleware';
 import { HandoffWorker } from './handoffWorker';
 import { healthRoutes } from './http/health';
+import { Drain } from './http/drain';
+import { EventStreams } from '../handoff/eventStreams';
 import { messagesRoute } from './http/messages';
-import { errorHandler, notFound } from './http/middleware';
+import { errorHandler, limitJsonDepth, notFound } from './http/middleware';
 import { nluParseRoute } from './http/nluParse';
 import { KefuBot } from './kefuBot';
 import { KvStreamTickets } from './streamTickets';
+import { KvIdempotencyStore } from './idempotencyStore';
 import { createOrderService } from './orderServiceFactory';
 import { pageRoutes } from './pages';
 import { verificationAttempts } from './verificationAttempts';
@@ -67,6 +71,10 @@ export interface KefuOverrides {
 
 export interface Kefu {
   app: Express;
+  /** Graceful shutdown: refuse new requests, then wait for those in flight. */
+  drain: Drain;
+  /** Ends the agents' event streams with a reconnect hint (shutdown). */
+  closeStreams(retryMs: number): void;
   recognizer: KefuRecognizer;
   desk: HandoffDesk;
   /** For tests and benchmarks that inspect what was stored. */
@@ -78,6 +86,8 @@ export interface Kefu {
   ready: Promise<LoadedClassifier>;
   /** Resolves to a problem with the backend found at start-up (e.g. Redis may evict keys). */
   checkBackend(): Promise<string | undefined>;
+  /** Risks of the backend worth a warning at start-up. */
+  backendWarnings(): Promise<string[]>;
   /** Stops the worker and releases connections. */
   close(): Promise<void>;
   kv: KeyValueStore;
@@ -142,6 +152,9 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   const wechatApis = createWeChatApis(env, kv, log);
   adapter.use(new WeChatSink(wechatApis, kv, log, (conversationId, code, message) => desk.deliveryFailed(conversationId, code, message)));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    // Redis did not answer: no apology that promises "your message was not lost" — the request fails
+    // with 503 + Retry-After and the channel sends it again.
+    if (backend.isUnavailable(error)) throw new KefuError('store_unavailable', error.message);
     log.error('turn failed', { conversation: context.activity.conversation.id, error: error.stack ?? error.message });
     // Drop the broken dialog stack so the next message starts clean, and offer a person.
     const locale = (await loadProfile(profile, context, normaliseLocale(context.activity.locale) ?? 'zh-CN').catch(() => undefined))?.locale ?? 'zh-CN';
@@ -151,7 +164,16 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
 
   const link = new CustomerLink(adapter, env.MICROSOFT_APP_ID ?? '');
   desk.connectCustomer(new BotCustomerActions(link, bot, compliance, riskHandling));
-  const worker = new HandoffWorker({ desk, link, storage, clock, log, pollMs: env.HANDOFF_POLL_MS, sweepMs: data.routing.dispatch.sweepEvery });
+  const worker = new HandoffWorker({
+    desk,
+    link,
+    storage,
+    clock,
+    log,
+    pollMs: env.HANDOFF_POLL_MS,
+    sweepMs: data.routing.dispatch.sweepEvery,
+    pauseAfterTakeMs: env.KEFU_FAILPOINT_DEADLINE_PAUSE_MS,
+  });
   worker.start();
 
   const trainModel = (corpus: Corpus) =>
@@ -200,8 +222,13 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
 
   const app = express();
   app.disable('x-powered-by');
+  // Draining (after SIGTERM) refuses new work before anything else is read.
+  const drain = new Drain();
+  const streams = new EventStreams();
+  app.use(drain.middleware(['/agent/v1/events']));
   app.use(express.json({ limit: env.MAX_BODY_BYTES, type: ['application/json', 'application/*+json'] }));
-  app.use(healthRoutes({ model: () => recognizer.ready, store: () => store.ping() }));
+  app.use(limitJsonDepth);
+  app.use(healthRoutes({ model: () => recognizer.ready, store: () => store.ping(), draining: () => drain.isDraining }));
   const channelSecret = env.BOT_CHANNEL_SECRET;
   app.use(
     nluParseRoute(
@@ -238,13 +265,22 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   );
   app.use(
     '/agent/v1',
-    agentRouter({ assist: agentAssist(recognizer, kb), desk, agents, clock, streamTickets: new KvStreamTickets(kv), reloadContent: () => reloader.reload() }),
+    agentRouter({
+      assist: agentAssist(recognizer, kb),
+      desk,
+      agents,
+      clock,
+      streamTickets: new KvStreamTickets(kv),
+      streams,
+      idempotency: new KvIdempotencyStore(kv),
+      reloadContent: () => reloader.reload(),
+    }),
   );
   app.get('/', (_req, res) => {
     res.redirect(302, '/chat'); // the first thing to try: the customer web chat
   });
   app.use(notFound);
-  app.use(errorHandler(log));
+  app.use(errorHandler(log, (err) => backend.isUnavailable(err)));
 
   const close = async () => {
     worker.stop();
@@ -252,6 +288,10 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   };
   return {
     app,
+    drain,
+    closeStreams: (retryMs: number) => {
+      streams.closeAll(retryMs);
+    },
     recognizer,
     desk,
     store,
@@ -262,6 +302,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     close,
     kv,
     checkBackend: () => backend.check(),
+    backendWarnings: () => backend.warnings(),
     processActivity: runChannelTurn,
     directLineSecret: env.DIRECTLINE_SECRET ? undefined : directLineSecret,
     reloadContent: () => reloader.reload(),

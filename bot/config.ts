@@ -91,6 +91,12 @@ export const EnvSchema = z
     REDIS_COMMAND_TIMEOUT_MS: int(50, 60_000).default(2000),
     HANDOFF_TIMEOUT_MS: int(100, 600_000).default(30_000),
     HANDOFF_POLL_MS: int(10, 10_000).default(100),
+    /** How long a taken deadline or timer stays with the instance that took it before another may take it (its taker died). */
+    HANDOFF_LEASE_MS: int(500, 600_000).default(30_000),
+    /** After SIGTERM: how long turns already running may take to finish before the process exits. */
+    SHUTDOWN_GRACE_MS: int(0, 120_000).default(10_000),
+    /** Fault tests only: pause between taking due deadlines and handling them (the kill -9 window). */
+    KEFU_FAILPOINT_DEADLINE_PAUSE_MS: int(0, 60_000).default(0),
     AGENTS_FILE: z.string().default(DEMO_AGENTS_FILE),
     ROUTING_FILE: z.string().default('handoff/data/routing.json'),
     DIRECTLINE_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),

@@ -3,6 +3,7 @@ import { handoffActivities, handoffNotice } from '../dialogs/handoffNotice';
 import { type ConversationProfile, toSnapshot } from '../dialogs/profile';
 import { PROMPTS } from '../dialogs/prompts';
 import type { HandoffDesk } from '../handoff/desk';
+import type { DueQueue } from '../handoff/store';
 import { normaliseLocale } from '../kernel/locale';
 import type { CustomerLink } from './customerLink';
 import type { Logger } from '../kernel/log';
@@ -17,12 +18,14 @@ export interface HandoffWorkerDeps {
   pollMs: number;
   /** How often the desk's sweep runs: presence, dispatch, the escalation chain, the agents' timers. */
   sweepMs: number;
+  /** Fault tests only (KEFU_FAILPOINT_DEADLINE_PAUSE_MS): a pause between taking deadlines and handling them, the window a kill -9 must survive. */
+  pauseAfterTakeMs?: number;
 }
 
 /**
  * Runs on every instance. Deadlines, SLA breaches and queue notices live in the store; each due
- * one is taken by exactly one instance, so a timer survives the death of the instance that set it
- * and never fires twice.
+ * one is leased by one instance at a time and acknowledged once handled, so a timer survives the
+ * death of the instance that set it — or of the one that took it — and fires once.
  */
 export class HandoffWorker {
   private timer: NodeJS.Timeout | undefined;
@@ -49,13 +52,14 @@ export class HandoffWorker {
       const now = this.deps.clock().getTime();
       // Drain in batches: a burst of due deadlines is not spread over many ticks.
       for (let batch = await this.deps.desk.takeDueDeadlines(now, 100); ; batch = await this.deps.desk.takeDueDeadlines(this.deps.clock().getTime(), 100)) {
-        await Promise.all(batch.map((conversationId) => this.safely(() => this.fireTimeout(conversationId))));
+        if (batch.length && this.deps.pauseAfterTakeMs) await new Promise((r) => setTimeout(r, this.deps.pauseAfterTakeMs));
+        await Promise.all(batch.map((conversationId) => this.handled('deadlines', conversationId, () => this.fireTimeout(conversationId))));
         if (batch.length < 100) break;
       }
       // SLA and queue notices need less precision than the response deadline.
       if (this.ticks++ % 10 === 0) {
-        for (const id of await this.deps.desk.takeSlaBreaches(now, 100)) await this.safely(() => this.slaBreached(id));
-        for (const id of await this.deps.desk.takeDueNotices(now, 100)) await this.safely(() => this.queueNotice(id));
+        for (const id of await this.deps.desk.takeSlaBreaches(now, 100)) await this.handled('sla', id, () => this.slaBreached(id));
+        for (const id of await this.deps.desk.takeDueNotices(now, 100)) await this.handled('notices', id, () => this.queueNotice(id));
       }
       if (now - this.lastSweep >= this.deps.sweepMs) {
         this.lastSweep = now;
@@ -65,6 +69,19 @@ export class HandoffWorker {
       this.deps.log.error('handoff worker tick failed', { error: String(err) });
     } finally {
       this.running = false;
+    }
+  }
+
+  /**
+   * Runs the handler of a leased entry and acknowledges it once done. A handler that fails leaves
+   * the lease to run out, and the entry is taken again (by any instance) — at least once, never lost.
+   */
+  private async handled(queue: DueQueue, member: string, handle: () => Promise<void>): Promise<void> {
+    try {
+      await handle();
+      await this.deps.desk.acknowledge(queue, [member]);
+    } catch (err) {
+      this.deps.log.error('handoff worker: a timed entry failed; it will be retried when its lease runs out', { queue, member, error: String(err) });
     }
   }
 

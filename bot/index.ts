@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     await kefu.close();
     process.exit(1);
   }
+  for (const warning of await kefu.backendWarnings()) log.warn(warning);
   const server = kefu.app.listen(env.PORT, env.HOST, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : env.PORT;
@@ -51,21 +52,49 @@ async function main(): Promise<void> {
       (err: unknown) => log.error('reload failed', { error: String(err) }),
     );
   });
+  // Installed before the model loads: a SIGTERM during start-up drains too.
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down: draining', { signal, graceMs: env.SHUTDOWN_GRACE_MS });
+    // /readyz says 503 at once and new requests get 503 + Retry-After + Connection: close; the
+    // listener stays open until the turns in flight are done, so the load balancer sees the 503s.
+    kefu.drain.start();
+    server.closeIdleConnections();
+    // Consoles are told to reconnect (to another instance) in 2 s.
+    kefu.closeStreams(2000);
+    const hardStop = setTimeout(() => {
+      log.warn('shutdown: grace period over, exiting');
+      process.exit(1);
+    }, env.SHUTDOWN_GRACE_MS + 5000);
+    hardStop.unref();
+    void kefu.drain
+      .idle(env.SHUTDOWN_GRACE_MS)
+      .then(async (clean) => {
+        if (!clean) log.warn('shutdown: turns still running after the grace period were cut');
+        server.close();
+        server.closeAllConnections();
+        await kefu.close();
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        log.error('shutdown failed', { error: String(err) });
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => {
+    shutdown('SIGINT');
+  });
+  process.on('SIGTERM', () => {
+    shutdown('SIGTERM');
+  });
   const loaded = await kefu.ready;
   log.info('ready', {
     model: loaded.source === 'cache' ? 'loaded from cache' : 'trained (now cached)',
     modelMs: Math.round(loaded.ms),
     startupMs: Math.round(performance.now() - started),
   });
-  const shutdown = () => {
-    server.close(() => void kefu.close().then(() => process.exit(0)));
-    // Idle keep-alive sockets go now; open event streams (agent consoles) a moment later, so
-    // in-flight turns finish and the consoles reconnect to another instance.
-    server.closeIdleConnections();
-    setTimeout(() => server.closeAllConnections(), 1000).unref();
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
 }
 
 void main();

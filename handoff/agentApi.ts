@@ -7,6 +7,8 @@ import type { Agent, AgentDirectory } from './agents';
 import type { HandoffDesk } from './desk';
 import { CustomerUnreachableError } from './errors';
 import type { HandoffEvent } from './events';
+import type { EventStreams } from './eventStreams';
+import { idempotent, type IdempotencyStore } from './idempotency';
 import type { HandoffRecord, TransitionError } from './store';
 import { AgentPresence, SkillGroup } from './types';
 
@@ -32,6 +34,10 @@ export interface AgentApiDeps {
   clock: () => Date;
   /** Short-lived, single-use tickets for the event stream (EventSource cannot send a header; the token must not go in a URL). */
   streamTickets: StreamTickets;
+  /** First results of requests sent with an Idempotency-Key. */
+  idempotency: IdempotencyStore;
+  /** Where open event streams are registered, so shutdown can close them. */
+  streams: EventStreams;
   /** Re-reads the operators' content files and retrains (supervisors only). */
   reloadContent?: () => Promise<{ ok: true; report: object } | { ok: false; code: ErrorCode; detail?: string }>;
 }
@@ -219,10 +225,13 @@ export function agentRouter(deps: AgentApiDeps): Router {
     res.json({ ...view(result.handoff, me(req).id), customerNotified: result.customerNotified });
   });
 
-  router.post('/handoffs/:id/messages', async (req, res) => {
+  // A retried send, transfer or close with the same Idempotency-Key gets the first result.
+  const once = (verb: string) => idempotent(deps.idempotency, (req) => `${me(req).id}:${verb}:${String(req.params.id)}`);
+
+  router.post('/handoffs/:id/messages', once('message'), async (req, res) => {
     const b = body(Message, req, res);
     if (!b) return;
-    const h = await desk.get(req.params.id);
+    const h = await desk.get(String(req.params.id));
     if (!h) return void sendError(res, 'not_found', 'no such handoff');
     const a = me(req);
     if (h.status !== 'assigned' || (h.assignedTo !== a.id && !a.supervisor)) return void sendError(res, 'not_yours', 'claim the conversation before replying');
@@ -246,7 +255,7 @@ export function agentRouter(deps: AgentApiDeps): Router {
     res.json(view(result.handoff, me(req).id));
   };
 
-  router.post('/handoffs/:id/transfer', async (req, res) => {
+  router.post('/handoffs/:id/transfer', once('transfer'), async (req, res) => {
     const b = body(Transfer, req, res);
     if (!b) return;
     await transferTo(req, res, 'group' in b ? { group: b.group } : { agentId: b.agentId }, b.note);
@@ -259,12 +268,12 @@ export function agentRouter(deps: AgentApiDeps): Router {
     await transferTo(req, res, { group: 'escalation' }, b.note ?? `escalated by ${me(req).id} (tier ${me(req).tier})`);
   });
 
-  router.post('/handoffs/:id/close', async (req, res) => {
+  router.post('/handoffs/:id/close', once('close'), async (req, res) => {
     const b = body(Close, req, res);
     if (!b) return;
     // A callback ticket is closed only by an agent of its group (or a supervisor): the same rule as reading it.
     if (!(await load(req, res))) return;
-    const result = await desk.close(req.params.id, me(req), b.resolution, b.tags);
+    const result = await desk.close(String(req.params.id), me(req), b.resolution, b.tags);
     if (!result.ok) return void refuse(res, result.error, 'close');
     res.json({ ...view(result.handoff, me(req).id), customerNotified: result.customerNotified });
   });
@@ -320,9 +329,11 @@ export function agentRouter(deps: AgentApiDeps): Router {
       res.write(': keep-alive\n\n');
       void desk.heartbeat(a.id).catch(() => undefined); // an open event stream is a console that is alive
     }, 15_000);
+    const unregister = deps.streams.add(res);
     req.on('close', () => {
       clearInterval(keepAlive);
       unsubscribe();
+      unregister();
     });
   });
 

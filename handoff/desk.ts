@@ -9,7 +9,7 @@ import type { EventBus } from './events';
 import type { HandoffRequest, HandoffService, HandoffTicket, SurveyService } from './handoffService';
 import type { CustomerActions } from './ports';
 import type { RoutingConfig } from './routing';
-import type { HandoffRecord, HandoffStore, StoredReference, Survey, TransitionResult } from './store';
+import type { DueQueue, HandoffRecord, HandoffStore, StoredReference, Survey, TransitionResult } from './store';
 import type { AgentPresence, Priority, SkillGroup, TranscriptEntry } from './types';
 
 export interface HandoffDeskDeps {
@@ -206,6 +206,11 @@ export class HandoffDesk implements HandoffService, SurveyService {
     return this.deps.store.takeDueNotices(now, limit);
   }
 
+  /** A taken timed entry was handled: its lease ends (otherwise it is taken again when the lease runs out). */
+  acknowledge(queue: DueQueue, members: readonly string[]): Promise<void> {
+    return this.deps.store.acknowledge(queue, members);
+  }
+
   reference(conversationId: string): Promise<StoredReference | undefined> {
     return this.deps.store.reference(conversationId);
   }
@@ -361,37 +366,51 @@ export class HandoffDesk implements HandoffService, SurveyService {
   private async fireAgentTimers(): Promise<void> {
     const { store } = this.deps;
     const now = this.now().getTime();
+    // Each entry is leased when taken and acknowledged once handled: an instance that dies midway leaves it to the next.
     for (const member of await store.takeDueTimers('accept', now, 100)) {
-      const [id = '', agentId = ''] = member.split('|');
-      const back = await this.requeue(id, agentId, 'not_accepted');
-      if (!back) continue;
-      // Ring-no-answer: whoever did not pick up is not offered the next one either.
-      await store.setPresence(agentId, 'away');
-      await this.deps.events.publish({ type: 'agent.presence', agentId, presence: 'away', why: 'not_accepted', at: this.now().toISOString() });
-      await this.dispatch({ exclude: [agentId] });
+      await this.ringNoAnswer(member);
+      await store.acknowledge('accept', [member]);
     }
     for (const member of await store.takeDueTimers('customerIdle', now, 100)) {
       const [id = '', stage = ''] = member.split('|');
       await this.customerIdle(id, stage === '2' ? 2 : 1);
+      await store.acknowledge('customerIdle', [member]);
     }
     for (const member of await store.takeDueTimers('agentReply', now, 100)) {
-      const [id = '', stage = ''] = member.split('|');
-      const h = await store.get(id);
-      if (h?.status !== 'assigned' || !h.assignedTo) continue;
-      if (stage === '1') {
-        const timeout = this.replyTimeout(h.priority);
-        await this.deps.events.publish({
-          type: 'handoff.agent_slow',
-          handoffId: id,
-          conversationId: h.conversationId,
-          agentId: h.assignedTo,
-          waitingSeconds: Math.round(timeout / 1000),
-          at: this.now().toISOString(),
-        });
-        await store.scheduleTimer('agentReply', replyMember(id, 2), this.now().getTime() + timeout, true);
-      } else if (await this.requeue(id, h.assignedTo, 'not_answered')) {
-        await this.dispatch({ exclude: [h.assignedTo] });
-      }
+      await this.agentReplyDue(member);
+      await store.acknowledge('agentReply', [member]);
+    }
+  }
+
+  private async ringNoAnswer(member: string): Promise<void> {
+    const { store } = this.deps;
+    const [id = '', agentId = ''] = member.split('|');
+    const back = await this.requeue(id, agentId, 'not_accepted');
+    if (!back) return;
+    // Ring-no-answer: whoever did not pick up is not offered the next one either.
+    await store.setPresence(agentId, 'away');
+    await this.deps.events.publish({ type: 'agent.presence', agentId, presence: 'away', why: 'not_accepted', at: this.now().toISOString() });
+    await this.dispatch({ exclude: [agentId] });
+  }
+
+  private async agentReplyDue(member: string): Promise<void> {
+    const { store } = this.deps;
+    const [id = '', stage = ''] = member.split('|');
+    const h = await store.get(id);
+    if (h?.status !== 'assigned' || !h.assignedTo) return;
+    if (stage === '1') {
+      const timeout = this.replyTimeout(h.priority);
+      await this.deps.events.publish({
+        type: 'handoff.agent_slow',
+        handoffId: id,
+        conversationId: h.conversationId,
+        agentId: h.assignedTo,
+        waitingSeconds: Math.round(timeout / 1000),
+        at: this.now().toISOString(),
+      });
+      await store.scheduleTimer('agentReply', replyMember(id, 2), this.now().getTime() + timeout, true);
+    } else if (await this.requeue(id, h.assignedTo, 'not_answered')) {
+      await this.dispatch({ exclude: [h.assignedTo] });
     }
   }
 

@@ -23,6 +23,24 @@ export interface HandoffEngineDeps {
  * least-loaded online agent with the skill, or turns them into callback tickets when nobody can
  * take them. Every state change goes through the store's atomic transitions.
  */
+type PacketOrder = ContextPacket['orders'][number] & { phone?: string };
+
+/** How long the timeout handoff lets the order lookup run before it opens without the details. */
+const TIMEOUT_LOOKUP_BUDGET_MS = 150;
+
+/** The promise's value if it settles within `ms` (undefined value on rejection); `{}` when it does not. */
+async function settlesWithin<T>(promise: Promise<T>, ms: number): Promise<{ value?: T }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<{ value?: T }>((resolve) => {
+    timer = setTimeout(() => resolve({}), ms);
+  });
+  try {
+    return await Promise.race([promise.then((value) => ({ value })).catch(() => ({})), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** What a queued customer was last told, carried in the notice's member so any instance can compare: "p3e6" (place, minutes) or "n" (nobody online); "o" once a callback was offered. */
 export function told(wait: { position?: number; etaMinutes?: number; nobodyOnline?: boolean }, offered = false): string {
   return `${wait.nobodyOnline ? 'n' : `p${wait.position ?? 0}e${wait.etaMinutes ?? 0}`}${offered ? 'o' : ''}`;
@@ -47,7 +65,14 @@ export class HandoffEngine {
     const now = clock();
     const conversationId = request.reference.conversation.id;
     const risk = request.risk ?? { level: 'none' as const, matched: [] };
-    const [orders, transcript] = await Promise.all([this.lookupOrders(request), store.transcript(conversationId)]);
+    // The timeout handoff exists to route around something slow: it never waits on the order service.
+    // What is known goes in now; a lookup still running completes the packet when it returns.
+    const lookup = this.lookupOrders(request);
+    const late = request.reason === 'timeout' ? await settlesWithin(lookup, TIMEOUT_LOOKUP_BUDGET_MS) : undefined;
+    const [orders, transcript] = await Promise.all([
+      late === undefined ? lookup : (late.value ?? request.snapshot.verifiedOrderIds.slice(0, 5).map((id): PacketOrder => ({ id, verified: true }))),
+      store.transcript(conversationId),
+    ]);
     const lastIntent = [...request.snapshot.intentHistory].reverse().find((h) => h.intent !== 'None' && h.intent !== 'human_agent')?.intent;
     const decision = route(this.deps.routing, {
       reason: request.reason,
@@ -98,6 +123,9 @@ export class HandoffEngine {
     };
     const opened = await store.open(record);
     const handoff = opened.handoff;
+    if (late && late.value === undefined && opened.created) {
+      void lookup.then((found) => store.updatePacket(handoff.id, (p) => ({ ...p, orders: found.map(({ phone: _p, ...o }) => o) }))).catch(() => undefined); // the packet keeps the order IDs; the agent can look them up
+    }
     if (opened.created) {
       await this.deps.events.publish({
         type: 'handoff.new',
@@ -145,17 +173,15 @@ export class HandoffEngine {
     return cb;
   }
 
-  /** The whole phone number of the customer's first verified order, if the order service still answers. */
+  /**
+   * The whole phone number of the customer's first verified order, if the order service answers
+   * at once: opening a callback never waits on it (the customer is asked for a number instead).
+   */
   private async verifiedPhone(handoff: HandoffRecord): Promise<string | undefined> {
-    for (const o of handoff.packet.orders.filter((x) => x.verified)) {
-      try {
-        const order = await this.deps.orders.findOrder(o.id);
-        if (order) return order.phone;
-      } catch {
-        return undefined; // the customer is asked for a number instead
-      }
-    }
-    return undefined;
+    const first = handoff.packet.orders.find((x) => x.verified);
+    if (!first) return undefined;
+    const found = await settlesWithin(this.deps.orders.findOrder(first.id), TIMEOUT_LOOKUP_BUDGET_MS);
+    return found.value?.phone;
   }
 
   /**
@@ -301,7 +327,7 @@ export class HandoffEngine {
    * recorded as mentioned — no status, amount or merchant (whoever typed an ID has not proven it is
    * theirs, and the packet must not tell them whether it exists), and they never raise priority.
    */
-  private async lookupOrders(request: HandoffRequest): Promise<Array<ContextPacket['orders'][number] & { phone?: string }>> {
+  private async lookupOrders(request: HandoffRequest): Promise<PacketOrder[]> {
     const verified = new Set(request.snapshot.verifiedOrderIds);
     const ids = [...new Set([...request.snapshot.verifiedOrderIds, ...request.snapshot.entities.orderIds])].slice(0, 5);
     const found = await Promise.all(

@@ -66,6 +66,8 @@ export interface HandoffTransitions {
    * its SLA becomes the promised time; a requeued ticket goes back there, not to the live queue.
    */
   toCallback(id: string, now: number, promise: CallbackPromise): Promise<TransitionResult>;
+  /** Completes an open handoff's context packet (orders found after it opened); false when closed. */
+  updatePacket(id: string, update: (packet: ContextPacket) => ContextPacket): Promise<boolean>;
   /** The number to call, given by the customer after booking: only while the ticket is open. */
   setCallbackPhone(id: string, phone: string): Promise<TransitionResult>;
   saveSurvey(id: string, survey: Survey): Promise<TransitionResult>;
@@ -112,13 +114,18 @@ export interface ConversationRecords {
   reference(conversationId: string): Promise<StoredReference | undefined>;
 }
 
-/** Durable timers: every instance polls, each due entry is returned to exactly one caller. */
+/**
+ * Durable timers: every instance polls. Taking a due entry leases it (for `DUE_LEASE_MS`): the
+ * taker acknowledges it once handled; an entry whose taker died before acknowledging is due again
+ * when the lease runs out and goes to whichever instance polls next. Handlers are idempotent, so a
+ * retaken entry never opens a second handoff.
+ */
 export interface HandoffTimers {
   /** Arms the response deadline, unless a person already holds the conversation. */
   armDeadline(conversationId: string, dueAt: number): Promise<boolean>;
   /** True when the deadline was still pending; false when there was none or it already fired. */
   clearDeadline(conversationId: string): Promise<boolean>;
-  /** Removes and returns the deadlines due by `now`: each one is returned to exactly one caller. */
+  /** Leases and returns the deadlines due by `now` (and those whose lease ran out): one caller at a time. */
   takeDueDeadlines(now: number, limit: number): Promise<string[]>;
   /** Same, for handoffs not picked up by their SLA due time. */
   takeSlaBreaches(now: number, limit: number): Promise<string[]>;
@@ -129,7 +136,15 @@ export interface HandoffTimers {
   scheduleTimer(kind: TimerKind, member: string, at: number, onlyIfAbsent: boolean): Promise<void>;
   cancelTimers(kind: TimerKind, members: string[]): Promise<void>;
   takeDueTimers(kind: TimerKind, now: number, limit: number): Promise<string[]>;
+  /** The taker handled these entries: their leases end and they are never taken again. */
+  acknowledge(queue: DueQueue, members: readonly string[]): Promise<void>;
 }
+
+/** The timed queues whose entries are leased when taken. */
+export type DueQueue = 'deadlines' | 'sla' | 'notices' | TimerKind;
+
+/** How long a taken entry stays with its taker before another instance may take it. */
+export const DUE_LEASE_MS = 30_000;
 
 /** accept: an assigned agent has not accepted; agentReply: a customer waits for the agent; customerIdle: the customer went quiet. */
 export type TimerKind = 'accept' | 'agentReply' | 'customerIdle';

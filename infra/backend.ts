@@ -10,7 +10,7 @@ import { MemoryKeyValueStore } from './memory/kv';
 import { BoundedMemoryStorage } from './memory/storage';
 import { LocalTurnLock } from './memory/turnLock';
 import { RedisActivityLog } from './redis/activityLog';
-import { checkEvictionPolicy, createRedis } from './redis/connection';
+import { checkEvictionPolicy, checkPersistence, createRedis, isRedisUnavailable } from './redis/connection';
 import { RedisEventBus } from './redis/eventBus';
 import { RedisHandoffStore } from './redis/handoffStore';
 import { RedisKeyValueStore } from './redis/kv';
@@ -23,6 +23,7 @@ export interface BackendSettings {
   REDIS_URL?: string;
   REDIS_NAMESPACE: string;
   REDIS_COMMAND_TIMEOUT_MS: number;
+  HANDOFF_LEASE_MS: number;
   STATE_TTL_SECONDS: number;
   STATE_MAX_CONVERSATIONS: number;
   TRANSCRIPT_MAX_ENTRIES: number;
@@ -41,6 +42,10 @@ export interface Backend {
   kv: KeyValueStore;
   /** Resolves to a problem with the backend found at start-up (e.g. an eviction policy), if any. */
   check(): Promise<string | undefined>;
+  /** Risks worth a warning at start-up (e.g. a Redis that persists nothing). */
+  warnings(): Promise<string[]>;
+  /** Whether an error means the backend did not answer (503 + Retry-After), not a bug. */
+  isUnavailable(err: unknown): boolean;
   close(): Promise<void>;
 }
 
@@ -59,6 +64,7 @@ export function createBackend(settings: BackendSettings, hooks: BackendHooks): B
       ttlSeconds: settings.STATE_TTL_SECONDS,
       transcriptEntries: settings.TRANSCRIPT_MAX_ENTRIES,
       closedRetentionSeconds: settings.HANDOFF_RETENTION_DAYS * 86400,
+      leaseMs: settings.HANDOFF_LEASE_MS,
     });
     const events = new RedisEventBus(store.redis, store.keys.events, (err) => hooks.onError('event bus', err));
     return {
@@ -70,13 +76,19 @@ export function createBackend(settings: BackendSettings, hooks: BackendHooks): B
       activityLog: new RedisActivityLog(store.redis, store.keys, settings.STATE_TTL_SECONDS),
       kv: new RedisKeyValueStore(store.redis, store.keys),
       check: () => checkEvictionPolicy(redis),
+      warnings: async () => [await checkPersistence(redis)].filter((w): w is string => w !== undefined),
+      isUnavailable: isRedisUnavailable,
       close: async () => {
         await events.dispose();
         await store.dispose();
       },
     };
   }
-  const store = new MemoryHandoffStore({ transcriptEntries: settings.TRANSCRIPT_MAX_ENTRIES, conversations: settings.STATE_MAX_CONVERSATIONS });
+  const store = new MemoryHandoffStore({
+    transcriptEntries: settings.TRANSCRIPT_MAX_ENTRIES,
+    conversations: settings.STATE_MAX_CONVERSATIONS,
+    leaseMs: settings.HANDOFF_LEASE_MS,
+  });
   const events = new MemoryEventBus();
   return {
     kind: 'memory',
@@ -87,6 +99,8 @@ export function createBackend(settings: BackendSettings, hooks: BackendHooks): B
     activityLog: new MemoryActivityLog(settings.STATE_MAX_CONVERSATIONS),
     kv: new MemoryKeyValueStore(),
     check: async () => undefined,
+    warnings: async () => [],
+    isUnavailable: () => false,
     close: async () => {
       await events.dispose();
       await store.dispose();

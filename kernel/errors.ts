@@ -26,6 +26,8 @@ export const ERRORS = {
   invalid_config: { status: 422, message: '{detail}' },
   internal: { status: 500, message: 'internal error' },
   not_ready: { status: 503, message: 'the NLU model is still loading; retry shortly' },
+  shutting_down: { status: 503, message: 'this instance is shutting down; retry on another' },
+  store_unavailable: { status: 503, message: 'the store is not answering; retry shortly' },
   // Direct Line 3.0's own codes (the protocol's clients read them): kept as the protocol names them.
   BadArgument: { status: 400, message: '{detail}' },
   NotSupported: { status: 400, message: '{detail}' },

@@ -59,11 +59,41 @@ export class HttpOrderService implements OrderService {
   }
 
   private async json(res: Response, expected: number): Promise<unknown> {
-    if (res.status !== expected) throw new OrderServiceUnavailableError(`order API answered HTTP ${res.status}`);
+    if (res.status !== expected) {
+      await res.body?.cancel();
+      throw new OrderServiceUnavailableError(`order API answered HTTP ${res.status}`);
+    }
+    const text = await readBounded(res, MAX_REPLY_BYTES);
     try {
-      return await res.json();
+      return JSON.parse(text) as unknown;
     } catch (err) {
       throw new OrderServiceUnavailableError('order API answered with malformed JSON', { cause: err });
     }
   }
+}
+
+/** An order is a few KiB: a reply past this is refused, not buffered (a 50 MB reply must not reach the customer). */
+const MAX_REPLY_BYTES = 256 * 1024;
+
+async function readBounded(res: Response, max: number): Promise<string> {
+  const declared = Number(res.headers.get('content-length') ?? '0');
+  if (declared > max) {
+    await res.body?.cancel();
+    throw new OrderServiceUnavailableError(`order API reply of ${String(declared)} bytes is over the ${String(max)}-byte limit`);
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      throw new OrderServiceUnavailableError(`order API reply is over the ${String(max)}-byte limit`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -40,6 +40,39 @@ export function testRedis(): Promise<TestRedis> {
   return shared;
 }
 
+/** A redis-server of the test's own (not shared), to stall (SIGSTOP), resume or kill. */
+export interface OwnRedis {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function ownRedis(args: string[] = ['--save', '', '--appendonly', 'no']): Promise<OwnRedis> {
+  const port = await freePort();
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', ...args], { stdio: 'ignore' });
+  process.once('exit', () => child.kill('SIGKILL'));
+  for (let i = 0; ; i += 1) {
+    try {
+      await ping(port);
+      break;
+    } catch (err) {
+      if (i > 100) throw new Error(`redis-server did not start: ${String(err)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    child,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGCONT');
+        child.kill('SIGKILL');
+      }),
+  };
+}
+
 /** One inline PING over a fresh socket; resolves on +PONG. (A raw probe: ioredis belongs to infra/redis/.) */
 function ping(port: number): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -2,6 +2,8 @@ import {
   HANDLE_TIME_WEIGHT,
   type AgentRef,
   type CallbackPromise,
+  type DueQueue,
+  DUE_LEASE_MS,
   type HandoffRecord,
   type HandoffStore,
   type StoredReference,
@@ -10,6 +12,7 @@ import {
   type TransitionResult,
 } from '../../handoff/store';
 import { PRIORITY_RANK, type AgentPresence, type SkillGroup, type TranscriptEntry } from '../../handoff/types';
+import type { ContextPacket } from '../../handoff/contextPacket';
 
 const clone = <T>(x: T): T => structuredClone(x);
 
@@ -27,13 +30,17 @@ export class MemoryHandoffStore implements HandoffStore {
   private readonly references = new Map<string, StoredReference>();
   private readonly deadlines = new Map<string, number>();
   private readonly slaDue = new Map<string, number>();
+  /** Taken due entries per queue, until their lease runs out. */
+  private readonly leases = new Map<DueQueue, Map<string, number>>();
   private readonly notices = new Map<string, number>();
   private readonly closedOrder: string[] = [];
   private readonly seen = new Map<string, number>();
   private readonly timers: Record<TimerKind, Map<string, number>> = { accept: new Map(), agentReply: new Map(), customerIdle: new Map() };
   private readonly aht = new Map<SkillGroup, number>();
 
-  constructor(private readonly limits = { transcriptEntries: 500, conversations: 100_000 }) {}
+  constructor(
+    private readonly limits: { transcriptEntries: number; conversations: number; leaseMs?: number } = { transcriptEntries: 500, conversations: 100_000 },
+  ) {}
 
   async open(record: HandoffRecord): Promise<{ created: boolean; handoff: HandoffRecord }> {
     const existingId = this.openByConversation.get(record.conversationId);
@@ -141,6 +148,13 @@ export class MemoryHandoffStore implements HandoffStore {
     return { ok: true, handoff: clone(h) };
   }
 
+  async updatePacket(id: string, update: (packet: ContextPacket) => ContextPacket): Promise<boolean> {
+    const h = this.handoffs.get(id);
+    if (!h || h.status === 'closed') return false;
+    h.packet = update(clone(h.packet));
+    return true;
+  }
+
   async setCallbackPhone(id: string, phone: string): Promise<TransitionResult> {
     const h = this.handoffs.get(id);
     if (!h) return { ok: false, error: 'not_found' };
@@ -239,7 +253,7 @@ export class MemoryHandoffStore implements HandoffStore {
   }
 
   async takeDueTimers(kind: TimerKind, now: number, limit: number): Promise<string[]> {
-    return takeDue(this.timers[kind], now, limit);
+    return takeDue(this.timers[kind], this.lease(kind), now, limit, this.limits.leaseMs ?? DUE_LEASE_MS);
   }
 
   async appendTranscript(conversationId: string, entry: TranscriptEntry): Promise<void> {
@@ -286,15 +300,29 @@ export class MemoryHandoffStore implements HandoffStore {
   }
 
   async takeDueNotices(now: number, limit: number): Promise<string[]> {
-    return takeDue(this.notices, now, limit);
+    return takeDue(this.notices, this.lease('notices'), now, limit, this.limits.leaseMs ?? DUE_LEASE_MS);
   }
 
   async takeDueDeadlines(now: number, limit: number): Promise<string[]> {
-    return takeDue(this.deadlines, now, limit);
+    return takeDue(this.deadlines, this.lease('deadlines'), now, limit, this.limits.leaseMs ?? DUE_LEASE_MS);
   }
 
   async takeSlaBreaches(now: number, limit: number): Promise<string[]> {
-    return takeDue(this.slaDue, now, limit);
+    return takeDue(this.slaDue, this.lease('sla'), now, limit, this.limits.leaseMs ?? DUE_LEASE_MS);
+  }
+
+  async acknowledge(queue: DueQueue, members: readonly string[]): Promise<void> {
+    const leases = this.lease(queue);
+    for (const m of members) leases.delete(m);
+  }
+
+  private lease(queue: DueQueue): Map<string, number> {
+    let leases = this.leases.get(queue);
+    if (!leases) {
+      leases = new Map();
+      this.leases.set(queue, leases);
+    }
+    return leases;
   }
 
   async ping(): Promise<boolean> {
@@ -328,12 +356,20 @@ export class MemoryHandoffStore implements HandoffStore {
   }
 }
 
-function takeDue(map: Map<string, number>, now: number, limit: number): string[] {
-  const due = [...map.entries()]
-    .filter(([, at]) => at <= now)
+/** Leases the due members (the Redis store's takeDue-2.lua, in one process): expired leases first, then due ones. */
+function takeDue(map: Map<string, number>, leases: Map<string, number>, now: number, limit: number, leaseMs: number): string[] {
+  const expired = [...leases.entries()]
+    .filter(([, until]) => until <= now)
     .sort((a, b) => a[1] - b[1])
     .slice(0, limit)
     .map(([k]) => k);
+  const due = [...map.entries()]
+    .filter(([, at]) => at <= now)
+    .sort((a, b) => a[1] - b[1])
+    .slice(0, limit - expired.length)
+    .map(([k]) => k);
   for (const k of due) map.delete(k);
-  return due;
+  const taken = [...expired, ...due];
+  for (const k of taken) leases.set(k, now + leaseMs);
+  return taken;
 }

@@ -34,3 +34,24 @@ export async function checkEvictionPolicy(redis: Redis): Promise<string | undefi
   }
   return undefined;
 }
+
+/**
+ * Whether an error means Redis did not answer (stalled, restarting, unreachable) rather than a bug:
+ * the request is refused with 503 + Retry-After, and the client sends it again.
+ */
+export function isRedisUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (err.name === 'MaxRetriesPerRequestError') return true;
+  return /Command timed out|Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|EPIPE|LOADING /.test(err.message);
+}
+
+/** Redis keeps nothing on disk: a restart drops every open handoff. A warning naming the risk, or undefined. */
+export async function checkPersistence(redis: Redis): Promise<string | undefined> {
+  const aof = (await redis.call('CONFIG', 'GET', 'appendonly').catch(() => undefined)) as string[] | undefined;
+  const save = (await redis.call('CONFIG', 'GET', 'save').catch(() => undefined)) as string[] | undefined;
+  if (aof?.[1] === undefined || save?.[1] === undefined) return undefined; // CONFIG disabled: the operator is trusted
+  if (aof[1] === 'no' && save[1].trim() === '') {
+    return 'Redis persists nothing (appendonly no, no save points): a Redis restart drops every open handoff, queue and deadline. Enable appendonly (appendfsync everysec) for production.';
+  }
+  return undefined;
+}

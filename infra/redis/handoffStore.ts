@@ -7,6 +7,8 @@ import {
   HANDLE_TIME_WEIGHT,
   type AgentRef,
   type CallbackPromise,
+  type DueQueue,
+  DUE_LEASE_MS,
   type HandoffRecord,
   type HandoffStore,
   type StoredReference,
@@ -71,6 +73,8 @@ export interface RedisStoreOptions {
   transcriptEntries: number;
   /** Closed handoffs (record, transfer history, survey review entry) are deleted this long after closing. */
   closedRetentionSeconds: number;
+  /** How long a taken due entry stays leased (default DUE_LEASE_MS). */
+  leaseMs?: number;
 }
 
 /**
@@ -248,6 +252,20 @@ export class RedisHandoffStore implements HandoffStore {
     );
   }
 
+  async updatePacket(id: string, update: (packet: ContextPacket) => ContextPacket): Promise<boolean> {
+    const key = this.keys.handoff(id);
+    // Compare-and-set: a packet replaced meanwhile (a more urgent trigger) is read again.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const raw = await this.redis.hget(key, 'packet');
+      if (raw === null) return false;
+      const next = ContextPacket.parse(update(ContextPacket.parse(JSON.parse(raw))));
+      const code = (await run(this.redis, 'replacePacket', key, raw, JSON.stringify(next))) as number;
+      if (code === ScriptCode.ok) return true;
+      if (code !== ScriptCode.notQueued) return false;
+    }
+    return false;
+  }
+
   async setCallbackPhone(id: string, phone: string): Promise<TransitionResult> {
     return this.result(id, (await run(this.redis, 'setCallbackPhone', this.keys.handoff(id), phone)) as number);
   }
@@ -361,7 +379,7 @@ export class RedisHandoffStore implements HandoffStore {
   }
 
   async takeDueTimers(kind: TimerKind, now: number, limit: number): Promise<string[]> {
-    return (await run(this.redis, 'takeDue', this.keys.timers(kind), now, limit)) as string[];
+    return this.takeDue(this.keys.timers(kind), now, limit);
   }
 
   async appendTranscript(conversationId: string, entry: TranscriptEntry): Promise<void> {
@@ -397,15 +415,15 @@ export class RedisHandoffStore implements HandoffStore {
   }
 
   async takeDueNotices(now: number, limit: number): Promise<string[]> {
-    return (await run(this.redis, 'takeDue', this.keys.notices, now, limit)) as string[];
+    return this.takeDue(this.keys.notices, now, limit);
   }
 
   async takeDueDeadlines(now: number, limit: number): Promise<string[]> {
-    return (await run(this.redis, 'takeDue', this.keys.deadlines, now, limit)) as string[];
+    return this.takeDue(this.keys.deadlines, now, limit);
   }
 
   async takeSlaBreaches(now: number, limit: number): Promise<string[]> {
-    return (await run(this.redis, 'takeDue', this.keys.sla, now, limit)) as string[];
+    return this.takeDue(this.keys.sla, now, limit);
   }
 
   async ping(): Promise<boolean> {
@@ -419,6 +437,21 @@ export class RedisHandoffStore implements HandoffStore {
 
   async dispose(): Promise<void> {
     await this.redis.quit().catch(() => undefined);
+  }
+
+  async acknowledge(queue: DueQueue, members: readonly string[]): Promise<void> {
+    if (members.length) await this.redis.zrem(this.keys.leases(this.dueKey(queue)), ...members);
+  }
+
+  private takeDue(key: string, now: number, limit: number): Promise<string[]> {
+    return run(this.redis, 'takeDue', key, this.keys.leases(key), now, limit, this.options.leaseMs ?? DUE_LEASE_MS) as Promise<string[]>;
+  }
+
+  private dueKey(queue: DueQueue): string {
+    if (queue === 'deadlines') return this.keys.deadlines;
+    if (queue === 'sla') return this.keys.sla;
+    if (queue === 'notices') return this.keys.notices;
+    return this.keys.timers(queue);
   }
 
   private async result(id: string, code: number): Promise<TransitionResult> {

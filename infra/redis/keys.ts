@@ -62,6 +62,10 @@ export class RedisKeys {
   timers(kind: string): string {
     return `${this.tag}timers:${kind}`;
   }
+  /** The lease zset of a due zset (same hash tag, so the same Cluster slot). */
+  leases(dueKey: string): string {
+    return `${dueKey}:leased`;
+  }
   get notices(): string {
     return `${this.tag}notices`;
   }

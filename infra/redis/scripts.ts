@@ -25,6 +25,8 @@ export const SCRIPT_NAMES = [
   'recordHandleTime',
   'scheduleTimer',
   'setCallbackPhone',
+  'replacePacket',
+  'extendLock',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 const VERSION = 'v2';

@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { KefuError } from '../../kernel/errors';
 import type { TurnLock } from '../turnLock';
 import { TurnQueue } from '../memory/turnQueue';
 import type { RedisKeys } from './keys';
 import { run, type RedisWithScripts } from './scripts';
 
 /**
- * Many processes: the local queue first, then a Redis lock (SET NX PX) per conversation, released
- * by compare-and-delete. A holder that dies leaves a lock that expires after `ttlMs`.
+ * Many processes: the local queue first, then a Redis lock per conversation with a short lease
+ * that its holder renews while the turn runs (BullMQ's extendLock). A holder that dies — or whose
+ * SET landed after it gave up (a stalled Redis) — stops renewing, the lease runs out within
+ * `ttlMs`, and a waiter takes over: waiters wait longer than a lease, so a dead holder never makes
+ * the next message fail. Released by compare-and-delete.
  */
 export class RedisTurnLock implements TurnLock {
   private readonly local = new TurnQueue();
@@ -14,8 +18,8 @@ export class RedisTurnLock implements TurnLock {
   constructor(
     private readonly redis: RedisWithScripts,
     private readonly keys: RedisKeys,
-    private readonly ttlMs = 15_000,
-    private readonly waitMs = 10_000,
+    private readonly ttlMs = 5_000,
+    private readonly waitMs = ttlMs + 3_000,
   ) {}
 
   run<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
@@ -25,12 +29,18 @@ export class RedisTurnLock implements TurnLock {
       const started = Date.now();
       for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
         if ((await this.redis.set(key, token, 'PX', this.ttlMs, 'NX')) === 'OK') break;
-        if (Date.now() - started > this.waitMs) throw new Error(`conversation ${conversationId} is busy on another instance`);
+        if (Date.now() - started > this.waitMs) {
+          throw new KefuError('store_unavailable', `conversation ${conversationId} is busy on another instance`);
+        }
         await new Promise((r) => setTimeout(r, delay));
       }
+      const renew = setInterval(() => {
+        void run(this.redis, 'extendLock', key, token, this.ttlMs).catch(() => undefined);
+      }, this.ttlMs / 3);
       try {
         return await work();
       } finally {
+        clearInterval(renew);
         await run(this.redis, 'compareAndDelete', key, token).catch(() => undefined);
       }
     });

@@ -102,3 +102,107 @@ describe('two kefu processes on one Redis', function () {
     expect(h?.packet.intentHistory.map((x) => x.intent)).to.include('order_status');
   });
 });
+
+/** Faults finding 1: a deadline taken is leased, not lost — the instance that took it dies before handling it. */
+describe('a deadline taken by an instance that dies is handled by another, once', function () {
+  this.timeout(90_000);
+
+  it('A takes the deadline and is killed before handling it; B takes it when the lease runs out: one handoff, one notice', async () => {
+    const redis = await testRedis();
+    const stub = new ConnectorStub();
+    const serviceUrl = await stub.start();
+    const api = express();
+    api.get('/orders/:id', (_req, res) => void setTimeout(() => res.status(404).end(), 8000));
+    const slowOrders: Server = await new Promise((resolve) => {
+      const s = api.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const namespace = uniqueNamespace('lease');
+    const env = {
+      REDIS_URL: redis.url,
+      REDIS_NAMESPACE: namespace,
+      AGENTS_FILE: 'test/fixtures/agents.test.json',
+      ORDER_SERVICE_URL: `http://127.0.0.1:${(slowOrders.address() as AddressInfo).port}/`,
+      ORDER_SERVICE_TIMEOUT_MS: '10000',
+      HANDOFF_TIMEOUT_MS: '1000',
+      HANDOFF_POLL_MS: '25',
+      HANDOFF_LEASE_MS: '2000',
+    };
+    const store = new RedisHandoffStore(createRedis(redis.url), { namespace, ttlSeconds: 600, transcriptEntries: 500, closedRetentionSeconds: 86400 });
+    // A pauses 5 s between taking a deadline and handling it: the window the kill lands in.
+    const a = await startKefuProcess({ ...env, KEFU_FAILPOINT_DEADLINE_PAUSE_MS: '5000' });
+    let b: KefuProcess | undefined;
+    try {
+      const customers = Array.from({ length: 5 }, () => new BotClient(a.url));
+      for (const c of customers) expect(await c.say('查物流 KF202611220001', { serviceUrl })).to.contain('后四位');
+      // Each turn asks the slow order API; each deadline falls due at 1 s and A takes it.
+      const pending = customers.map((c) => c.say('1234', { serviceUrl }).catch(() => 'connection lost'));
+      await new Promise((r) => setTimeout(r, 1800));
+      await a.kill('SIGKILL');
+      await Promise.all(pending);
+      expect(await Promise.all(customers.map((c) => store.openFor(c.conversationId))), 'nothing opened by A').to.deep.equal(customers.map(() => undefined));
+      b = await startKefuProcess(env);
+      const notices = (c: BotClient) => stub.received.filter((r) => r.conversationId === c.conversationId && (r.body.text ?? '').includes('系统处理较慢'));
+      const started = Date.now();
+      while (customers.some((c) => notices(c).length === 0) && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 3000)); // a second lease period: nothing fires twice
+      for (const c of customers) {
+        expect(notices(c), c.conversationId).to.have.length(1);
+        expect((await store.openFor(c.conversationId))?.reasons).to.deep.equal(['timeout']);
+      }
+    } finally {
+      await Promise.all([a.kill(), b?.kill()]);
+      await stub.close();
+      await new Promise((r) => slowOrders.close(r));
+      await store.dispose();
+    }
+  });
+});
+
+/** Faults finding 3: a dead instance's turn lock must not drop the customer's next messages. */
+describe("a dead instance's turn lock", function () {
+  this.timeout(90_000);
+
+  it('A dies mid-turn holding the lock; follow-ups sent to B at once are answered and in the transcript', async () => {
+    const redis = await testRedis();
+    const api = express();
+    api.get('/orders/:id', (_req, res) => void setTimeout(() => res.status(404).end(), 20_000));
+    const slowOrders: Server = await new Promise((resolve) => {
+      const s = api.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const namespace = uniqueNamespace('lock');
+    const env = {
+      REDIS_URL: redis.url,
+      REDIS_NAMESPACE: namespace,
+      AGENTS_FILE: 'test/fixtures/agents.test.json',
+      ORDER_SERVICE_URL: `http://127.0.0.1:${(slowOrders.address() as AddressInfo).port}/`,
+      ORDER_SERVICE_TIMEOUT_MS: '30000',
+    };
+    const store = new RedisHandoffStore(createRedis(redis.url), { namespace, ttlSeconds: 600, transcriptEntries: 500, closedRetentionSeconds: 86400 });
+    const [a, b] = await Promise.all([startKefuProcess(env), startKefuProcess(env)]);
+    try {
+      const customers = Array.from({ length: 5 }, () => new BotClient(a.url));
+      for (const c of customers) expect(await c.say('查物流 KF202611220001')).to.contain('后四位');
+      // Each turn holds its conversation's lock while it waits on the order API; A dies holding them.
+      const pending = customers.map((c) => c.say('1234').catch(() => 'connection lost'));
+      await new Promise((r) => setTimeout(r, 300));
+      await a.kill('SIGKILL');
+      await Promise.all(pending);
+      const followUps = await Promise.all(
+        customers.map(async (c) => {
+          const onB = new BotClient(b.url);
+          Object.defineProperty(onB, 'conversationId', { value: c.conversationId });
+          return onB.post(onB.activity('message', { text: '怎么开发票' }));
+        }),
+      );
+      expect(followUps.map((r) => r.status)).to.deep.equal(customers.map(() => 200));
+      for (const [i, c] of customers.entries()) {
+        expect(followUps[i].activities.map((x) => x.text ?? '').join('')).to.contain('申请开票');
+        expect((await store.transcript(c.conversationId)).map((e) => e.text)).to.include('怎么开发票');
+      }
+    } finally {
+      await Promise.all([a.kill(), b.kill()]);
+      await new Promise((r) => slowOrders.close(r));
+      await store.dispose();
+    }
+  });
+});

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { MemoryHandoffStore } from '../../infra/memory/handoffStore';
 import { RedisHandoffStore } from '../../infra/redis/handoffStore';
 import { createRedis } from '../../infra/redis/connection';
-import type { AgentRef, HandoffStore } from '../../handoff/store';
+import { DUE_LEASE_MS, type AgentRef, type HandoffStore } from '../../handoff/store';
 import { record } from '../../testkit/handoffFixtures';
 import { testRedis, uniqueNamespace } from '../../testkit/redisServer';
 import { SkillGroup } from '../../handoff/types';
@@ -160,6 +160,29 @@ function contract(name: string, make: () => Promise<HandoffStore>): void {
       const takers = await Promise.all(Array.from({ length: 10 }, () => store.takeDueDeadlines(250, 10)));
       expect(takers.flat().sort()).to.deep.equal(['c-a']);
       expect(await store.takeDueDeadlines(1000, 10)).to.deep.equal(['c-c']);
+    });
+
+    it('a taken deadline is leased, not lost: unacknowledged, it is taken again (once) when the lease runs out', async () => {
+      await store.armDeadline('lease-a', 100);
+      await store.armDeadline('lease-b', 100);
+      expect((await store.takeDueDeadlines(200, 10)).sort()).to.deep.equal(['lease-a', 'lease-b']);
+      await store.acknowledge('deadlines', ['lease-a']); // handled; lease-b's taker "died"
+      expect(await store.takeDueDeadlines(200 + DUE_LEASE_MS - 1, 10)).to.deep.equal([]);
+      const retakers = await Promise.all(Array.from({ length: 5 }, () => store.takeDueDeadlines(200 + DUE_LEASE_MS, 10)));
+      expect(retakers.flat()).to.deep.equal(['lease-b']);
+      await store.acknowledge('deadlines', ['lease-b']);
+      expect(await store.takeDueDeadlines(200 + 10 * DUE_LEASE_MS, 10)).to.deep.equal([]);
+      // The same for every timed queue.
+      await store.scheduleTimer('accept', 'h9|alice', 100, false);
+      await store.scheduleNotice('n9', 100);
+      expect(await store.takeDueTimers('accept', 200, 10)).to.deep.equal(['h9|alice']);
+      expect(await store.takeDueNotices(200, 10)).to.deep.equal(['n9']);
+      expect(await store.takeDueTimers('accept', 200 + DUE_LEASE_MS, 10)).to.deep.equal(['h9|alice']);
+      expect(await store.takeDueNotices(200 + DUE_LEASE_MS, 10)).to.deep.equal(['n9']);
+      await store.acknowledge('accept', ['h9|alice']);
+      await store.acknowledge('notices', ['n9']);
+      expect(await store.takeDueTimers('accept', 200 + 5 * DUE_LEASE_MS, 10)).to.deep.equal([]);
+      expect(await store.takeDueNotices(200 + 5 * DUE_LEASE_MS, 10)).to.deep.equal([]);
     });
 
     it('no deadline is armed while a person holds the conversation', async () => {
