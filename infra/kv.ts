@@ -9,4 +9,6 @@ export interface KeyValueStore {
   increment(key: string, ttlMs: number): Promise<number>;
   /** Deletes the key only if it still holds `value` (a lock released by its holder only). */
   deleteIfEquals(key: string, value: string): Promise<void>;
+  /** Replaces the value (and its lifetime) only if it still holds `expected`; true when replaced (atomic across instances). */
+  replaceIfEquals(key: string, expected: string, value: string, ttlMs: number): Promise<boolean>;
 }

@@ -15,6 +15,8 @@ export type WeChatKind = 'wechat' | 'wecom';
 /** WeChat stops accepting customer-service messages 48 hours after the user last wrote. */
 export const WINDOW_MS = 48 * 3600 * 1000;
 const DEDUP_MS = 10 * 60 * 1000;
+/** An attempt's lease on a push, renewed while its turn runs: a dead attempt's retry runs again after this. */
+const ATTEMPT_LEASE_MS = 4000;
 const SERVICE_URL = 'https://wechat.kefu.invalid/';
 
 const Digits = z.string().regex(/^\d+$/);
@@ -201,40 +203,70 @@ export function weChatRouter(o: WeChatChannelOptions): Router {
     if (!push.success) return void fail(res, 400, `unexpected message: ${formatZodIssues(push.error)}`);
     const m = push.data;
 
-    // WeChat retries an unanswered push: the same message is handled once, on any instance.
+    // WeChat retries an unanswered push (three tries, 5 s apart). The push is deduplicated by a lease
+    // that carries the answer: "run:<token>" while an attempt runs (renewed), "done:<answer>" once
+    // answered. A retry during a live attempt waits for its answer; one after the attempt died (its
+    // lease ran out) runs the push again; one after the answer gets the same answer.
     const dedupKey = `${o.kind}:seen:${m.MsgId ?? `${m.FromUserName}:${m.CreateTime}:${m.Event ?? ''}`}`;
-    if (!(await o.kv.setIfAbsent(dedupKey, '1', DEDUP_MS))) return void res.type('text/plain').send('success');
+    const running = `run:${randomUUID()}`;
+    for (;;) {
+      if (await o.kv.setIfAbsent(dedupKey, running, ATTEMPT_LEASE_MS)) break;
+      const seen = await waitForAnswer(o.kv, dedupKey, o.replyMarginMs);
+      if (seen === 'gone') continue; // the attempt died: this retry runs it
+      if (seen === 'running') return void res.type('text/plain').send('success'); // it answers through the message API
+      return void answer(res, m, encrypted, seen);
+    }
     await o.kv.set(`${o.kind}:last:${m.FromUserName}`, String(o.clock().getTime()), WINDOW_MS);
 
     const activity = toActivity(o, m);
-    if (!activity) return void res.type('text/plain').send('success');
+    if (!activity) {
+      await o.kv.replaceIfEquals(dedupKey, running, 'done:[]', DEDUP_MS);
+      return void res.type('text/plain').send('success');
+    }
     const conversationId = activity.conversation?.id as string;
     const collector = new Collector();
     const key = collectorKey(conversationId, activity.id);
     collectors.set(key, collector);
-    const turn = o.runTurn(activity).catch(async (err: unknown) => {
-      o.log.error('WeChat turn failed', { conversation: conversationId, error: String(err) });
-      await o.kv.del(dedupKey); // not handled: WeChat's retry must not be dropped as a duplicate
-    });
-    const inTime = await Promise.race([turn.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), o.replyMarginMs))]);
+    const renew = setInterval(() => void o.kv.replaceIfEquals(dedupKey, running, running, ATTEMPT_LEASE_MS).catch(() => undefined), ATTEMPT_LEASE_MS / 3);
+    const turn = o
+      .runTurn(activity)
+      .then(() => true)
+      .catch(async (err: unknown) => {
+        o.log.error('WeChat turn failed', { conversation: conversationId, error: String(err) });
+        await o.kv.deleteIfEquals(dedupKey, running); // not handled: WeChat's retry must not be dropped as a duplicate
+        return false;
+      })
+      .finally(() => {
+        clearInterval(renew);
+      });
+    const inTime = await Promise.race([turn, new Promise<'late'>((r) => setTimeout(() => r('late'), o.replyMarginMs))]);
     collector.open = false;
     if (collectors.get(key) === collector) collectors.delete(key);
-    if (!inTime) {
+    if (inTime === 'late') {
       // Too slow for the passive reply: "success" now, the answer through the message API.
       res.type('text/plain').send('success');
+      void turn.then((ok) => (ok ? o.kv.replaceIfEquals(dedupKey, running, 'done:[]', DEDUP_MS) : undefined)).catch(() => undefined);
       for (const text of collector.texts) {
         await o.api.sendText(m.FromUserName, text).catch((err: unknown) => o.log.warn('late WeChat answer not delivered', { error: String(err) }));
       }
       return;
     }
-    if (collector.texts.length === 0) return void res.type('text/plain').send('success');
+    if (!inTime) return void fail(res, 500, 'the turn failed; WeChat will retry');
+    // Remembered for the retry window: a retry of this push gets this same answer.
+    await o.kv.replaceIfEquals(dedupKey, running, `done:${JSON.stringify(collector.texts)}`, DEDUP_MS);
+    answer(res, m, encrypted, collector.texts);
+  });
+
+  /** The passive reply to a push: its texts in one message (encrypted when the push was), or "success". */
+  function answer(res: Response, m: Push, encrypted: boolean, texts: readonly string[]): void {
+    if (texts.length === 0) return void res.type('text/plain').send('success');
     const now = Math.floor(o.clock().getTime() / 1000);
-    const reply = textReplyXml(m.FromUserName, m.ToUserName, now, collector.texts.join('\n\n'));
+    const reply = textReplyXml(m.FromUserName, m.ToUserName, now, texts.join('\n\n'));
     if (!encrypted || !o.crypto) return void res.type('application/xml').send(reply);
     const replyNonce = String(Math.floor(Math.random() * 1e9));
     const enc = o.crypto.encrypt(reply);
     res.type('application/xml').send(encryptedReplyXml(enc, wechatSignature(o.token, String(now), replyNonce, enc), String(now), replyNonce));
-  });
+  }
 
   return router;
 }
@@ -285,5 +317,23 @@ function toActivity(o: WeChatChannelOptions, m: Push): Partial<Activity> | undef
       }
       return undefined; // unsubscribe, VIEW, LOCATION reports…: nothing to answer
     }
+  }
+}
+
+/**
+ * What another attempt at the same push came to, waiting up to `maxMs`: its answer's texts, still
+ * "running", or "gone" (its lease ran out: the attempt died or failed).
+ */
+async function waitForAnswer(kv: KeyValueStore, key: string, maxMs: number): Promise<string[] | 'running' | 'gone'> {
+  const started = Date.now();
+  for (;;) {
+    const seen = await kv.get(key);
+    if (seen === undefined) return 'gone';
+    if (seen.startsWith('done:')) {
+      const texts: unknown = JSON.parse(seen.slice(5));
+      return Array.isArray(texts) ? texts.filter((t): t is string => typeof t === 'string') : [];
+    }
+    if (Date.now() - started > maxMs) return 'running';
+    await new Promise((r) => setTimeout(r, 50));
   }
 }

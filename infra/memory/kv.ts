@@ -51,6 +51,12 @@ export class MemoryKeyValueStore implements KeyValueStore {
     return next;
   }
 
+  async replaceIfEquals(key: string, expected: string, value: string, ttlMs: number): Promise<boolean> {
+    if (this.read(key) !== expected) return false;
+    this.items.set(key, { value, expiresAt: this.now() + ttlMs });
+    return true;
+  }
+
   async deleteIfEquals(key: string, value: string): Promise<void> {
     if (this.read(key) === value) this.items.delete(key);
   }

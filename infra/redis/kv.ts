@@ -34,6 +34,10 @@ export class RedisKeyValueStore implements KeyValueStore {
     return count;
   }
 
+  async replaceIfEquals(key: string, expected: string, value: string, ttlMs: number): Promise<boolean> {
+    return ((await run(this.redis, 'compareAndSet', this.k(key), expected, value, ttlMs)) as number) === 1;
+  }
+
   async deleteIfEquals(key: string, value: string): Promise<void> {
     await run(this.redis, 'compareAndDelete', this.k(key), value);
   }

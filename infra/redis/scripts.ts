@@ -27,6 +27,7 @@ export const SCRIPT_NAMES = [
   'setCallbackPhone',
   'replacePacket',
   'extendLock',
+  'compareAndSet',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 const VERSION = 'v2';

@@ -24,6 +24,22 @@ function contract(name: string, make: () => Promise<{ kv: KeyValueStore; dispose
         await dispose();
       }
     });
+
+    it('replaceIfEquals: only the value expected is replaced, with a new lifetime; of concurrent replacers one wins', async () => {
+      const { kv, dispose } = await make();
+      try {
+        await kv.set('lease', 'run:a', 10_000);
+        expect(await kv.replaceIfEquals('lease', 'run:b', 'done:b', 10_000)).to.equal(false);
+        expect(await kv.get('lease')).to.equal('run:a');
+        const wins = await Promise.all(Array.from({ length: 10 }, (_, i) => kv.replaceIfEquals('lease', 'run:a', `run:${String(i)}`, 60)));
+        expect(wins.filter(Boolean)).to.have.length(1);
+        await new Promise((r) => setTimeout(r, 150));
+        expect(await kv.get('lease')).to.equal(undefined);
+        expect(await kv.replaceIfEquals('lease', 'run:a', 'x', 1000)).to.equal(false);
+      } finally {
+        await dispose();
+      }
+    });
   });
 }
 

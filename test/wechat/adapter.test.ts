@@ -159,12 +159,11 @@ describe('WeChat Official Account adapter over real HTTP', function () {
     expect(await post(odd)).to.deep.equal({ status: 200, text: 'success' });
   });
 
-  it('a retried MsgId is processed once and answered once', async () => {
+  it('a retried MsgId is processed once; each retry gets the same remembered answer (WeChat shows the reply it received)', async () => {
     const id = msgId();
     const xml = textXml('oUser-retry', '怎么开发票', id);
     const answers = [await post(xml), await post(xml), await post(xml)];
-    expect(answers.filter((a) => a.text.includes('申请开票'))).to.have.length(1);
-    expect(answers.slice(1).map((a) => a.text)).to.deep.equal(['success', 'success']);
+    expect(answers.filter((a) => a.text.includes('申请开票'))).to.have.length(3);
     const transcript = await kefu.kefu.store.transcript('wechat:oUser-retry');
     expect(transcript.filter((e) => e.speaker === 'customer')).to.have.length(1);
   });
