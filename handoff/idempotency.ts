@@ -22,7 +22,7 @@ const KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
 export function idempotent(store: IdempotencyStore, scope: (req: Request) => string): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const given = req.header('idempotency-key');
-    if (given === undefined) return next();
+    if (given === undefined) return void next();
     if (!KEY.test(given)) return void sendError(res, 'bad_request', 'Idempotency-Key: 1–128 letters, digits or _ . : -');
     const key = `${scope(req)}:${given}`;
     if (!(await store.claim(key))) {

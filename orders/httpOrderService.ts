@@ -82,18 +82,16 @@ async function readBounded(res: Response, max: number): Promise<string> {
     throw new OrderServiceUnavailableError(`order API reply of ${String(declared)} bytes is over the ${String(max)}-byte limit`);
   }
   if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
+  const chunks: Buffer[] = [];
   let size = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
+  // Read chunk by chunk, so a reply past the cap is cut before it is buffered.
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
     if (size > max) {
-      await reader.cancel();
+      await res.body.cancel().catch(() => undefined);
       throw new OrderServiceUnavailableError(`order API reply is over the ${String(max)}-byte limit`);
     }
-    chunks.push(value);
+    chunks.push(Buffer.from(chunk));
   }
   return Buffer.concat(chunks).toString('utf8');
 }

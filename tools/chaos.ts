@@ -118,7 +118,7 @@ async function main(): Promise<void> {
         report = out ? (JSON.parse(out) as MochaJson) : undefined;
       }
       const stats = report?.stats;
-      const ok = stats !== undefined && stats.failures === 0 && stats.passes > 0;
+      const ok = stats?.failures === 0 && stats.passes > 0;
       if (!ok) failed += 1;
       const result = ok ? `passed (${String(stats.passes)} test${stats.passes === 1 ? '' : 's'}, ${(stats.duration / 1000).toFixed(1)} s)` : 'FAILED';
       rows.push(

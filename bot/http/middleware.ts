@@ -42,7 +42,7 @@ const MAX_JSON_DEPTH = 32;
 /** Refuses a JSON body nested deeper than MAX_JSON_DEPTH with 400 invalid_body (measured without recursion). */
 export const limitJsonDepth: RequestHandler = (req, res, next) => {
   const body: unknown = req.body;
-  if (body === null || typeof body !== 'object') return next();
+  if (body === null || typeof body !== 'object') return void next();
   const stack: Array<[unknown, number]> = [[body, 1]];
   while (stack.length > 0) {
     const [value, depth] = stack.pop() as [unknown, number];

@@ -27,7 +27,7 @@ describe('Idempotency-Key on the agent routes', function () {
       method: 'POST',
       headers: { authorization: 'Bearer test-token-alice', 'content-type': 'application/json', 'idempotency-key': key },
       body: JSON.stringify(body),
-    }).then(async (r) => ({ status: r.status, replayed: r.headers.get('idempotent-replayed'), body: (await r.json()) as unknown, alice }));
+    }).then(async (r) => ({ status: r.status, replayed: r.headers.get('idempotent-replayed'), body: await r.json(), alice }));
 
   it('the same key sends the message once and returns the first result; another key sends again; close twice is one close', async () => {
     const alice = new AgentClient(kefu.url, 'test-token-alice');
