@@ -129,6 +129,9 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     kb,
     clock,
     userTokenSecret: env.USER_TOKEN_SECRET ?? DEV_USER_TOKEN_SECRET,
+    userTokenMaxLifetimeMs: env.USER_TOKEN_MAX_LIFETIME_SECONDS * 1000,
+    bindUserToken: async (tokenKey, conversationId, ttlMs) =>
+      (await kv.setIfAbsent(`utoken:${tokenKey}`, conversationId, Math.max(1000, ttlMs))) || (await kv.get(`utoken:${tokenKey}`)) === conversationId,
   });
 
   const adapter = new CloudAdapter(

@@ -33,6 +33,8 @@ export const EnvSchema = z
     MICROSOFT_APP_TENANT_ID: z.preprocess(emptyAsUndefined, optionalString),
     MICROSOFT_APP_TYPE: z.preprocess(emptyAsUndefined, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional()),
     USER_TOKEN_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+    /** A user token living longer than this (exp − iat) is refused. */
+    USER_TOKEN_MAX_LIFETIME_SECONDS: int(60, 30 * 86_400).default(86_400),
     SERVICE_URL_ALLOWLIST: z.preprocess(
       emptyAsUndefined,
       z

@@ -97,4 +97,11 @@ async function main(): Promise<void> {
   });
 }
 
-void main();
+main().catch((err: unknown) => {
+  // A data file found broken while wiring (e.g. DEMO_ORDERS_FILE) names the file and field, without a stack trace.
+  if (err instanceof ConfigError) {
+    process.stderr.write(`kefu: ${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+});

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ActivityHandler, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import { DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
 import { greetingText, withQuickReplies } from '../dialogs/deps';
@@ -20,6 +21,13 @@ export interface KefuBotDeps {
   surveyDialog: SurveyDialog;
   kb: KnowledgeBase;
   userTokenSecret: string;
+  /** The longest a user token may live (USER_TOKEN_MAX_LIFETIME_SECONDS). */
+  userTokenMaxLifetimeMs: number;
+  /**
+   * Binds a token without a cid claim to the first conversation that presents it (until it
+   * expires); false when it is already bound to another — a leaked token opens one conversation.
+   */
+  bindUserToken: (tokenKey: string, conversationId: string, ttlMs: number) => Promise<boolean>;
   clock: () => Date;
 }
 
@@ -83,7 +91,16 @@ export class KefuBot extends ActivityHandler {
     const hint = previous?.locale ?? normaliseLocale(context.activity.locale);
     const nlu = await this.deps.recognizer.recognize(text, { hint });
     const channelData = context.activity.channelData as Record<string, unknown> | undefined;
-    const identity = verifyUserToken(channelData?.userToken, this.deps.userTokenSecret, now);
+    const conversationId = context.activity.conversation.id;
+    let identity = verifyUserToken(channelData?.userToken, this.deps.userTokenSecret, now, {
+      maxLifetimeMs: this.deps.userTokenMaxLifetimeMs,
+      conversationId,
+    });
+    if (identity.status === 'verified' && identity.user.conversationId === undefined) {
+      const key = createHash('sha256').update(String(channelData?.userToken)).digest('hex');
+      const ttl = identity.user.expiresAt.getTime() - now.getTime();
+      if (!(await this.deps.bindUserToken(key, conversationId, ttl))) identity = { status: 'invalid', reason: 'other_conversation' };
+    }
     setTurnInfo(context, { nlu, identity, now });
 
     const dc = await this.dialogs.createContext(context);

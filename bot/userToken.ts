@@ -9,6 +9,8 @@ import type { ChannelIdentity } from '../dialogs/turnInfo';
  */
 const Payload = z.object({
   sub: z.string().min(1).max(128),
+  /** The conversation the token was issued for; when absent the token is bound to the first conversation that uses it. */
+  cid: z.string().min(1).max(256).optional(),
   exp: z.number().int().positive(),
   iat: z.number().int().positive().optional(),
   name: z.string().max(64).optional(),
@@ -21,7 +23,17 @@ export function signUserToken(payload: UserTokenPayload, secret: string): string
   return `${body}.${mac(body, secret)}`;
 }
 
-export function verifyUserToken(token: unknown, secret: string, now: Date): ChannelIdentity {
+export interface TokenRules {
+  /** The longest a token may live (exp − iat, or exp − now without iat). */
+  maxLifetimeMs: number;
+  /** The conversation presenting the token: a token naming another (cid) is refused. */
+  conversationId?: string;
+}
+
+/** Clocks differ a little: an iat this far in the future is still accepted. */
+const CLOCK_SKEW_MS = 60_000;
+
+export function verifyUserToken(token: unknown, secret: string, now: Date, rules: TokenRules = { maxLifetimeMs: 24 * 3600_000 }): ChannelIdentity {
   if (token === undefined || token === null || token === '') return { status: 'absent' };
   if (typeof token !== 'string' || token.length > 2048) return { status: 'invalid', reason: 'malformed' };
   const parts = token.split('.');
@@ -38,7 +50,15 @@ export function verifyUserToken(token: unknown, secret: string, now: Date): Chan
     return { status: 'invalid', reason: 'malformed' };
   }
   if (payload.exp * 1000 <= now.getTime()) return { status: 'invalid', reason: 'expired' };
-  return { status: 'verified', user: { userId: payload.sub, name: payload.name, vip: payload.vip, expiresAt: new Date(payload.exp * 1000) } };
+  if (payload.iat !== undefined && payload.iat * 1000 > now.getTime() + CLOCK_SKEW_MS) return { status: 'invalid', reason: 'not_yet_valid' };
+  const issued = payload.iat !== undefined ? payload.iat * 1000 : now.getTime();
+  if (payload.exp * 1000 - issued > rules.maxLifetimeMs) return { status: 'invalid', reason: 'too_long_lived' };
+  if (payload.cid !== undefined && rules.conversationId !== undefined && payload.cid !== rules.conversationId)
+    return { status: 'invalid', reason: 'other_conversation' };
+  return {
+    status: 'verified',
+    user: { userId: payload.sub, name: payload.name, vip: payload.vip, expiresAt: new Date(payload.exp * 1000), conversationId: payload.cid },
+  };
 }
 
 function mac(body: string, secret: string): string {

@@ -7,10 +7,14 @@ export interface VerifiedUser {
   name?: string;
   vip?: number;
   expiresAt: Date;
+  /** The conversation the token names (its cid claim); absent for tokens bound on first use. */
+  conversationId?: string;
 }
 
 export type ChannelIdentity =
-  { status: 'verified'; user: VerifiedUser } | { status: 'invalid'; reason: 'malformed' | 'bad_signature' | 'expired' } | { status: 'absent' };
+  | { status: 'verified'; user: VerifiedUser }
+  | { status: 'invalid'; reason: 'malformed' | 'bad_signature' | 'expired' | 'too_long_lived' | 'not_yet_valid' | 'other_conversation' }
+  | { status: 'absent' };
 
 /** What the bot works out once per turn, before any dialog runs. */
 export interface TurnInfo {

@@ -7,6 +7,16 @@ import { PRIORITIES_BY_RANK, PRIORITY_RANK, Priority, SkillGroup, type HandoffRe
 const Route = z.object({ group: SkillGroup, priority: Priority }).strict();
 const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 
+/** Whether Intl knows the zone: an unknown one would make every handoff fail at its first clock reading. */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** `handoff/data/routing.json`: which queue and how urgent, from reason, intent and risk [000 PART02, 003]. */
 export const RoutingFile = z
   .object({
@@ -18,7 +28,7 @@ export const RoutingFile = z
     byRiskCategory: z.object({ safety: Route, security: Route, legal: Route, food_safety: Route, abuse: Route }).strict(),
     byIntent: z.record(z.string(), Route),
     byReason: z.object({ identity_failed: Route, timeout: Route, nlu_fallback: Route, requested: Route }).strict(),
-    workingHours: z.object({ from: ClockTime, to: ClockTime, timeZone: z.string() }).strict(),
+    workingHours: z.object({ from: ClockTime, to: ClockTime, timeZone: z.string().refine(isTimeZone, 'not an IANA time zone (e.g. Asia/Shanghai)') }).strict(),
     /** How soon a callback is promised within working hours (never past closing time): "今天 18:00 前" at 15:00 with 3h. */
     callbackWindow: Duration,
     maxWaitBeforeCallbackOffer: Duration,

@@ -22,7 +22,9 @@ const parser = new XMLParser({
  */
 export function parseWeChatXml(body: string): Partial<Record<string, string>> {
   if (Buffer.byteLength(body) > MAX_XML_BYTES) throw new WeChatXmlError('body too large');
-  if (/<!DOCTYPE|<!ENTITY/i.test(body)) throw new WeChatXmlError('DOCTYPE and ENTITY declarations are refused');
+  // Declarations in the document are refused; the same characters inside a CDATA text (a customer
+  // typing "<!DOCTYPE") are content, not markup.
+  if (/<!DOCTYPE|<!ENTITY/i.test(body.replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, ''))) throw new WeChatXmlError('DOCTYPE and ENTITY declarations are refused');
   let doc: unknown;
   try {
     // Validation is what refuses truncated or malformed XML; the separate fast-xml-validator package is not a dependency.

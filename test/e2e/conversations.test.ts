@@ -25,8 +25,10 @@ describe('conversations over /api/messages (expectReplies)', function () {
   });
 
   const client = (opts: ConstructorParameters<typeof BotClient>[1] = {}) => new BotClient(kefu.url, opts);
+  // Each call mints a distinct token (as an app does per session): a token is bound to the first conversation using it.
+  let minted = 0;
   const token = (sub: string, expSeconds: number, secret = DEV_USER_TOKEN_SECRET) =>
-    signUserToken({ sub, exp: Math.floor(DAY.getTime() / 1000) + expSeconds }, secret);
+    signUserToken({ sub, iat: Math.floor(DAY.getTime() / 1000) - 60 - (minted += 1), exp: Math.floor(DAY.getTime() / 1000) + expSeconds }, secret);
 
   describe('greeting [000 PART02]', () => {
     it('greets a new member with the standard greeting and the top FAQs as quick replies', async () => {
@@ -150,6 +152,17 @@ describe('conversations over /api/messages (expectReplies)', function () {
       const unknown = await c.say('查物流 KF209912319999');
       expect(other).to.contain('暂未查询到订单 KF202611190003');
       expect(other.replace('KF202611190003', 'X')).to.equal(unknown.replace('KF209912319999', 'X'));
+    });
+
+    it('a token is bound to the first conversation that uses it: replayed in another, it is not trusted', async () => {
+      const shared = token('u1001', 900);
+      const first = client({ userId: 'u1001', channelData: { userToken: shared } });
+      expect(await first.say('我的订单KF202611220001到哪了')).to.contain('配送中');
+      const replay = client({ userId: 'u1001', channelData: { userToken: shared } });
+      const reply = await replay.say('查物流 KF202611220001');
+      expect(reply).to.contain('后四位').and.not.to.contain('配送中');
+      // The first conversation keeps it.
+      expect(await first.say('我的订单KF202611220001到哪了')).to.contain('配送中');
     });
 
     for (const [name, userToken] of [

@@ -71,6 +71,15 @@ describe('configuration is validated at start-up', () => {
     });
   }
 
+  it('a routing.json time zone Intl does not know is refused at start-up, naming file and field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kefu-routing-'));
+    const routing = JSON.parse(readFileSync(fromRoot('handoff/data/routing.json'), 'utf8')) as { workingHours: { timeZone: string } };
+    routing.workingHours.timeZone = 'Mars/Olympus';
+    writeFileSync(join(dir, 'routing.json'), JSON.stringify(routing));
+    const message = thrown(() => loadData(parseEnv({ ROUTING_FILE: join(dir, 'routing.json') })));
+    expect(message).to.contain('routing.json').and.to.contain('workingHours.timeZone').and.to.contain('IANA');
+  });
+
   describe('data files', () => {
     const copy = () => {
       const dir = mkdtempSync(join(tmpdir(), 'kefu-data-'));

@@ -11,6 +11,31 @@ describe('signed user token', () => {
     expect(id.status).to.equal('verified');
     if (id.status === 'verified') expect(id.user).to.include({ userId: 'u1', vip: 2 });
   });
+  it('refuses a token living past the maximum (exp in 2100), an iat in the future, and one naming another conversation', () => {
+    const nowS = Math.floor(now.getTime() / 1000);
+    const rules = { maxLifetimeMs: 24 * 3600_000, conversationId: 'conv-a' };
+    expect(verifyUserToken(signUserToken({ sub: 'u1', exp: 4_102_444_800 }, secret), secret, now, rules)).to.deep.equal({
+      status: 'invalid',
+      reason: 'too_long_lived',
+    });
+    expect(verifyUserToken(signUserToken({ sub: 'u1', iat: nowS - 60, exp: nowS + 25 * 3600 }, secret), secret, now, rules)).to.deep.equal({
+      status: 'invalid',
+      reason: 'too_long_lived',
+    });
+    expect(verifyUserToken(signUserToken({ sub: 'u1', iat: nowS + 3600, exp: nowS + 7200 }, secret), secret, now, rules)).to.deep.equal({
+      status: 'invalid',
+      reason: 'not_yet_valid',
+    });
+    expect(verifyUserToken(signUserToken({ sub: 'u1', iat: nowS + 30, exp: nowS + 600 }, secret), secret, now, rules).status, 'within the clock skew').to.equal(
+      'verified',
+    );
+    expect(verifyUserToken(signUserToken({ sub: 'u1', exp: nowS + 600, cid: 'conv-b' }, secret), secret, now, rules)).to.deep.equal({
+      status: 'invalid',
+      reason: 'other_conversation',
+    });
+    expect(verifyUserToken(signUserToken({ sub: 'u1', exp: nowS + 600, cid: 'conv-a' }, secret), secret, now, rules).status).to.equal('verified');
+  });
+
   it('rejects an expired token', () => {
     expect(verifyUserToken(signUserToken({ sub: 'u1', exp: exp - 600 }, secret), secret, now)).to.deep.equal({ status: 'invalid', reason: 'expired' });
   });

@@ -10,6 +10,13 @@ describe('WeChat XML', () => {
     expect(m.Content).to.equal('你好 <b>&amp;</b>');
   });
 
+  it('a customer who types "<!DOCTYPE" inside a text message is answered: only declarations in the document are refused', () => {
+    const m = parseWeChatXml(
+      '<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[oUser]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[网页报错 <!DOCTYPE html> 和 <!ENTITY x> 是什么意思]]></Content><MsgId>1</MsgId></xml>',
+    );
+    expect(m.Content).to.equal('网页报错 <!DOCTYPE html> 和 <!ENTITY x> 是什么意思');
+  });
+
   for (const [name, body] of [
     ['a DOCTYPE', '<!DOCTYPE xml [<!ENTITY a "b">]><xml><Content>&a;</Content></xml>'],
     [
