@@ -7,13 +7,13 @@
 import { cpus, totalmem } from 'node:os';
 import { AgentClient, type HandoffListJson } from '../testkit/agentClient';
 import { BotClient } from '../testkit/botClient';
-import { startKefuProcess } from '../testkit/kefuProcess';
+import { NO_RATE_LIMITS, startKefuProcess } from '../testkit/kefuProcess';
 import { testRedis, uniqueNamespace } from '../testkit/redisServer';
 import { percentile, recordResults, round2 } from './results';
 
 export async function dispatchBench(n: number, redisUrl: string): Promise<Record<string, number>> {
   const env = { REDIS_URL: redisUrl, REDIS_NAMESPACE: uniqueNamespace('bench-dispatch'), LOG_LEVEL: 'error' };
-  const [a, b] = await Promise.all([startKefuProcess(env), startKefuProcess(env)]);
+  const [a, b] = await Promise.all([startKefuProcess({ ...NO_RATE_LIMITS, ...env }), startKefuProcess({ ...NO_RATE_LIMITS, ...env })]);
   const serviceUrl = `${a.url}/dev/inbox/`;
   try {
     // Bob (capacity 3) on A does the work; his event stream is on B.

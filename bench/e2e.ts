@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fromRoot } from '../kernel/paths';
-import { startKefuProcess } from '../testkit/kefuProcess';
+import { NO_RATE_LIMITS, startKefuProcess } from '../testkit/kefuProcess';
 import { freePort } from '../testkit/freePort';
 
 export interface LoadResult {
@@ -75,8 +75,8 @@ export async function e2eBench(o: {
   namespace: string;
 }): Promise<Record<'echo' | 'memory' | 'redis', TargetResult>> {
   const echo = await startEcho();
-  const memory = await startKefuProcess({ LOG_LEVEL: 'error' });
-  const redis = await startKefuProcess({ LOG_LEVEL: 'error', REDIS_URL: o.redisUrl, REDIS_NAMESPACE: o.namespace });
+  const memory = await startKefuProcess({ ...NO_RATE_LIMITS, LOG_LEVEL: 'error' });
+  const redis = await startKefuProcess({ ...NO_RATE_LIMITS, LOG_LEVEL: 'error', REDIS_URL: o.redisUrl, REDIS_NAMESPACE: o.namespace });
   try {
     const results = {
       echo: await measureTarget(echo.url, echo.child.pid as number, o),

@@ -5,13 +5,13 @@
 import { cpus, totalmem } from 'node:os';
 import { AgentClient, type HandoffListJson } from '../testkit/agentClient';
 import { BotClient } from '../testkit/botClient';
-import { startKefuProcess } from '../testkit/kefuProcess';
+import { NO_RATE_LIMITS, startKefuProcess } from '../testkit/kefuProcess';
 import { testRedis, uniqueNamespace } from '../testkit/redisServer';
 import { percentile, recordResults, round2 } from './results';
 
 export async function handoffBench(n: number, runs: number, redisUrl: string): Promise<Record<string, number | string>> {
   const env = { REDIS_URL: redisUrl, REDIS_NAMESPACE: uniqueNamespace('bench'), LOG_LEVEL: 'error' };
-  const [a, b] = await Promise.all([startKefuProcess(env), startKefuProcess(env)]);
+  const [a, b] = await Promise.all([startKefuProcess({ ...NO_RATE_LIMITS, ...env }), startKefuProcess({ ...NO_RATE_LIMITS, ...env })]);
   try {
     const agent = new AgentClient(b.url, 'demo-token-carol'); // a supervisor hears every event
     await agent.listen();

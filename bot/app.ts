@@ -53,6 +53,7 @@ import { Drain } from './http/drain';
 import { EventStreams } from '../handoff/eventStreams';
 import { messagesRoute } from './http/messages';
 import { errorHandler, limitJsonDepth, notFound } from './http/middleware';
+import { byIp, rateLimit } from './http/rateLimit';
 import { nluParseRoute } from './http/nluParse';
 import { KefuBot } from './kefuBot';
 import { KvStreamTickets } from './streamTickets';
@@ -68,6 +69,9 @@ export interface KefuOverrides {
   orders?: OrderService;
   storage?: Storage;
 }
+
+/** The window of the failed agent sign-in limit. */
+const AUTH_WINDOW_MS = 10 * 60_000;
 
 export interface Kefu {
   app: Express;
@@ -232,6 +236,26 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   app.use(express.json({ limit: env.MAX_BODY_BYTES, type: ['application/json', 'application/*+json'] }));
   app.use(limitJsonDepth);
   app.use(healthRoutes({ model: () => recognizer.ready, store: () => store.ping(), draining: () => drain.isDraining }));
+  // Rate limits, counted across instances (the shared kv): per address everywhere a customer or a
+  // stranger can reach, per conversation on messages, tighter on token endpoints.
+  const minute = 60_000;
+  const conversationOf = (req: express.Request): string | undefined => {
+    const body = req.body as { conversation?: { id?: unknown } } | undefined;
+    return typeof body?.conversation?.id === 'string' ? body.conversation.id : undefined;
+  };
+  app.use(
+    '/api/messages',
+    rateLimit(kv, [
+      { name: 'messages per address', limit: env.RATE_LIMIT_IP_PER_MINUTE, windowMs: minute, key: byIp },
+      { name: 'messages per conversation', limit: env.RATE_LIMIT_CONVERSATION_PER_MINUTE, windowMs: minute, key: conversationOf },
+    ]),
+  );
+  app.use('/api/nlu/parse', rateLimit(kv, [{ name: 'nlu per address', limit: env.RATE_LIMIT_IP_PER_MINUTE, windowMs: minute, key: byIp }]));
+  const tokenLimit = rateLimit(kv, [{ name: 'tokens per address', limit: env.RATE_LIMIT_TOKENS_PER_HOUR, windowMs: 60 * minute, key: byIp }]);
+  app.use('/chat/token', tokenLimit);
+  app.use('/v3/directline/tokens/generate', tokenLimit);
+  app.post('/v3/directline/conversations', tokenLimit);
+  app.use('/v3/directline', rateLimit(kv, [{ name: 'direct line per address', limit: env.RATE_LIMIT_IP_PER_MINUTE, windowMs: minute, key: byIp }]));
   const channelSecret = env.BOT_CHANNEL_SECRET;
   app.use(
     nluParseRoute(
@@ -276,6 +300,16 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
       streamTickets: new KvStreamTickets(kv),
       streams,
       idempotency: new KvIdempotencyStore(kv),
+      authGuard: {
+        wait: async (address) => {
+          const window = Math.floor(Date.now() / AUTH_WINDOW_MS);
+          const failures = Number((await kv.get(`authfail:${address}:${String(window)}`)) ?? '0');
+          return failures >= env.RATE_LIMIT_AUTH_FAILURES ? Math.ceil(((window + 1) * AUTH_WINDOW_MS - Date.now()) / 1000) : 0;
+        },
+        failed: async (address) => {
+          await kv.increment(`authfail:${address}:${String(Math.floor(Date.now() / AUTH_WINDOW_MS))}`, AUTH_WINDOW_MS);
+        },
+      },
       reloadContent: () => reloader.reload(),
     }),
   );

@@ -97,6 +97,14 @@ export const EnvSchema = z
     HANDOFF_LEASE_MS: int(500, 600_000).default(30_000),
     /** After SIGTERM: how long turns already running may take to finish before the process exits. */
     SHUTDOWN_GRACE_MS: int(0, 120_000).default(10_000),
+    /** Requests per minute from one address to /api/messages, /api/nlu/parse and Direct Line. */
+    RATE_LIMIT_IP_PER_MINUTE: int(1, 1_000_000).default(600),
+    /** Messages per minute in one conversation. */
+    RATE_LIMIT_CONVERSATION_PER_MINUTE: int(1, 100_000).default(60),
+    /** Tokens (web chat, Direct Line) and new Direct Line conversations per address per hour. */
+    RATE_LIMIT_TOKENS_PER_HOUR: int(1, 1_000_000).default(60),
+    /** Failed agent sign-ins per address per 10 minutes before the address must wait. */
+    RATE_LIMIT_AUTH_FAILURES: int(1, 10_000).default(20),
     /** Fault tests only: pause between taking due deadlines and handling them (the kill -9 window). */
     KEFU_FAILPOINT_DEADLINE_PAUSE_MS: int(0, 60_000).default(0),
     AGENTS_FILE: z.string().default(DEMO_AGENTS_FILE),

@@ -34,6 +34,8 @@ export interface AgentApiDeps {
   clock: () => Date;
   /** Short-lived, single-use tickets for the event stream (EventSource cannot send a header; the token must not go in a URL). */
   streamTickets: StreamTickets;
+  /** Failed sign-ins per address: past the limit the address waits (seconds to wait, 0 = go on). */
+  authGuard: { wait(address: string): Promise<number>; failed(address: string): Promise<void> };
   /** First results of requests sent with an Idempotency-Key. */
   idempotency: IdempotencyStore;
   /** Where open event streams are registered, so shutdown can close them. */
@@ -77,12 +79,21 @@ export function agentRouter(deps: AgentApiDeps): Router {
     // EventSource cannot set headers: the events stream alone takes a single-use ?ticket= instead.
     const ticket = !header && req.path === '/events' && typeof req.query.ticket === 'string' ? req.query.ticket : undefined;
     const agent = header ? agents.authenticate(header.trim()) : ticket ? agents.get((await deps.streamTickets.redeem(ticket.slice(0, 200))) ?? '') : undefined;
-    if (!agent)
+    if (!agent) {
+      // Guessing tokens is slowed per address: after too many failures, 429 until the window ends.
+      const address = req.ip ?? 'unknown';
+      const wait = await deps.authGuard.wait(address);
+      if (wait > 0) {
+        res.set('Retry-After', String(wait));
+        return void sendError(res, 'rate_limited', 'too many failed sign-ins from this address');
+      }
+      await deps.authGuard.failed(address);
       return void sendError(
         res,
         'unauthorized',
         'missing or wrong agent token (Authorization: Bearer <token>; the event stream: ?ticket= from POST /agent/v1/events/ticket)',
       );
+    }
     (req as Authed).agent = agent;
     // Any request from the console is a sign of life (presence: a silent console goes away).
     desk.heartbeat(agent.id).then(

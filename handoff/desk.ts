@@ -187,7 +187,11 @@ export class HandoffDesk implements HandoffService, SurveyService {
 
   /** The survey after a handoff (SurveyService); a low score flags the case for supervisors. */
   async saveSurvey(handoffId: string, survey: Survey): Promise<void> {
-    const result = await this.deps.store.saveSurvey(handoffId, survey);
+    // The comment is shown to supervisors: personal data in it is masked like any transcript line.
+    const result = await this.deps.store.saveSurvey(
+      handoffId,
+      survey.comment === undefined ? survey : { ...survey, comment: maskPersonalData(survey.comment) },
+    );
     if (result.ok && survey.flagged)
       await this.deps.events.publish({ type: 'survey.flagged', handoffId, conversationId: result.handoff.conversationId, at: survey.at });
   }

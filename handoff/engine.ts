@@ -88,7 +88,7 @@ export class HandoffEngine {
       conversation: { id: conversationId, channelId: request.reference.channelId ?? 'unknown' },
       customer: {
         id: request.customerId,
-        displayName: request.snapshot.displayName,
+        displayName: request.snapshot.displayName === undefined ? undefined : maskPersonalData(request.snapshot.displayName),
         vipLevel: request.snapshot.vipLevel,
         verification: request.snapshot.verification,
         maskedPhone: orders.find((o) => o.verified && o.phone)?.phone,

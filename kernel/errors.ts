@@ -23,6 +23,7 @@ export const ERRORS = {
   payload_too_large: { status: 413, message: 'the body is larger than MAX_BODY_BYTES' },
   unsupported_media_type: { status: 415, message: 'send the body as JSON (Content-Type: application/json)' },
   compliance: { status: 422, message: 'the reply contains forbidden phrases: {detail}' },
+  rate_limited: { status: 429, message: 'too many requests ({detail}); retry after the Retry-After seconds' },
   invalid_config: { status: 422, message: '{detail}' },
   internal: { status: 500, message: 'internal error' },
   not_ready: { status: 503, message: 'the NLU model is still loading; retry shortly' },

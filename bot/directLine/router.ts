@@ -1,3 +1,4 @@
+import { maskPersonalData } from '../../kernel/pii';
 import { randomUUID } from 'node:crypto';
 import type { Activity, Middleware, TurnContext } from 'botbuilder';
 import { Router, type Request, type Response } from 'express';
@@ -162,7 +163,13 @@ export function directLineRouter(deps: DirectLineDeps): Router {
       recipient: BOT,
       timestamp: clock().toISOString(),
     };
-    await log.append(conversationId, activity);
+    // The log is kept for 24 h and read back by the client: the text masked, the user token not kept.
+    const { userToken: _token, ...channelData } = activity.channelData ?? {};
+    await log.append(conversationId, {
+      ...activity,
+      ...(typeof activity.text === 'string' ? { text: maskPersonalData(activity.text) } : {}),
+      ...(activity.channelData ? { channelData } : {}),
+    });
     await deps.runTurn({ ...activity, timestamp: clock() } as unknown as Partial<Activity>);
     res.json({ id });
   });
