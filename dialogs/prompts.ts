@@ -83,7 +83,7 @@ const zh: Prompts = {
     callbackBooked: (o) =>
       `已为您登记回电，我们会在${o.within}${o.phone ? `拨打您的手机 ${o.phone} 与您联系，如需换号直接发送新号码即可。` : '与您联系。请回复方便接听的手机号。'}`,
     callbackPhoneSaved: (phone) => `好的，我们会拨打 ${phone} 与您联系。`,
-    callbackTaken: (agent) => `客服 ${agent} 已接手您的回电登记，会尽快给您致电；您也可以直接在这里留言。`,
+    callbackTaken: (agent) => `人工客服 ${agent} 已接入您的回电登记：您可以直接在这里继续沟通，如您不在线，客服会按登记的号码给您致电。`,
     agentJoined: (agent) => `人工客服 ${agent} 已接入，正在查看您的问题。`,
     queuedNobody: (o) =>
       `已为您转接人工客服（编号 ${o.id}）。目前暂时没有可以接待的客服在线，有客服上线会第一时间为您接入。您可以继续描述问题，客服接入后都能看到。`,
@@ -165,7 +165,7 @@ const en: Prompts = {
     callbackBooked: (o) =>
       `Done: we will call you back ${o.within}${o.phone ? ` on ${o.phone}; to use another number, just send it.` : '. Please reply with a phone number we can reach you on.'}`,
     callbackPhoneSaved: (phone) => `Thank you: we will call you on ${phone}.`,
-    callbackTaken: (agent) => `${agent} has taken your callback request and will call you soon; you can also write here.`,
+    callbackTaken: (agent) => `${agent} has picked up your callback request: you can continue right here, or they will call you on the number you gave.`,
     agentJoined: (agent) => `${agent} has joined and is reading your conversation.`,
     queuedNobody: (o) =>
       `I'm passing you to a person (reference ${o.id}). No agent who can take your chat is online right now; the first one to come online will. Keep describing your issue; they will see everything.`,

@@ -188,7 +188,7 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
       expect(mine.items.map((h) => h.id)).to.deep.equal([ticket?.id]);
       const held = (await alice.call('GET', `/handoffs/${ticket?.id ?? ''}`)).body as HandoffJson & { callback: { phone: string; dueAt: string } };
       expect(held.callback).to.deep.equal({ phone: '13812341234', dueAt: '2026-11-22T05:00:00.000Z' }); // 13:00 Shanghai, the promise
-      await waitProactive(c, (b) => b.text?.includes('已接手您的回电登记') === true);
+      await waitProactive(c, (b) => b.text?.includes('已接入您的回电登记') === true);
       // A supervisor sees the ticket, not the number.
       const sue = agent('test-token-sue');
       const seen = (await sue.call('GET', `/handoffs/${ticket?.id ?? ''}`)).body as HandoffJson & { callback: { phone: string } };
