@@ -35,7 +35,12 @@ export interface ComplianceViolation {
 const NEGATION_WINDOW = 12;
 
 export class ComplianceFilter {
-  private rules: ReadonlyArray<{ id: string; phrases: string[]; patterns: RegExp[]; negations: string[] }> = [];
+  private rules: ReadonlyArray<{
+    id: string;
+    phrases: Array<{ shown: string; cjk: boolean; compact: string; words: RegExp }>;
+    patterns: RegExp[];
+    negations: string[];
+  }> = [];
 
   constructor(data: ComplianceData) {
     this.replace(data);
@@ -45,26 +50,66 @@ export class ComplianceFilter {
   replace(data: ComplianceData): void {
     this.rules = data.rules.map((r) => ({
       id: r.id,
-      phrases: r.phrases.map((p) => p.toLowerCase()),
-      patterns: r.patterns.map((p) => new RegExp(p, 'giu')),
-      negations: r.negations.map((n) => n.toLowerCase()),
+      phrases: r.phrases.map((p) => ({ shown: p, ...matchForm(p) })),
+      patterns: r.patterns.map((p) => new RegExp(simplified(p), 'giu')),
+      negations: r.negations.map((n) => normalise(n)),
     }));
   }
 
+  /**
+   * Matched on normalised text, so a space, a traditional character or a full-width letter does
+   * not dodge a rule: Chinese phrases against the text with whitespace and punctuation removed,
+   * Latin phrases as whole words; patterns against the normalised text.
+   */
   check(text: string): ComplianceViolation[] {
-    const lower = text.toLowerCase();
+    const normal = normalise(text);
+    const compact = compactForm(normal);
     const found: ComplianceViolation[] = [];
     for (const rule of this.rules) {
       for (const phrase of rule.phrases) {
-        if (lower.includes(phrase)) found.push({ rule: rule.id, match: phrase });
+        if (phrase.cjk ? compact.includes(phrase.compact) : phrase.words.test(normal)) found.push({ rule: rule.id, match: phrase.shown });
       }
       for (const re of rule.patterns) {
-        for (const m of lower.matchAll(re)) {
-          const before = lower.slice(Math.max(0, m.index - NEGATION_WINDOW), m.index + m[0].length);
+        for (const m of normal.matchAll(re)) {
+          const before = normal.slice(Math.max(0, m.index - NEGATION_WINDOW), m.index + m[0].length);
           if (!rule.negations.some((n) => before.includes(n))) found.push({ rule: rule.id, match: m[0] });
         }
       }
     }
     return found;
   }
+}
+
+/** Traditional characters that occur in the rules, to their simplified forms (the filter reads both). */
+const TRADITIONAL: Record<string, string> = Object.fromEntries(
+  // Every character here is one UTF-16 unit (CJK basic plane), so indexing pairs them up.
+  Array.from('請驗證碼與們這責題術門沒辦關歸規則從來絕對頂級網價將發給麼傳個電話帳號務讓說對應該話還幫動態簡訊碼輸入報語錯誤別問題敏感', (c, i) => [
+    c,
+    '请验证码与们这责题术门没办关归规则从来绝对顶级网价将发给么传个电话账号务让说对应该话还帮动态简讯码输入报语错误别问题敏感'[i],
+  ]),
+);
+
+function simplified(text: string): string {
+  return text.replace(/[\u4e00-\u9fff]/g, (c) => TRADITIONAL[c] ?? c);
+}
+
+/** Full-width to half-width (NFKC), traditional to simplified, lower case, runs of whitespace as one space. */
+function normalise(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(/[\u200B-\u200D\u2060\uFEFF]/g, '')
+    .replace(/[\u4e00-\u9fff]/g, (c) => TRADITIONAL[c] ?? c)
+    .toLowerCase()
+    .replace(/\s+/g, ' ');
+}
+
+/** Without whitespace and punctuation: "这不是我们 的责任" and "这不是我们的责任" are one phrase. */
+function compactForm(normal: string): string {
+  return normal.replace(/[\s\p{P}\p{S}]/gu, '');
+}
+
+function matchForm(phrase: string): { cjk: boolean; compact: string; words: RegExp } {
+  const normal = normalise(phrase);
+  const escaped = normal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
+  return { cjk: /[\u4e00-\u9fff]/.test(normal), compact: compactForm(normal), words: new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'iu') };
 }

@@ -31,6 +31,17 @@ describe('outbound compliance filter [001 三(三), 003 禁忌用語]', () => {
     ['credential_request', '麻烦提供下验证码'],
     ['credential_request', 'Please send me the verification code you received'],
     ['credential_request', 'reply with your password so I can check'],
+    // Security finding 9: dodges that used to pass.
+    ['blame_shifting', '这不是我们 的责任'],
+    ['blame_shifting', '这不是我们的责任！'],
+    ['blame_shifting', 'not  our   problem'],
+    ['credential_request', '請提供一下驗證碼'],
+    ['credential_request', '麻烦把短信验证码发我一下'],
+    ['credential_request', 'DM me your one time password'],
+    ['credential_request', 'please text me the OTP'],
+    ['absolute_claims', '我们是全网最低价'],
+    ['absolute_claims', '我们是ｔｈｅ　ｂｅｓｔ？no — 頂級服务'],
+    ['absolute_claims', 'We are the best!'],
   ];
   for (const [rule, text] of blocked) {
     it(`blocks "${text}" (${rule})`, () => {
@@ -43,6 +54,9 @@ describe('outbound compliance filter [001 三(三), 003 禁忌用語]', () => {
     'We will never ask for your password or verification code.',
     '请勿向任何人提供验证码',
     '我们会第一时间同步您',
+    'The best way to reach us is this chat.',
+    'Which is the best time to call you back?',
+    '请勿向任何人（包括客服）提供短信验证码',
   ]) {
     it(`allows the safety notice "${text}"`, () => {
       expect(filter.check(text)).to.deep.equal([]);
