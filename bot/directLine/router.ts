@@ -51,7 +51,10 @@ export class DirectLineSink implements Middleware {
   ) {}
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-    if (context.activity.channelId === DIRECT_LINE_CHANNEL) {
+    // kefu's own Direct Line is told apart by the service URL only its router sets — never by the
+    // channel id: Azure Bot Service's Direct Line and Web Chat channels also say "directline", and
+    // their replies go to their serviceUrl like any Bot Framework channel's.
+    if (isOwnDirectLine(context.activity)) {
       context.onSendActivities(async (ctx, activities) => {
         const ids: Array<{ id: string }> = [];
         for (const a of activities) {
@@ -65,6 +68,11 @@ export class DirectLineSink implements Middleware {
     }
     await next();
   }
+}
+
+/** An activity that came in through kefu's own Direct Line router (its invalid-domain service URL). */
+export function isOwnDirectLine(activity: { serviceUrl?: string }): boolean {
+  return activity.serviceUrl === SERVICE_URL;
 }
 
 /** The subset of Direct Line 3.0 that botframework-directlinejs and botframework-webchat use (polling). */

@@ -5,7 +5,7 @@ import { sendError } from '../../kernel/http';
 import type { TurnLock } from '../../infra/turnLock';
 import { IncomingActivity } from '../activitySchema';
 import { requireJson } from './middleware';
-import { serviceUrlAllowed } from './serviceUrl';
+import { isInternalServiceUrl, serviceUrlAllowed } from './serviceUrl';
 
 export interface MessagesRouteDeps {
   adapter: CloudAdapter;
@@ -25,6 +25,9 @@ export function messagesRoute(deps: MessagesRouteDeps): Router {
     if (!activity.success) return void sendError(res, 'invalid_body', formatZodIssues(activity.error));
     const allow = deps.serviceUrlAllowlist;
     if (allow && !serviceUrlAllowed(activity.data.serviceUrl, allow)) return void sendError(res, 'service_url_not_allowed');
+    // kefu's own channels (its Direct Line, WeChat) mark their activities with a *.kefu.invalid
+    // service URL; nobody may post one here and write into their logs.
+    if (isInternalServiceUrl(activity.data.serviceUrl)) return void sendError(res, 'service_url_not_allowed');
     if (!deps.modelReady()) return void sendError(res, 'not_ready');
     // The lock covers the whole turn, the handoff gate included: with several instances a message
     // racing a handoff must see it (or be seen by it), never slip past it to the bot.

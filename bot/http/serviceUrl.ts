@@ -19,3 +19,12 @@ export function serviceUrlAllowed(serviceUrl: string, allowlist: readonly string
     return url.pathname === allowed.pathname || url.pathname.startsWith(base);
   });
 }
+
+/** The service URLs kefu's own channels set (https://directline.kefu.invalid/, https://wechat.kefu.invalid/). */
+export function isInternalServiceUrl(serviceUrl: string): boolean {
+  try {
+    return new URL(serviceUrl).hostname.endsWith('.kefu.invalid');
+  } catch {
+    return false;
+  }
+}
