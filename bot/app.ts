@@ -57,6 +57,7 @@ import { byIp, rateLimit } from './http/rateLimit';
 import { nluParseRoute } from './http/nluParse';
 import { KefuBot } from './kefuBot';
 import { KvStreamTickets } from './streamTickets';
+import { Metrics } from './metrics';
 import { KvIdempotencyStore } from './idempotencyStore';
 import { createOrderService } from './orderServiceFactory';
 import { pageRoutes } from './pages';
@@ -233,6 +234,9 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   const drain = new Drain();
   const streams = new EventStreams();
   app.use(drain.middleware(['/agent/v1/events']));
+  const metrics = new Metrics(desk);
+  app.use(metrics.middleware());
+  app.use(metrics.route(env.METRICS_TOKEN));
   app.use(express.json({ limit: env.MAX_BODY_BYTES, type: ['application/json', 'application/*+json'] }));
   app.use(limitJsonDepth);
   app.use(healthRoutes({ model: () => recognizer.ready, store: () => store.ping(), draining: () => drain.isDraining }));

@@ -97,6 +97,8 @@ export const EnvSchema = z
     HANDOFF_LEASE_MS: int(500, 600_000).default(30_000),
     /** After SIGTERM: how long turns already running may take to finish before the process exits. */
     SHUTDOWN_GRACE_MS: int(0, 120_000).default(10_000),
+    /** When set, GET /metrics needs Authorization: Bearer <METRICS_TOKEN>. */
+    METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
     /** Requests per minute from one address to /api/messages, /api/nlu/parse and Direct Line. */
     RATE_LIMIT_IP_PER_MINUTE: int(1, 1_000_000).default(600),
     /** Messages per minute in one conversation. */
