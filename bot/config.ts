@@ -21,6 +21,18 @@ const aesKey = z.string().regex(/^[A-Za-z0-9+/]{43}$/, 'an EncodingAESKey is 43 
 
 export const DEMO_AGENTS_FILE = 'handoff/data/agents.demo.json';
 
+/** A comma-separated list in one variable ("a, b,,c" → [a, b, c]), each item checked by `item`. */
+const commaList = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));
+
 /** Every environment variable kefu reads (README §Configuration). */
 export const EnvSchema = z
   .object({
@@ -35,32 +47,11 @@ export const EnvSchema = z
     USER_TOKEN_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
     /** A user token living longer than this (exp − iat) is refused. */
     USER_TOKEN_MAX_LIFETIME_SECONDS: int(60, 30 * 86_400).default(86_400),
-    SERVICE_URL_ALLOWLIST: z.preprocess(
-      emptyAsUndefined,
-      z
-        .string()
-        .transform((s) =>
-          s
-            .split(',')
-            .map((x) => x.trim())
-            .filter(Boolean),
-        )
-        .pipe(z.array(z.url()))
-        .optional(),
-    ),
+    SERVICE_URL_ALLOWLIST: z.preprocess(emptyAsUndefined, commaList(z.url()).optional()),
     /** Bot Framework channels that are agent hubs (e.g. an Omnichannel-style hub): only they receive handoff.initiate with the context packet. */
     AGENT_HUB_CHANNELS: z.preprocess(
       emptyAsUndefined,
-      z
-        .string()
-        .transform((s) =>
-          s
-            .split(',')
-            .map((x) => x.trim())
-            .filter(Boolean),
-        )
-        .pipe(z.array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a channel id (letters, digits, _ . -)')))
-        .default([]),
+      commaList(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a channel id (letters, digits, _ . -)')).default([]),
     ),
     ORDER_SERVICE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
     ORDER_SERVICE_TOKEN: z.preprocess(emptyAsUndefined, optionalString),
