@@ -207,6 +207,14 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     return loaded;
   });
   riskReady.catch((err: unknown) => log.error('risk model failed to load; lexicon and intent still scan', { error: String(err) }));
+  // An instance takes customers once it can read risk as well as intent: the risk model loaded, or
+  // failed to (then the lexicon and intent scan alone, logged above).
+  let riskSettled = false;
+  const riskDone = riskReady.then(
+    () => (riskSettled = true),
+    () => (riskSettled = true),
+  );
+  const modelsReady = () => recognizer.ready && riskSettled;
   const reloader = new ContentReloader({
     load: () => loadContent(env),
     startup: Promise.all([ready, riskReady]),
@@ -239,7 +247,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   app.use(metrics.route(env.METRICS_TOKEN));
   app.use(express.json({ limit: env.MAX_BODY_BYTES, type: ['application/json', 'application/*+json'] }));
   app.use(limitJsonDepth);
-  app.use(healthRoutes({ model: () => recognizer.ready, store: () => store.ping(), draining: () => drain.isDraining }));
+  app.use(healthRoutes({ model: modelsReady, store: () => store.ping(), draining: () => drain.isDraining }));
   // Rate limits, counted across instances (the shared kv): per address everywhere a customer or a
   // stranger can reach, per conversation on messages, tighter on token endpoints.
   const minute = 60_000;
@@ -275,7 +283,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
       adapter,
       turnLock,
       runBot: (context) => bot.run(context),
-      modelReady: () => recognizer.ready,
+      modelReady: modelsReady,
       serviceUrlAllowlist: env.SERVICE_URL_ALLOWLIST,
       guards: env.KEFU_MODE === 'production' && !env.MICROSOFT_APP_ID && env.BOT_CHANNEL_SECRET ? [requireChannelSecret(env.BOT_CHANNEL_SECRET)] : [],
     }),
@@ -339,7 +347,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     events,
     orders,
     worker,
-    ready,
+    ready: riskDone.then(() => ready),
     close,
     kv,
     checkBackend: () => backend.check(),

@@ -1,39 +1,23 @@
 import { expect } from 'chai';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { fromRoot } from '../../kernel/paths';
+import { launchChromium } from '../../testkit/browser';
 import { startKefu, type RunningKefu } from '../../testkit/kefuServer';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = fromRoot('test-output/screenshots');
 
-/** Customer on /chat, agent on /console, in Debian's chromium. */
+/** Customer on /chat, agent on /console, in a real Chromium (testkit/browser.ts finds one). */
 describe('in a real browser: /chat and /console', function () {
   this.timeout(60_000);
   let kefu: RunningKefu;
   let browser: Browser;
 
-  before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      // CI installs chromium (.ci/run) and must not skip; a developer without it is told why.
-      if (process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
-      this.skip();
-    }
+  before(async () => {
     mkdirSync(SHOTS, { recursive: true });
     kefu = await startKefu({ AGENTS_FILE: 'test/fixtures/agents.test.json' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     // Each is unset when before() failed ahead of it.
