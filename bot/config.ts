@@ -76,6 +76,21 @@ export const EnvSchema = z
         .regex(/^rediss?:\/\//, 'expected redis://host:port or rediss://…')
         .optional(),
     ),
+    /** A Redis Cluster by its seed nodes (host:port, comma-separated), instead of REDIS_URL. */
+    REDIS_CLUSTER_NODES: z.preprocess(
+      emptyAsUndefined,
+      commaList(
+        z
+          .string()
+          .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port')
+          .transform((hp) => {
+            const i = hp.lastIndexOf(':');
+            return { host: hp.slice(0, i), port: Number(hp.slice(i + 1)) };
+          }),
+      )
+        .refine((nodes) => nodes.length > 0, 'at least one host:port')
+        .optional(),
+    ),
     REDIS_NAMESPACE: z
       .string()
       .regex(/^[a-zA-Z0-9_-]{1,32}$/)
@@ -148,6 +163,9 @@ export const EnvSchema = z
         for (const v of vars.filter((x) => env[x] === undefined))
           ctx.addIssue({ code: 'custom', path: [v], message: `required for the ${name} adapter (${set.join(', ')} set)` });
       }
+    }
+    if (env.REDIS_URL && env.REDIS_CLUSTER_NODES) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_CLUSTER_NODES'], message: 'set REDIS_URL (one server) or REDIS_CLUSTER_NODES (a cluster), not both' });
     }
     if (env.KEFU_MODE !== 'production') return;
     if (!env.BOT_CHANNEL_SECRET && !env.MICROSOFT_APP_ID) {

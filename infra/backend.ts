@@ -21,6 +21,8 @@ import type { TurnLock } from './turnLock';
 /** The settings the backend reads (a subset of the validated environment). */
 export interface BackendSettings {
   REDIS_URL?: string;
+  /** A Redis Cluster's seed nodes (instead of REDIS_URL). */
+  REDIS_CLUSTER_NODES?: ReadonlyArray<{ host: string; port: number }>;
   REDIS_NAMESPACE: string;
   REDIS_COMMAND_TIMEOUT_MS: number;
   HANDOFF_LEASE_MS: number;
@@ -56,8 +58,9 @@ export interface BackendHooks {
 }
 
 export function createBackend(settings: BackendSettings, hooks: BackendHooks): Backend {
-  if (settings.REDIS_URL) {
-    const redis = createRedis(settings.REDIS_URL, { commandTimeoutMs: settings.REDIS_COMMAND_TIMEOUT_MS });
+  const target = settings.REDIS_CLUSTER_NODES ? { clusterNodes: settings.REDIS_CLUSTER_NODES } : settings.REDIS_URL ? { url: settings.REDIS_URL } : undefined;
+  if (target) {
+    const redis = createRedis(target, { commandTimeoutMs: settings.REDIS_COMMAND_TIMEOUT_MS });
     redis.on('error', (err: Error) => hooks.onError('redis connection', err));
     const store = new RedisHandoffStore(redis, {
       namespace: settings.REDIS_NAMESPACE,

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { Redis } from './connection';
 import { HandoffEvent, type EventBus } from '../../handoff/events';
 import { MemoryEventBus } from '../memory/eventBus';
 

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashToken } from '../../handoff/agents';
 import { PRIORITY_RANK } from '../../handoff/types';
-import { createRedis } from '../../infra/redis/connection';
+import { createRedis, type RedisTarget } from '../../infra/redis/connection';
 import { RedisHandoffStore } from '../../infra/redis/handoffStore';
 import { fromRoot } from '../../kernel/paths';
 import { AgentClient, type HandoffJson } from '../../testkit/agentClient';
 import { BotClient } from '../../testkit/botClient';
 import { ConnectorStub } from '../../testkit/connectorStub';
 import { startKefuProcess } from '../../testkit/kefuProcess';
-import { testRedis, uniqueNamespace } from '../../testkit/redisServer';
+import { testRedis, testRedisCluster, uniqueNamespace } from '../../testkit/redisServer';
 
 const SELF_HARM = "I'm going to kill myself";
 const FOOD_POISONING = '我吃了你们的外卖食物中毒了';
@@ -26,15 +26,23 @@ function routingWith(dispatch: Record<string, unknown>): string {
   return file;
 }
 
-/** Two real kefu processes on one real Redis, with a store handle to look at what they did. */
-async function twoInstances(extraEnv: Record<string, string>) {
-  const redis = await testRedis();
+/** Two real kefu processes on one real Redis (or a 3-master cluster), with a store handle to look at what they did. */
+async function twoInstances(extraEnv: Record<string, string>, on: 'redis' | 'cluster' = 'redis') {
   const namespace = uniqueNamespace('dispatch');
   const stub = new ConnectorStub();
   const serviceUrl = await stub.start();
-  const env = { REDIS_URL: redis.url, REDIS_NAMESPACE: namespace, AGENTS_FILE: 'test/fixtures/agents.test.json', HANDOFF_POLL_MS: '25', ...extraEnv };
+  let backendEnv: Record<string, string>;
+  let target: RedisTarget;
+  if (on === 'cluster') {
+    const cluster = await testRedisCluster();
+    [backendEnv, target] = [{ REDIS_CLUSTER_NODES: cluster.env }, { clusterNodes: cluster.nodes }];
+  } else {
+    const redis = await testRedis();
+    [backendEnv, target] = [{ REDIS_URL: redis.url }, { url: redis.url }];
+  }
+  const env = { ...backendEnv, REDIS_NAMESPACE: namespace, AGENTS_FILE: 'test/fixtures/agents.test.json', HANDOFF_POLL_MS: '25', ...extraEnv };
   const [a, b] = await Promise.all([startKefuProcess(env), startKefuProcess(env)]);
-  const store = new RedisHandoffStore(createRedis(redis.url), { namespace, ttlSeconds: 600, transcriptEntries: 500, closedRetentionSeconds: 86400 });
+  const store = new RedisHandoffStore(createRedis(target), { namespace, ttlSeconds: 600, transcriptEntries: 500, closedRetentionSeconds: 86400 });
   return {
     a,
     b,
@@ -123,81 +131,82 @@ describe('dispatch: waiting customers reach the next free agent, most urgent fir
   });
 });
 
-describe('dispatch at scale: 200 handoffs of mixed priority, 6 agents, two instances', function () {
-  this.timeout(120_000);
-  let k: Instances;
-  const agentIds = ['d0', 'd1', 'd2', 'd3', 'd4', 'd5'];
-  const CAPACITY = 3;
-  before(async () => {
-    const groups = ['general', 'orders', 'payments', 'after_sales', 'food_safety', 'security', 'safety', 'escalation'];
-    const agents = [
-      ...agentIds.map((id) => ({ id, name: id, skills: groups, tier: 1, capacity: CAPACITY, tokenSha256: hashToken(`token-${id}`) })),
-      { id: 'boss', name: 'boss', skills: groups, tier: 3, capacity: 1, supervisor: true, tokenSha256: hashToken('token-boss') },
-    ];
-    const file = join(mkdtempSync(join(tmpdir(), 'kefu-agents-')), 'agents.json');
-    writeFileSync(file, JSON.stringify({ agents }));
-    k = await twoInstances({ AGENTS_FILE: file, ROUTING_FILE: routingWith({ escalateAfter: '10m', awayAfter: '10m', acceptTimeout: '10m' }) });
+for (const on of ['redis', 'cluster'] as const)
+  describe(`dispatch at scale: 200 handoffs of mixed priority, 6 agents, two instances (${on === 'redis' ? 'one Redis' : 'a 3-master Redis Cluster'})`, function () {
+    this.timeout(120_000);
+    let k: Instances;
+    const agentIds = ['d0', 'd1', 'd2', 'd3', 'd4', 'd5'];
+    const CAPACITY = 3;
+    before(async () => {
+      const groups = ['general', 'orders', 'payments', 'after_sales', 'food_safety', 'security', 'safety', 'escalation'];
+      const agents = [
+        ...agentIds.map((id) => ({ id, name: id, skills: groups, tier: 1, capacity: CAPACITY, tokenSha256: hashToken(`token-${id}`) })),
+        { id: 'boss', name: 'boss', skills: groups, tier: 3, capacity: 1, supervisor: true, tokenSha256: hashToken('token-boss') },
+      ];
+      const file = join(mkdtempSync(join(tmpdir(), 'kefu-agents-')), 'agents.json');
+      writeFileSync(file, JSON.stringify({ agents }));
+      k = await twoInstances({ AGENTS_FILE: file, ROUTING_FILE: routingWith({ escalateAfter: '10m', awayAfter: '10m', acceptTimeout: '10m' }) }, on);
+    });
+    after(async () => {
+      await (k as Instances | undefined)?.close();
+    });
+
+    it('never gives one customer to two agents, never exceeds a capacity, and assigns in priority-then-age order', async () => {
+      const boss = new AgentClient(k.a.url, 'token-boss');
+      await boss.listen();
+      const agents = agentIds.map((id, i) => new AgentClient(i % 2 ? k.b.url : k.a.url, `token-${id}`));
+      await agents[0]?.online(); // someone is online: normal cases wait in the queue instead of becoming callbacks
+
+      const customers = Array.from({ length: 200 }, (_, i) => new BotClient(i % 2 ? k.b.url : k.a.url));
+      for (const [i, c] of customers.entries()) await c.say(i % 3 === 0 ? FOOD_POISONING : '转人工', { serviceUrl: k.serviceUrl });
+      const all = await Promise.all(customers.map((c) => until(() => k.store.openFor(c.conversationId), 'a handoff')));
+      expect(new Set(all.map((h) => h.priority))).to.deep.equal(new Set(['urgent', 'normal']));
+      const firstOnes = new Set(all.filter((h) => h.status === 'assigned').map((h) => h.id)); // d0 took these as they came
+      expect(firstOnes.size).to.equal(CAPACITY);
+
+      const order = (await k.store.queued())
+        .filter((h) => h.status === 'queued')
+        .sort((x, y) => PRIORITY_RANK[x.priority] - PRIORITY_RANK[y.priority] || x.createdAt - y.createdAt)
+        .map((h) => h.id);
+      await Promise.all(agents.slice(1).map((a) => a.online()));
+      expect(order.length + firstOnes.size).to.be.at.most(200);
+
+      const seats = agentIds.length * CAPACITY;
+      const served: string[] = [];
+      for (let round = 0; served.length < order.length; round += 1) {
+        // Settle: every seat filled, or the queue empty.
+        const expected = order.slice(served.length, served.length + seats - (round === 0 ? firstOnes.size : 0));
+        const assigned = await until(
+          async () => {
+            const now = (await k.store.assigned()).filter((h) => !firstOnes.has(h.id));
+            return now.length === expected.length ? now : undefined;
+          },
+          `round ${round}: ${expected.length} assigned`,
+          10_000,
+        );
+        const loads = await k.store.loads();
+        for (const id of agentIds) expect(loads[id] ?? 0, `${id}'s load`).to.be.at.most(CAPACITY);
+        // Priority then age: exactly the next ones in line are the ones being served.
+        expect(assigned.map((h) => h.id).sort()).to.deep.equal([...expected].sort());
+        served.push(...expected);
+        // Everyone closes what they hold, through both instances at once.
+        const held = await k.store.assigned();
+        await Promise.all(
+          held.map((h) => {
+            const agent = agents[agentIds.indexOf(h.assignedTo ?? '')];
+            return agent.call('POST', `/handoffs/${h.id}/close`, { resolution: 'ok' });
+          }),
+        );
+        firstOnes.clear();
+      }
+      // One customer, one agent: every handoff was assigned exactly once.
+      const assignedEvents = boss.events.filter((e) => e.type === 'handoff.assigned');
+      const perHandoff = new Map<string, number>();
+      for (const e of assignedEvents) perHandoff.set(e.handoffId, (perHandoff.get(e.handoffId) ?? 0) + 1);
+      expect([...perHandoff.values()].every((n) => n === 1)).to.equal(true);
+      expect(perHandoff.size).to.equal(200);
+    });
   });
-  after(async () => {
-    await (k as Instances | undefined)?.close();
-  });
-
-  it('never gives one customer to two agents, never exceeds a capacity, and assigns in priority-then-age order', async () => {
-    const boss = new AgentClient(k.a.url, 'token-boss');
-    await boss.listen();
-    const agents = agentIds.map((id, i) => new AgentClient(i % 2 ? k.b.url : k.a.url, `token-${id}`));
-    await agents[0]?.online(); // someone is online: normal cases wait in the queue instead of becoming callbacks
-
-    const customers = Array.from({ length: 200 }, (_, i) => new BotClient(i % 2 ? k.b.url : k.a.url));
-    for (const [i, c] of customers.entries()) await c.say(i % 3 === 0 ? FOOD_POISONING : '转人工', { serviceUrl: k.serviceUrl });
-    const all = await Promise.all(customers.map((c) => until(() => k.store.openFor(c.conversationId), 'a handoff')));
-    expect(new Set(all.map((h) => h.priority))).to.deep.equal(new Set(['urgent', 'normal']));
-    const firstOnes = new Set(all.filter((h) => h.status === 'assigned').map((h) => h.id)); // d0 took these as they came
-    expect(firstOnes.size).to.equal(CAPACITY);
-
-    const order = (await k.store.queued())
-      .filter((h) => h.status === 'queued')
-      .sort((x, y) => PRIORITY_RANK[x.priority] - PRIORITY_RANK[y.priority] || x.createdAt - y.createdAt)
-      .map((h) => h.id);
-    await Promise.all(agents.slice(1).map((a) => a.online()));
-    expect(order.length + firstOnes.size).to.be.at.most(200);
-
-    const seats = agentIds.length * CAPACITY;
-    const served: string[] = [];
-    for (let round = 0; served.length < order.length; round += 1) {
-      // Settle: every seat filled, or the queue empty.
-      const expected = order.slice(served.length, served.length + seats - (round === 0 ? firstOnes.size : 0));
-      const assigned = await until(
-        async () => {
-          const now = (await k.store.assigned()).filter((h) => !firstOnes.has(h.id));
-          return now.length === expected.length ? now : undefined;
-        },
-        `round ${round}: ${expected.length} assigned`,
-        10_000,
-      );
-      const loads = await k.store.loads();
-      for (const id of agentIds) expect(loads[id] ?? 0, `${id}'s load`).to.be.at.most(CAPACITY);
-      // Priority then age: exactly the next ones in line are the ones being served.
-      expect(assigned.map((h) => h.id).sort()).to.deep.equal([...expected].sort());
-      served.push(...expected);
-      // Everyone closes what they hold, through both instances at once.
-      const held = await k.store.assigned();
-      await Promise.all(
-        held.map((h) => {
-          const agent = agents[agentIds.indexOf(h.assignedTo ?? '')];
-          return agent.call('POST', `/handoffs/${h.id}/close`, { resolution: 'ok' });
-        }),
-      );
-      firstOnes.clear();
-    }
-    // One customer, one agent: every handoff was assigned exactly once.
-    const assignedEvents = boss.events.filter((e) => e.type === 'handoff.assigned');
-    const perHandoff = new Map<string, number>();
-    for (const e of assignedEvents) perHandoff.set(e.handoffId, (perHandoff.get(e.handoffId) ?? 0) + 1);
-    expect([...perHandoff.values()].every((n) => n === 1)).to.equal(true);
-    expect(perHandoff.size).to.equal(200);
-  });
-});
 
 describe('presence that tells the truth, ring-no-answer, the agent reply deadline', function () {
   this.timeout(60_000);

@@ -3,105 +3,122 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import { RedisHandoffStore } from '../../infra/redis/handoffStore';
-import { createRedis } from '../../infra/redis/connection';
+import { createRedis, type RedisTarget } from '../../infra/redis/connection';
 import { AgentClient } from '../../testkit/agentClient';
 import { BotClient } from '../../testkit/botClient';
 import { ConnectorStub } from '../../testkit/connectorStub';
 import { startKefuProcess, type KefuProcess } from '../../testkit/kefuProcess';
-import { testRedis, uniqueNamespace } from '../../testkit/redisServer';
+import { testRedis, testRedisCluster, uniqueNamespace } from '../../testkit/redisServer';
 
-describe('two kefu processes on one Redis', function () {
-  this.timeout(90_000);
-  let a: KefuProcess;
-  let b: KefuProcess;
-  let stub: ConnectorStub;
-  let serviceUrl: string;
-  let slowOrders: Server;
-  let store: RedisHandoffStore;
+/** Where the two processes keep everything: one Redis, or a 3-master Redis Cluster. */
+interface SharedBackend {
+  env: Record<string, string>;
+  target: RedisTarget;
+}
 
-  before(async () => {
-    const redis = await testRedis();
-    const namespace = uniqueNamespace('multi');
-    stub = new ConnectorStub();
-    serviceUrl = await stub.start();
-    // An order API that takes 5 s: the instance that asks will be dead before it answers.
-    const api = express();
-    api.get('/orders/:id', (_req, res) => void setTimeout(() => res.status(404).end(), 5000));
-    slowOrders = await new Promise((resolve) => {
-      const s = api.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    const env = {
-      REDIS_URL: redis.url,
-      REDIS_NAMESPACE: namespace,
-      AGENTS_FILE: 'test/fixtures/agents.test.json',
-      ORDER_SERVICE_URL: `http://127.0.0.1:${(slowOrders.address() as AddressInfo).port}/`,
-      ORDER_SERVICE_TIMEOUT_MS: '10000',
-      HANDOFF_TIMEOUT_MS: '1000',
-      HANDOFF_POLL_MS: '25',
-    };
-    [a, b] = await Promise.all([startKefuProcess(env), startKefuProcess(env)]);
-    store = new RedisHandoffStore(createRedis(redis.url), { namespace, ttlSeconds: 600, transcriptEntries: 500, closedRetentionSeconds: 86400 });
-  });
-  after(async () => {
-    // Each is unset when before() failed ahead of it.
-    await Promise.all([(a as KefuProcess | undefined)?.kill(), (b as KefuProcess | undefined)?.kill()]);
-    await stub.close();
-    await new Promise((r) => slowOrders.close(r));
-    await (store as RedisHandoffStore | undefined)?.dispose();
-  });
-
-  it('many concurrent claims across both processes never give one customer to two agents (3 rounds)', async () => {
-    const agents = Array.from({ length: 6 }, (_, i) => new AgentClient(i % 2 ? b.url : a.url, `test-token-load${i}`));
-    for (let round = 0; round < 3; round += 1) {
-      // 20 customers ask for a person, alternately through each process (nobody online: callback tickets).
-      const customers = Array.from({ length: 20 }, (_, i) => new BotClient(i % 2 ? b.url : a.url));
-      await Promise.all(customers.map((c) => c.say('转人工', { serviceUrl })));
-      const ids = await Promise.all(customers.map(async (c) => (await store.openFor(c.conversationId))?.id as string));
-      expect(ids.every(Boolean)).to.equal(true);
-      // Every agent tries to claim every customer at once, half through each process.
-      const attempts = await Promise.all(
-        ids.flatMap((id) => agents.map(async (ag, n) => ({ id, n, status: (await ag.call('POST', `/handoffs/${id}/claim`)).status }))),
-      );
-      for (const id of ids) {
-        const wins = attempts.filter((x) => x.id === id && x.status === 200);
-        expect(wins, `handoff ${id}`).to.have.length(1);
-        expect(attempts.filter((x) => x.id === id && x.status !== 200).every((x) => x.status === 409 || x.status === 403)).to.equal(true);
-        const h = await store.get(id);
-        expect(h?.status).to.equal('assigned');
-        expect(h?.assignedTo).to.equal(`load${wins[0].n}`);
-      }
-      // Free the agents for the next round.
-      await Promise.all(
-        ids.map(async (id) => {
-          const h = await store.get(id);
-          const n = Number(h?.assignedTo?.replace('load', ''));
-          expect((await agents[n].call('POST', `/handoffs/${id}/close`, { resolution: 'test' })).status).to.equal(200);
-        }),
-      );
-      const loads = await store.loads();
-      expect(Object.values(loads).every((v) => v === 0)).to.equal(true);
-    }
-  });
-
-  it('a deadline armed on process A fires on process B after A is killed, exactly once', async () => {
-    const c = new BotClient(a.url);
-    expect(await c.say('查物流 KF202611220001', { serviceUrl })).to.contain('后四位');
-    // This turn asks the slow order API; A is killed while it waits, before it can answer.
-    const pending = c.say('1234', { serviceUrl }).catch(() => 'connection lost');
-    await new Promise((r) => setTimeout(r, 200));
-    await a.kill('SIGKILL');
-    expect(await pending).to.equal('connection lost');
-    const notices = () => stub.received.filter((r) => r.conversationId === c.conversationId && (r.body.text ?? '').includes('系统处理较慢'));
-    const started = Date.now();
-    while (notices().length === 0 && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 25));
-    expect(notices()).to.have.length(1);
-    await new Promise((r) => setTimeout(r, 1500)); // would a second instance or a retry fire it again?
-    expect(notices()).to.have.length(1);
-    const h = await store.openFor(c.conversationId);
-    expect(h?.reasons).to.deep.equal(['timeout']);
-    expect(h?.packet.intentHistory.map((x) => x.intent)).to.include('order_status');
-  });
+twoProcesses('one Redis', async () => {
+  const redis = await testRedis();
+  return { env: { REDIS_URL: redis.url }, target: { url: redis.url } };
 });
+twoProcesses('a 3-master Redis Cluster', async () => {
+  const cluster = await testRedisCluster();
+  return { env: { REDIS_CLUSTER_NODES: cluster.env }, target: { clusterNodes: cluster.nodes } };
+});
+
+function twoProcesses(label: string, backend: () => Promise<SharedBackend>): void {
+  describe(`two kefu processes on ${label}`, function () {
+    this.timeout(90_000);
+    let a: KefuProcess;
+    let b: KefuProcess;
+    let stub: ConnectorStub;
+    let serviceUrl: string;
+    let slowOrders: Server;
+    let store: RedisHandoffStore;
+
+    before(async () => {
+      const shared = await backend();
+      const namespace = uniqueNamespace('multi');
+      stub = new ConnectorStub();
+      serviceUrl = await stub.start();
+      // An order API that takes 5 s: the instance that asks will be dead before it answers.
+      const api = express();
+      api.get('/orders/:id', (_req, res) => void setTimeout(() => res.status(404).end(), 5000));
+      slowOrders = await new Promise((resolve) => {
+        const s = api.listen(0, '127.0.0.1', () => resolve(s));
+      });
+      const env = {
+        ...shared.env,
+        REDIS_NAMESPACE: namespace,
+        AGENTS_FILE: 'test/fixtures/agents.test.json',
+        ORDER_SERVICE_URL: `http://127.0.0.1:${(slowOrders.address() as AddressInfo).port}/`,
+        ORDER_SERVICE_TIMEOUT_MS: '10000',
+        HANDOFF_TIMEOUT_MS: '1000',
+        HANDOFF_POLL_MS: '25',
+      };
+      [a, b] = await Promise.all([startKefuProcess(env), startKefuProcess(env)]);
+      store = new RedisHandoffStore(createRedis(shared.target), { namespace, ttlSeconds: 600, transcriptEntries: 500, closedRetentionSeconds: 86400 });
+    });
+    after(async () => {
+      // Each is unset when before() failed ahead of it.
+      await Promise.all([(a as KefuProcess | undefined)?.kill(), (b as KefuProcess | undefined)?.kill()]);
+      await stub.close();
+      await new Promise((r) => slowOrders.close(r));
+      await (store as RedisHandoffStore | undefined)?.dispose();
+    });
+
+    it('many concurrent claims across both processes never give one customer to two agents (3 rounds)', async () => {
+      const agents = Array.from({ length: 6 }, (_, i) => new AgentClient(i % 2 ? b.url : a.url, `test-token-load${i}`));
+      for (let round = 0; round < 3; round += 1) {
+        // 20 customers ask for a person, alternately through each process (nobody online: callback tickets).
+        const customers = Array.from({ length: 20 }, (_, i) => new BotClient(i % 2 ? b.url : a.url));
+        await Promise.all(customers.map((c) => c.say('转人工', { serviceUrl })));
+        const ids = await Promise.all(customers.map(async (c) => (await store.openFor(c.conversationId))?.id as string));
+        expect(ids.every(Boolean)).to.equal(true);
+        // Every agent tries to claim every customer at once, half through each process.
+        const attempts = await Promise.all(
+          ids.flatMap((id) => agents.map(async (ag, n) => ({ id, n, status: (await ag.call('POST', `/handoffs/${id}/claim`)).status }))),
+        );
+        for (const id of ids) {
+          const wins = attempts.filter((x) => x.id === id && x.status === 200);
+          expect(wins, `handoff ${id}`).to.have.length(1);
+          expect(attempts.filter((x) => x.id === id && x.status !== 200).every((x) => x.status === 409 || x.status === 403)).to.equal(true);
+          const h = await store.get(id);
+          expect(h?.status).to.equal('assigned');
+          expect(h?.assignedTo).to.equal(`load${wins[0].n}`);
+        }
+        // Free the agents for the next round.
+        await Promise.all(
+          ids.map(async (id) => {
+            const h = await store.get(id);
+            const n = Number(h?.assignedTo?.replace('load', ''));
+            expect((await agents[n].call('POST', `/handoffs/${id}/close`, { resolution: 'test' })).status).to.equal(200);
+          }),
+        );
+        const loads = await store.loads();
+        expect(Object.values(loads).every((v) => v === 0)).to.equal(true);
+      }
+    });
+
+    it('a deadline armed on process A fires on process B after A is killed, exactly once', async () => {
+      const c = new BotClient(a.url);
+      expect(await c.say('查物流 KF202611220001', { serviceUrl })).to.contain('后四位');
+      // This turn asks the slow order API; A is killed while it waits, before it can answer.
+      const pending = c.say('1234', { serviceUrl }).catch(() => 'connection lost');
+      await new Promise((r) => setTimeout(r, 200));
+      await a.kill('SIGKILL');
+      expect(await pending).to.equal('connection lost');
+      const notices = () => stub.received.filter((r) => r.conversationId === c.conversationId && (r.body.text ?? '').includes('系统处理较慢'));
+      const started = Date.now();
+      while (notices().length === 0 && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 25));
+      expect(notices()).to.have.length(1);
+      await new Promise((r) => setTimeout(r, 1500)); // would a second instance or a retry fire it again?
+      expect(notices()).to.have.length(1);
+      const h = await store.openFor(c.conversationId);
+      expect(h?.reasons).to.deep.equal(['timeout']);
+      expect(h?.packet.intentHistory.map((x) => x.intent)).to.include('order_status');
+    });
+  });
+}
 
 /** Faults finding 1: a deadline taken is leased, not lost — the instance that took it dies before handling it. */
 describe('a deadline taken by an instance that dies is handled by another, once', function () {

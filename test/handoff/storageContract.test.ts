@@ -5,7 +5,7 @@ import { BoundedMemoryStorage } from '../../infra/memory/storage';
 import { RedisStorage } from '../../infra/redis/storage';
 import { RedisKeys } from '../../infra/redis/keys';
 import { loadScripts } from '../../infra/redis/scripts';
-import { testRedis, uniqueNamespace } from '../../testkit/redisServer';
+import { testRedis, testRedisCluster, uniqueNamespace } from '../../testkit/redisServer';
 
 /** botbuilder Storage: the same behaviour in memory and in Redis. */
 function contract(name: string, make: () => Promise<{ storage: Storage; dispose: () => Promise<void> }>): void {
@@ -43,6 +43,15 @@ function contract(name: string, make: () => Promise<{ storage: Storage; dispose:
 contract('bounded memory', async () => ({ storage: new BoundedMemoryStorage(100, 60_000), dispose: async () => undefined }));
 contract('Redis', async () => {
   const redis = loadScripts(createRedis((await testRedis()).url));
+  return {
+    storage: new RedisStorage(redis, new RedisKeys(uniqueNamespace('state')), 60),
+    dispose: async () => {
+      await redis.quit();
+    },
+  };
+});
+contract('Redis Cluster', async () => {
+  const redis = loadScripts(createRedis({ clusterNodes: (await testRedisCluster()).nodes }));
   return {
     storage: new RedisStorage(redis, new RedisKeys(uniqueNamespace('state')), 60),
     dispose: async () => {

@@ -6,7 +6,7 @@ import { RedisHandoffStore } from '../../infra/redis/handoffStore';
 import { createRedis } from '../../infra/redis/connection';
 import { DUE_LEASE_MS, type AgentRef, type HandoffStore } from '../../handoff/store';
 import { record } from '../../testkit/handoffFixtures';
-import { testRedis, uniqueNamespace } from '../../testkit/redisServer';
+import { testRedis, testRedisCluster, uniqueNamespace } from '../../testkit/redisServer';
 import { SkillGroup } from '../../handoff/types';
 import { fromRoot } from '../../kernel/paths';
 
@@ -330,6 +330,16 @@ contract('in-memory', async () => new MemoryHandoffStore());
 contract('Redis', async () => {
   const redis = await testRedis();
   return new RedisHandoffStore(createRedis(redis.url), {
+    namespace: uniqueNamespace('contract'),
+    ttlSeconds: 600,
+    transcriptEntries: 500,
+    closedRetentionSeconds: 86400,
+  });
+});
+// The same suite on a 3-master Redis Cluster: every multi-key script must find its keys in one slot.
+contract('Redis Cluster (3 masters)', async () => {
+  const cluster = await testRedisCluster();
+  return new RedisHandoffStore(createRedis({ clusterNodes: cluster.nodes }), {
     namespace: uniqueNamespace('contract'),
     ttlSeconds: 600,
     transcriptEntries: 500,

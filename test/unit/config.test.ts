@@ -63,6 +63,8 @@ describe('configuration is validated at start-up', () => {
     [{ ...PRODUCTION, DIRECTLINE_SECRET: 'x'.repeat(16) }, 'DIRECTLINE_SECRET'],
     [{ ...PRODUCTION, SERVICE_URL_ALLOWLIST: '' }, 'SERVICE_URL_ALLOWLIST'],
     [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL'],
+    [{ REDIS_CLUSTER_NODES: 'redis://127.0.0.1:7000' }, 'REDIS_CLUSTER_NODES'],
+    [{ REDIS_CLUSTER_NODES: '127.0.0.1:7000', REDIS_URL: 'redis://127.0.0.1:6379' }, 'REDIS_CLUSTER_NODES'],
     [{ HANDOFF_TIMEOUT_MS: '5' }, 'HANDOFF_TIMEOUT_MS'],
   ];
   for (const [env, variable] of bad) {
@@ -70,6 +72,13 @@ describe('configuration is validated at start-up', () => {
       expect(thrown(() => parseEnv(env))).to.contain(`environment variable ${variable}`);
     });
   }
+
+  it('REDIS_CLUSTER_NODES is read as seed nodes', () => {
+    expect(parseEnv({ REDIS_CLUSTER_NODES: '127.0.0.1:7000, redis-b.internal:7001' }).REDIS_CLUSTER_NODES).to.deep.equal([
+      { host: '127.0.0.1', port: 7000 },
+      { host: 'redis-b.internal', port: 7001 },
+    ]);
+  });
 
   it('a routing.json time zone Intl does not know is refused at start-up, naming file and field', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kefu-routing-'));

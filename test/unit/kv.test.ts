@@ -5,7 +5,7 @@ import { MemoryKeyValueStore } from '../../infra/memory/kv';
 import { RedisKeys } from '../../infra/redis/keys';
 import { RedisKeyValueStore } from '../../infra/redis/kv';
 import { loadScripts } from '../../infra/redis/scripts';
-import { testRedis, uniqueNamespace } from '../../testkit/redisServer';
+import { testRedis, testRedisCluster, uniqueNamespace } from '../../testkit/redisServer';
 
 function contract(name: string, make: () => Promise<{ kv: KeyValueStore; dispose: () => Promise<void> }>): void {
   describe(`key-value store: ${name}`, () => {
@@ -46,6 +46,15 @@ function contract(name: string, make: () => Promise<{ kv: KeyValueStore; dispose
 contract('memory', async () => ({ kv: new MemoryKeyValueStore(), dispose: async () => undefined }));
 contract('Redis', async () => {
   const redis = createRedis((await testRedis()).url);
+  return {
+    kv: new RedisKeyValueStore(loadScripts(redis), new RedisKeys(uniqueNamespace('kv'))),
+    dispose: async () => {
+      await redis.quit();
+    },
+  };
+});
+contract('Redis Cluster', async () => {
+  const redis = createRedis({ clusterNodes: (await testRedisCluster()).nodes });
   return {
     kv: new RedisKeyValueStore(loadScripts(redis), new RedisKeys(uniqueNamespace('kv'))),
     dispose: async () => {
