@@ -22,6 +22,7 @@ import type { EventBus } from '../handoff/events';
 import type { HandoffStore } from '../handoff/store';
 import { createBackend } from '../infra/backend';
 import type { KeyValueStore } from '../infra/kv';
+import { isFencedOut } from '../infra/turnFence';
 import { normaliseLocale } from '../kernel/locale';
 import type { Logger } from '../kernel/log';
 import { KefuError } from '../kernel/errors';
@@ -163,6 +164,12 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     // Redis did not answer: no apology that promises "your message was not lost" — the request fails
     // with 503 + Retry-After and the channel sends it again.
     if (backend.isUnavailable(error)) throw new KefuError('store_unavailable', error.message);
+    // Fenced out: this turn outlived its lock and a later turn wrote the state. Keep the newer state
+    // (no reset) and let the channel resend the message, which then runs on it.
+    if (isFencedOut(error)) {
+      log.warn('a turn outlived its turn lock; its state write was refused', { conversation: context.activity.conversation.id });
+      throw new KefuError('store_unavailable', 'the conversation moved on while this turn ran; send the message again');
+    }
     log.error('turn failed', { conversation: context.activity.conversation.id, error: error.stack ?? error.message });
     // Drop the broken dialog stack so the next message starts clean, and offer a person.
     const locale = (await loadProfile(profile, context, normaliseLocale(context.activity.locale) ?? 'zh-CN').catch(() => undefined))?.locale ?? 'zh-CN';
@@ -170,7 +177,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     await context.sendActivity(MessageFactory.suggestedActions([locale === 'en' ? 'Talk to a person' : '转人工'], PROMPTS[locale].turnError));
   };
 
-  const link = new CustomerLink(adapter, env.MICROSOFT_APP_ID ?? '');
+  const link = new CustomerLink(adapter, env.MICROSOFT_APP_ID ?? '', turnLock);
   desk.connectCustomer(new BotCustomerActions(link, bot, compliance, riskHandling));
   const worker = new HandoffWorker({
     desk,

@@ -57,7 +57,7 @@ export class BotCustomerActions implements CustomerActions {
 
   private async returnToBot(h: HandoffRecord, text: string, survey: boolean): Promise<void> {
     let failure: unknown;
-    await this.link.withTurn(h.reference, async (context) => {
+    await this.link.withStateTurn(h.reference, async (context) => {
       try {
         await context.sendActivity(CustomerLink.status(h.reference, 'completed'));
         await this.bot.returnFromHandoff(context, h.id, text, survey);

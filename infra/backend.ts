@@ -17,6 +17,7 @@ import { RedisKeyValueStore } from './redis/kv';
 import { RedisStorage } from './redis/storage';
 import { RedisTurnLock } from './redis/turnLock';
 import type { TurnLock } from './turnLock';
+import { FencedStorage } from './turnFence';
 
 /** The settings the backend reads (a subset of the validated environment). */
 export interface BackendSettings {
@@ -74,7 +75,7 @@ export function createBackend(settings: BackendSettings, hooks: BackendHooks): B
       kind: 'redis',
       store,
       events,
-      storage: hooks.storage ?? new RedisStorage(store.redis, store.keys, settings.STATE_TTL_SECONDS),
+      storage: new FencedStorage(hooks.storage ?? new RedisStorage(store.redis, store.keys, settings.STATE_TTL_SECONDS)),
       turnLock: new RedisTurnLock(store.redis, store.keys),
       activityLog: new RedisActivityLog(store.redis, store.keys, settings.STATE_TTL_SECONDS),
       kv: new RedisKeyValueStore(store.redis, store.keys),
@@ -97,7 +98,7 @@ export function createBackend(settings: BackendSettings, hooks: BackendHooks): B
     kind: 'memory',
     store,
     events,
-    storage: hooks.storage ?? new BoundedMemoryStorage(settings.STATE_MAX_CONVERSATIONS, settings.STATE_TTL_SECONDS * 1000),
+    storage: new FencedStorage(hooks.storage ?? new BoundedMemoryStorage(settings.STATE_MAX_CONVERSATIONS, settings.STATE_TTL_SECONDS * 1000)),
     turnLock: new LocalTurnLock(),
     activityLog: new MemoryActivityLog(settings.STATE_MAX_CONVERSATIONS),
     kv: new MemoryKeyValueStore(),

@@ -44,7 +44,9 @@ export class BoundedMemoryStorage implements Storage {
       }
       const { eTag: _ignored, ...data } = item as Record<string, unknown>;
       this.entries.delete(key); // re-insert so Map order is least → most recently used
-      this.entries.set(key, { json: JSON.stringify(data), eTag: String(this.nextETag++), touched: now });
+      const next = String(this.nextETag++);
+      this.entries.set(key, { json: JSON.stringify(data), eTag: next, touched: now });
+      (item as { eTag?: string }).eTag = next; // reported back, as botbuilder's MemoryStorage does (fencing reads it)
     }
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value as string;

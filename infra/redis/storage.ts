@@ -5,8 +5,8 @@ import { run, ScriptCode, type RedisWithScripts } from './scripts';
 
 /**
  * botbuilder Storage in Redis: each item a hash {json, eTag} with a TTL, written by one Lua script
- * that rejects a stale eTag. (BotState writes with eTag "*"; the per-conversation turn lock is what
- * keeps concurrent turns from overwriting each other.)
+ * that rejects a stale eTag. (BotState writes with eTag "*"; the turn lock keeps turns apart, and
+ * FencedStorage turns a stale turn's "*" back into the eTag it read.)
  */
 export class RedisStorage implements Storage {
   constructor(
@@ -35,8 +35,10 @@ export class RedisStorage implements Storage {
     await Promise.all(
       Object.entries(changes).map(async ([key, item]) => {
         const { eTag, ...data } = item as Record<string, unknown> & { eTag?: string };
-        const code = await run(this.redis, 'storageWrite', this.keys.state(key), JSON.stringify(data), eTag ?? '', randomUUID(), this.ttlSeconds);
+        const next = randomUUID();
+        const code = await run(this.redis, 'storageWrite', this.keys.state(key), JSON.stringify(data), eTag ?? '', next, this.ttlSeconds);
         if (code === ScriptCode.eTagConflict) throw new Error(`storage write for "${key}" rejected: eTag conflict`);
+        (item as { eTag?: string }).eTag = next; // reported back, as botbuilder's MemoryStorage does (fencing reads it)
       }),
     );
   }

@@ -5,6 +5,7 @@ import { BoundedMemoryStorage } from '../../infra/memory/storage';
 import { RedisStorage } from '../../infra/redis/storage';
 import { RedisKeys } from '../../infra/redis/keys';
 import { loadScripts } from '../../infra/redis/scripts';
+import { FencedStorage, withTurnFence } from '../../infra/turnFence';
 import { testRedis, testRedisCluster, uniqueNamespace } from '../../testkit/redisServer';
 
 /** botbuilder Storage: the same behaviour in memory and in Redis. */
@@ -14,6 +15,30 @@ function contract(name: string, make: () => Promise<{ storage: Storage; dispose:
     let dispose: () => Promise<void>;
     beforeEach(async () => ({ storage, dispose } = await make()));
     afterEach(() => dispose());
+
+    it('fenced: a turn that outlived its lock cannot overwrite the state a later turn wrote; one turn may save twice', async () => {
+      // BotState writes with eTag "*"; FencedStorage (what the bot is given) writes with the eTag the turn read.
+      const fenced = new FencedStorage(storage);
+      const key = 'test/conversations/fence/';
+      await fenced.write({ [key]: { step: 'asked for the order id' } });
+      let resumeStale!: () => void;
+      const paused = new Promise<void>((r) => (resumeStale = r));
+      const stale = withTurnFence(async () => {
+        const state = (await fenced.read([key]))[key] as StoreItem;
+        await paused; // e.g. the process was stopped past its lease
+        await fenced.write({ [key]: { ...state, step: 'stale', eTag: '*' } });
+      });
+      await withTurnFence(async () => {
+        const state = (await fenced.read([key]))[key] as StoreItem;
+        await fenced.write({ [key]: { ...state, step: 'verified', eTag: '*' } });
+        await fenced.write({ [key]: { ...state, step: 'verified, answered', eTag: '*' } });
+      });
+      resumeStale();
+      let refused: unknown;
+      await stale.catch((err: unknown) => (refused = err));
+      expect(String(refused)).to.contain('eTag conflict');
+      expect((await storage.read([key]))[key]).to.deep.include({ step: 'verified, answered' });
+    });
 
     it('reads back what it wrote, with an eTag, and forgets deleted items', async () => {
       await storage.write({ 'test/conversations/c1/': { profile: { locale: 'en', turns: 2 } } });
