@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { extractEntities } from '../../nlu/entities';
+import { extractEntities, hanNumber } from '../../nlu/entities';
 import { detectLocale } from '../../nlu/locale';
 import { normaliseLocale } from '../../kernel/locale';
 
@@ -16,6 +16,24 @@ describe('entities', () => {
     { text: '退我 30 块钱', amounts: [[30, 'CNY']] },
     { text: 'charged $12.99 twice', amounts: [[12.99, 'USD']] },
     { text: 'KF202611220001 退款 99元', orderIds: ['KF202611220001'], amounts: [[99, 'CNY']] },
+    // Issue 16, finding 7: what people actually type.
+    { text: '单号 KF 2026 1122 0001', orderIds: ['KF202611220001'], phones: [] },
+    { text: 'kf-2026-1122-0001 到哪了', orderIds: ['KF202611220001'] },
+    { text: 'KF20261122-0001', orderIds: ['KF202611220001'] },
+    { text: 'ＫＦ２０２６１１２２０００１', orderIds: ['KF202611220001'] },
+    { text: '订单２０２６１１２２０００１', orderIds: ['KF202611220001'] },
+    { text: '手机１３８１２３４５６７８', phones: ['13812345678'] },
+    { text: '13812\u200b345678', phones: ['13812345678'] },
+    { text: '多扣了二十块', amounts: [[20, 'CNY']] },
+    { text: '三百五十元怎么还没退', amounts: [[350, 'CNY']] },
+    { text: '一百二块钱', amounts: [[120, 'CNY']] },
+    { text: '一百零五元', amounts: [[105, 'CNY']] },
+    { text: '十五块', amounts: [[15, 'CNY']] },
+    { text: '两千块的手机', amounts: [[2000, 'CNY']] },
+    { text: '退了1.5k', amounts: [[1500, 'CNY']] },
+    { text: '一共2万元', amounts: [[20000, 'CNY']] },
+    { text: '￥３０', amounts: [[30, 'CNY']] },
+    { text: 'I have 2 kids', amounts: [] },
   ];
   for (const tc of cases) {
     it(`"${tc.text}"`, () => {
@@ -25,6 +43,21 @@ describe('entities', () => {
       if (tc.amounts) expect(e.amounts.map((a) => [a.value, a.currency])).to.deep.equal(tc.amounts);
     });
   }
+
+  it('reads Chinese numerals', () => {
+    const table: Array<[string, number | undefined]> = [
+      ['二十', 20],
+      ['十', 10],
+      ['三百五十', 350],
+      ['三百五', 350],
+      ['一千二', 1200],
+      ['两万三', 23000],
+      ['一万零五百', 10500],
+      ['二三', undefined],
+      ['百', undefined],
+    ];
+    for (const [text, value] of table) expect(hanNumber(text), text).to.equal(value);
+  });
 
   it('removes entities from the text the classifier sees', () => {
     expect(extractEntities('退款 KF202611220001 到账了吗').residual).to.equal('退款 到账了吗');
