@@ -125,7 +125,11 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   const conversationState = new ConversationState(storage);
   const profile = conversationState.createProperty<ConversationProfile>('profile');
   const dialogDeps = { kb, orders, handoff: desk, surveys: desk, profile, attempts: verificationAttempts(kv) };
-  const rootDialog = new RootDialog(dialogDeps, { humanThreshold: Math.max(env.NLU_THRESHOLD, 0.6), topicSwitchThreshold: 0.85 });
+  const rootDialog = new RootDialog(dialogDeps, {
+    humanThreshold: Math.max(env.NLU_THRESHOLD, 0.6),
+    topicSwitchThreshold: 0.85,
+    promptTopicSwitchThreshold: 0.35,
+  });
   const bot = new KefuBot({
     conversationState,
     profile,

@@ -2,14 +2,15 @@ import { createHash } from 'node:crypto';
 import { ActivityHandler, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import { DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
 import { greetingText, withQuickReplies } from '../dialogs/deps';
+import { nextLanguage } from '../dialogs/conversationLanguage';
 import { recordMessage, type ProfileAccessor } from '../dialogs/profile';
 import { maskPersonalData } from '../kernel/pii';
 import { ROOT_DIALOG, type RootDialog } from '../dialogs/rootDialog';
-import { SURVEY_DIALOG, type SurveyDialog } from '../dialogs/surveyDialog';
+import { answersSurvey, SURVEY_DIALOG, type SurveyDialog } from '../dialogs/surveyDialog';
 import { activityText, setTurnInfo } from '../dialogs/turnInfo';
 import type { KnowledgeBase } from '../nlu/knowledgeBase';
 import { normaliseLocale } from '../kernel/locale';
-import type { NluResult, Recognizer } from '../nlu/types';
+import { bestReading, type NluResult, type Recognizer } from '../nlu/types';
 import type { Locale } from '../kernel/locale';
 import { verifyUserToken } from './userToken';
 
@@ -84,12 +85,28 @@ export class KefuBot extends ActivityHandler {
     await this.deps.conversationState.saveChanges(context, false);
   }
 
+  /** Whether a message during the survey is other business: a person asked for, or a question the NLU reads. */
+  private leavesSurvey(text: string, nlu: NluResult): boolean {
+    if (LEAVE_SURVEY_HUMAN.test(text)) return true;
+    const best = bestReading(nlu);
+    return best !== undefined && best.score >= 0.35 && !['thanks', 'goodbye', 'greet'].includes(best.intent);
+  }
+
   private async handleMessage(context: TurnContext): Promise<void> {
     const now = this.deps.clock();
     const text = activityText(context.activity);
     const previous = await this.deps.profile.get(context);
-    const hint = previous?.locale ?? normaliseLocale(context.activity.locale);
-    const nlu = await this.deps.recognizer.recognize(text, { hint });
+    const channelLocale = normaliseLocale(context.activity.locale);
+    const hint = previous?.locale ?? channelLocale;
+    const recognised = await this.deps.recognizer.recognize(text, { hint });
+    // The classifier reads the message in its own language; the reply keeps the conversation's.
+    const language = nextLanguage(
+      previous && previous.turns > 0 ? { locale: previous.locale, otherRun: previous.otherLanguageRun } : undefined,
+      text,
+      recognised.locale,
+    );
+    const nlu = { ...recognised, locale: language.locale };
+    if (previous) previous.otherLanguageRun = language.otherRun;
     const channelData = context.activity.channelData as Record<string, unknown> | undefined;
     const conversationId = context.activity.conversation.id;
     let identity = verifyUserToken(channelData?.userToken, this.deps.userTokenSecret, now, {
@@ -104,6 +121,12 @@ export class KefuBot extends ActivityHandler {
     setTurnInfo(context, { nlu, identity, now });
 
     const dc = await this.dialogs.createContext(context);
+    // The survey never traps: a real question, a request for a person or any other business ends
+    // it and is handled as usual; only answers (and one stray message) stay with it.
+    if (dc.activeDialog?.id === SURVEY_DIALOG && !answersSurvey(text) && this.leavesSurvey(text, nlu)) {
+      await dc.cancelAllDialogs();
+      if (previous) previous.survey = undefined;
+    }
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(ROOT_DIALOG);
     const profile = await this.deps.profile.get(context);
@@ -113,6 +136,8 @@ export class KefuBot extends ActivityHandler {
     }
   }
 }
+
+const LEAVE_SURVEY_HUMAN = /转人工|人工|真人|客服|human|agent|person/i;
 
 function emptyNlu(locale: Locale): NluResult {
   return {

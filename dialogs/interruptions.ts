@@ -27,6 +27,8 @@ export type Interruption = 'cancel' | 'human' | undefined;
 export function detectInterruption(text: string, nlu: NluResult, humanThreshold: number): Interruption {
   const t = normalise(text);
   if (CANCEL_WORDS.has(t)) return 'cancel';
+  // "算了不查了", "不用了谢谢": a short message that opens with giving up.
+  if (t.length <= 8 && /^(算了|不用了|不查了|不要了|不办了|never ?mind)/.test(t)) return 'cancel';
   if (HUMAN_WORDS.has(t)) return 'human';
   if (nlu.intent === 'human_agent' && nlu.score >= humanThreshold) return 'human';
   return undefined;

@@ -8,7 +8,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { OrderIntent } from '../nlu/catalogue';
-import { extractEntities } from '../nlu/entities';
+import { extractEntities, normaliseTyped } from '../nlu/entities';
 import { type DialogDeps, handOff } from './deps';
 import { replyForOrder } from './orderReplies';
 import { type Order, OrderServiceUnavailableError, type ServiceRequestKind } from '../orders/orderService';
@@ -18,10 +18,11 @@ import { getTurnInfo } from './turnInfo';
 
 export const ORDER_DIALOG = 'order';
 const FLOW = 'order.flow';
-const ORDER_ID_PROMPT = 'order.id';
-const LAST4_PROMPT = 'order.last4';
+export const ORDER_ID_PROMPT = 'order.id';
+export const LAST4_PROMPT = 'order.last4';
 const CONFIRM_PROMPT = 'order.confirm';
-const MAX_ORDER_ID_ATTEMPTS = 3;
+/** A second answer that is not an order number ends the asking: buttons, not a third lecture. */
+const MAX_ORDER_ID_ATTEMPTS = 2;
 
 export interface OrderDialogOptions {
   intent: OrderIntent;
@@ -30,6 +31,8 @@ export interface OrderDialogOptions {
   opener?: string;
   /** Set when the identity check is being retried, so the opener and notices are not repeated. */
   retry?: boolean;
+  /** Proof the customer already gave with the request ("手机尾号1234", a full phone number). */
+  phoneHint?: string;
 }
 
 interface FlowValues {
@@ -38,8 +41,8 @@ interface FlowValues {
   offer?: ServiceRequestKind;
 }
 
-/** What the customer typed at the "last four digits" step. */
-type Last4Answer = { kind: 'digits'; digits: string } | { kind: 'order'; orderId: string };
+/** What the customer typed at the "last four digits" step: four digits, a whole phone number, or another order. */
+type Last4Answer = { kind: 'digits'; digits: string } | { kind: 'phone'; phone: string } | { kind: 'order'; orderId: string };
 
 /**
  * Order intents: take the order ID from the message or ask for it, verify identity before
@@ -72,7 +75,27 @@ export class OrderDialog extends ComponentDialog {
       return step.endDialog();
     }
     if (step.options.orderId) return step.next(step.options.orderId);
-    return step.prompt(ORDER_ID_PROMPT, { prompt: p.askOrderId, retryPrompt: p.orderIdFormat });
+    // The orders this conversation has already verified: one is the order meant; several, ask which.
+    const remembered = [...new Set(profile.verification.verified.map((v) => v.orderId))];
+    if (remembered.length === 1) return step.next(remembered[0]);
+    const opener = this.takeOpener(step, profile.locale);
+    if (remembered.length > 1) {
+      return step.prompt(ORDER_ID_PROMPT, {
+        prompt: MessageFactory.suggestedActions(remembered.slice(-4).reverse(), `${opener}${p.whichOrder}`),
+        retryPrompt: MessageFactory.suggestedActions(remembered.slice(-4).reverse(), p.whichOrder),
+      });
+    }
+    return step.prompt(ORDER_ID_PROMPT, {
+      prompt: `${opener}${p.askOrderId}`,
+      retryPrompt: MessageFactory.suggestedActions([p.noOrderIdButton, p.personButton], p.orderIdFormat),
+    });
+  }
+
+  /** The empathetic opener, once: the first thing the bot says in this dialog carries it, nothing after. */
+  private takeOpener(step: WaterfallStepContext<OrderDialogOptions>, locale: 'zh-CN' | 'en'): string {
+    const opener = step.options.retry ? undefined : step.options.opener;
+    step.options.opener = undefined;
+    return opener ? `${opener}${locale === 'en' ? ' ' : ''}` : '';
   }
 
   private async verify(step: WaterfallStepContext<OrderDialogOptions>): Promise<DialogTurnResult> {
@@ -80,7 +103,7 @@ export class OrderDialog extends ComponentDialog {
     const p = PROMPTS[profile.locale];
     const orderId = typeof step.result === 'string' ? (extractEntities(step.result).orderIds[0] ?? step.options.orderId) : undefined;
     if (!orderId) {
-      await step.context.sendActivity(p.orderIdGiveUp);
+      await step.context.sendActivity(MessageFactory.suggestedActions([p.myOrdersButton, p.personButton], p.orderIdGiveUp));
       return step.endDialog();
     }
     const values = step.values as FlowValues;
@@ -109,7 +132,10 @@ export class OrderDialog extends ComponentDialog {
       return step.endDialog();
     }
     if (identity.status === 'invalid' && !step.options.retry) await step.context.sendActivity(p.tokenInvalid);
-    return step.prompt(LAST4_PROMPT, { prompt: p.askPhoneLast4, retryPrompt: p.phoneLast4Format });
+    // Proof given with the request ("查订单 KF… 手机尾号1234") is used, not asked for again.
+    if (step.options.phoneHint && !step.options.retry) return step.next(step.options.phoneHint);
+    const opener = this.takeOpener(step, profile.locale);
+    return step.prompt(LAST4_PROMPT, { prompt: `${opener}${p.askPhoneLast4}`, retryPrompt: p.phoneLast4Format });
   }
 
   private async checkLast4(step: WaterfallStepContext<OrderDialogOptions>): Promise<DialogTurnResult> {
@@ -124,7 +150,7 @@ export class OrderDialog extends ComponentDialog {
     const orderId = values.orderId as string;
     const order = await this.lookup(step.context, orderId);
     if (order === 'unavailable') return step.endDialog();
-    if (order && answer && order.phone.endsWith(answer.digits)) {
+    if (order && answer && provesPhone(order.phone, answer)) {
       recordVerified(profile, orderId, 'phone_last4', getTurnInfo(step.context).now);
       values.order = order;
       return step.next();
@@ -150,9 +176,8 @@ export class OrderDialog extends ComponentDialog {
     const reply = replyForOrder(step.options.intent, order, profile.locale, now, this.deps.kb.menu.timeZone);
     const policy = this.deps.kb.answer(step.options.intent, profile.locale);
     const sep = profile.locale === 'en' ? ' ' : '';
-    const lines = [step.options.retry ? undefined : step.options.opener, ...reply.lines, reply.offer ? undefined : policy].filter((l): l is string =>
-      Boolean(l),
-    );
+    const opener = this.takeOpener(step, profile.locale).trim() || (reply.late ? p.sorryLate : undefined);
+    const lines = [opener, ...reply.lines, reply.offer || reply.omitPolicy ? undefined : policy].filter((l): l is string => Boolean(l));
     await step.context.sendActivity(lines.join(sep));
     if (!reply.offer) return step.endDialog();
     values.offer = reply.offer;
@@ -208,10 +233,31 @@ async function validateOrderId(pc: PromptValidatorContext<string>): Promise<bool
 }
 
 function parseLast4(text: string): Last4Answer | undefined {
-  const { orderIds } = extractEntities(text);
+  const { orderIds, phones } = extractEntities(text);
   if (orderIds[0]) return { kind: 'order', orderId: orderIds[0] };
-  const m = /^\D*(\d{4})\D*$/.exec(text.trim());
+  if (phones[0]) return { kind: 'phone', phone: phones[0] };
+  const m = /^\D*(\d{4})\D*$/.exec(normaliseTyped(text).trim());
   return m ? { kind: 'digits', digits: m[1] } : undefined;
+}
+
+/** Whether the answer proves the order's phone: its last four digits, or the whole number. */
+function provesPhone(orderPhone: string, answer: Last4Answer): boolean {
+  const phone = orderPhone.replace(/\D/g, '');
+  if (answer.kind === 'digits') return phone.endsWith(answer.digits);
+  if (answer.kind === 'phone') return phone === answer.phone || phone.endsWith(answer.phone);
+  return false;
+}
+
+/**
+ * Proof of the order's phone given in the same message as the request: "尾号1234", "后四位 1234",
+ * "last 4 digits 1234", or a whole mobile number. Undefined when the message has none.
+ */
+export function phoneProofIn(text: string): string | undefined {
+  const t = normaliseTyped(text);
+  const phone = extractEntities(t).phones[0];
+  if (phone) return phone;
+  const m = /(?:尾号|后四位|后4位|末四位|末4位|last\s*(?:4|four)(?:\s*digits)?|ending(?:\s*in)?)\D{0,6}(\d{4})(?!\d)/i.exec(t);
+  return m?.[1];
 }
 
 async function validateLast4(pc: PromptValidatorContext<string>): Promise<boolean> {

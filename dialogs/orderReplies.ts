@@ -8,6 +8,10 @@ export interface OrderReply {
   lines: string[];
   /** A request the bot offers to file, when the order qualifies. */
   offer?: ServiceRequestKind;
+  /** The order is late: the answer should open with an apology if nothing kinder came first. */
+  late?: boolean;
+  /** The order does not qualify: the how-to-apply policy text would contradict the answer. */
+  omitPolicy?: boolean;
 }
 
 const RETURN_WINDOW_MS = 7 * 24 * 3600 * 1000;
@@ -34,22 +38,22 @@ export function replyForOrder(intent: OrderIntent, order: Order, locale: Locale,
   switch (intent) {
     case 'order_status':
     case 'delivery_delay':
-      return { lines: compact([status, progress]) };
+      return { lines: compact([status, progress]), late: lateMinutes > 0 };
     case 'cancel_order':
       if (order.status === 'pending_payment' || order.status === 'preparing') return { lines: [status], offer: 'cancel' };
-      return { lines: compact([status, order.status === 'cancelled' ? undefined : p.notEligible.cancel]) };
+      return { lines: compact([status, order.status === 'cancelled' ? undefined : p.notEligible.cancel]), omitPolicy: true };
     case 'change_address':
       if (order.status === 'pending_payment' || order.status === 'preparing') return { lines: [status, p.changeAddressOpen(maskAddress(order.address))] };
-      return { lines: [status, p.changeAddressClosed] };
+      return { lines: [status, p.changeAddressClosed], omitPolicy: true };
     case 'refund_request':
       if (refundLine) return { lines: [status, refundLine] };
       if (order.status === 'preparing' || (order.status === 'delivered' && withinReturnWindow)) return { lines: [status], offer: 'refund' };
-      return { lines: compact([status, order.status === 'refunded' ? undefined : p.notEligible.refund]) };
+      return { lines: compact([status, order.status === 'refunded' ? undefined : p.notEligible.refund]), omitPolicy: true };
     case 'refund_status':
       return { lines: [status, refundLine ?? p.noRefund] };
     case 'return_exchange':
       if (order.category === 'goods' && order.status === 'delivered' && withinReturnWindow) return { lines: [status], offer: 'return' };
-      return { lines: [status, p.notEligible.return] };
+      return { lines: [status, p.notEligible.return], omitPolicy: true };
     case 'wrong_item':
       if (order.status === 'delivered') return { lines: [status], offer: 'wrong_item' };
       return { lines: compact([status, progress]) };

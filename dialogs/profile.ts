@@ -8,7 +8,10 @@ export type VerificationMethod = 'token' | 'phone_last4';
 
 /** Per-conversation facts that outlive any one dialog (and a "start over"). */
 export interface ConversationProfile {
+  /** The conversation's language: set by its first message, changed only by a request or a run of the other (conversationLanguage.ts). */
   locale: Locale;
+  /** Clear messages in a row in the other language. */
+  otherLanguageRun?: number;
   /** Messages in a row the NLU did not understand; the second one hands off. */
   fallbackStreak: number;
   verification: {

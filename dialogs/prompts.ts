@@ -31,6 +31,8 @@ export interface HandoffPrompts {
   surveyThanks: string;
   surveyFlagged: string;
   surveySkipped: string;
+  /** Tappable answers: "5 …" … "1 …" and skip. */
+  surveyButtons: string[];
 }
 
 export interface Prompts {
@@ -44,6 +46,18 @@ export interface Prompts {
   orderIdGiveUp: string;
   askPhoneLast4: string;
   phoneLast4Format: string;
+  /** Several orders verified in this conversation: which one? (buttons follow) */
+  whichOrder: string;
+  /** Button labels offered when the customer cannot give an order number. */
+  noOrderIdButton: string;
+  personButton: string;
+  myOrdersButton: string;
+  /** The customer has no order number at hand. */
+  noOrderIdHelp: string;
+  /** A complaint or emotion while a number is awaited: the question is set aside, not repeated as a lecture. */
+  promptAside: string;
+  /** The customer left a prompt with thanks or a goodbye. */
+  promptLeft: string;
   tokenInvalid: string;
   notFoundForUser: (orderId: string) => string;
   verificationFailed: (left: number) => string;
@@ -53,6 +67,8 @@ export interface Prompts {
   eta: (time: string) => string;
   deliveredAt: (time: string) => string;
   lateBy: (minutes: number) => string;
+  /** Opens an answer about a late order when nothing kinder was said first. */
+  sorryLate: string;
   refundLine: (o: { status: string; amount: string; requestedAt: string }) => string;
   noRefund: string;
   offer: Record<ServiceRequestKind, string>;
@@ -93,11 +109,12 @@ const zh: Prompts = {
     closedIdle: '由于长时间未收到您的回复，本次人工服务已结束。如需继续咨询，随时发消息给我们即可。',
     requeued: '抱歉，刚才的客服暂时无法继续接待，已为您优先转给下一位客服，您之前的对话记录都会保留。',
     closed: '本次人工服务已结束，感谢您的耐心。',
-    survey: '请为本次服务打分（1-5 分）：效率、态度、清晰度、解决程度、总体满意度，例如“5 5 4 5 5”，也可以在后面补充一句意见。回复“跳过”可不评价。',
-    surveyRetry: '请按顺序回复 5 个 1 到 5 的数字，例如“5 5 4 5 5”，或回复“跳过”。',
+    survey: '请为本次服务打分：点选下面的分数（1-5 分），或按 效率、态度、清晰度、解决程度、总体 回复 5 个分数，例如“5 5 4 5 5 很满意”。回复“跳过”可不评价。',
+    surveyRetry: '点选一个分数（1-5）即可，或回复“跳过”。',
     surveyThanks: '感谢您的评价！还有什么可以帮您？',
     surveyFlagged: '感谢您的评价，给您带来不好的体验非常抱歉，主管会查看本次服务并跟进改进。',
     surveySkipped: '好的，感谢您的耐心。还有什么可以帮您？',
+    surveyButtons: ['5 非常满意', '4 满意', '3 一般', '2 不满意', '1 非常不满意', '跳过'],
   },
   fallback: '抱歉，我没有完全理解您的意思。您可以换个说法，或者选择下面的常见问题：',
   fallbackHandoff: '抱歉，我暂时没能理解您的问题，为您转接人工客服。',
@@ -108,6 +125,13 @@ const zh: Prompts = {
   orderIdGiveUp: '暂时没能识别到订单号。您可以在 我的 > 订单 中找到它，随时发给我；也可以回复“转人工”。',
   askPhoneLast4: '为保护您的隐私，请输入该订单预留手机号的后四位数字。',
   phoneLast4Format: '请输入 4 位数字（订单预留手机号的后四位）。如需更换订单，直接发送新的订单号即可。',
+  whichOrder: '您想办理的是哪个订单？点选下面的订单号，或直接发送其他订单号。',
+  noOrderIdButton: '没有订单号',
+  personButton: '转人工',
+  myOrdersButton: '在哪找订单号',
+  noOrderIdHelp: '订单号在 我的 > 订单 > 订单详情 中（KF开头加12位数字），复制后发给我就行。找不到也没关系，可以回复“转人工”，由人工客服帮您查。',
+  promptAside: '把订单号（KF开头）发给我就能查到进度；没有订单号的话，点下面的按钮也可以。',
+  promptLeft: '好的，有需要随时找我。',
   tokenInvalid: '您的登录凭证已失效，我们将通过手机号后四位为您核实身份。',
   notFoundForUser: (id) => `在您当前登录的账户下暂未查询到订单 ${id}，请核对订单号，或确认下单时使用的账户。`,
   verificationFailed: (left) => `信息核对未通过，请确认订单号和手机号后四位是否正确（还可尝试 ${left} 次）。`,
@@ -116,7 +140,8 @@ const zh: Prompts = {
   statusLine: (o) => `订单 ${o.id}（${o.merchant}，${o.amount}）当前状态：${o.status}。`,
   eta: (t) => `预计 ${t} 送达。`,
   deliveredAt: (t) => `系统显示已于 ${t} 送达。`,
-  lateBy: (m) => `很抱歉，订单已超出预计送达时间约 ${m} 分钟，我们已催促配送。`,
+  lateBy: (m) => `订单已超出预计送达时间约 ${m} 分钟。`,
+  sorryLate: '非常抱歉让您久等了。',
   refundLine: (r) => `该订单的退款（${r.amount}，${r.requestedAt} 申请）当前状态：${r.status}。`,
   noRefund: '该订单暂无退款申请记录。',
   offer: {
@@ -178,11 +203,12 @@ const en: Prompts = {
     requeued: 'Sorry, your agent is no longer available. You keep your place and the next agent will take over; they will see the whole conversation.',
     closed: 'The agent has closed this chat. Thank you for your patience.',
     survey:
-      'Please rate this service from 1 to 5 for efficiency, attitude, clarity, solution and overall, e.g. "5 5 4 5 5"; you can add a comment after the numbers. Reply "skip" to skip.',
-    surveyRetry: 'Please reply with five numbers from 1 to 5, e.g. "5 5 4 5 5", or "skip".',
+      'Please rate this chat: tap a score (1 to 5) below, or reply with five scores for efficiency, attitude, clarity, solution and overall, e.g. "5 5 4 5 5 great". Reply "skip" to skip.',
+    surveyRetry: 'Just tap a score from 1 to 5, or reply "skip".',
     surveyThanks: 'Thank you for your feedback! What else can I help you with?',
     surveyFlagged: "Thank you for your feedback, and I'm sorry it fell short; a supervisor will review this chat.",
     surveySkipped: 'OK, thank you. What else can I help you with?',
+    surveyButtons: ['5 Excellent', '4 Good', '3 OK', '2 Poor', '1 Very poor', 'Skip'],
   },
   fallback: "Sorry, I didn't quite get that. Could you say it another way, or pick one of these common questions?",
   fallbackHandoff: "Sorry, I still couldn't understand your question, so I'm passing you to a person.",
@@ -193,6 +219,14 @@ const en: Prompts = {
   orderIdGiveUp: 'I couldn\'t find an order number. You\'ll find it under Me > Orders; send it any time, or type "human" to talk to a person.',
   askPhoneLast4: 'To protect your privacy, please enter the last four digits of the phone number on this order.',
   phoneLast4Format: 'Please enter 4 digits (the last four of the phone number on the order). To switch orders, just send the other order number.',
+  whichOrder: 'Which order is this about? Tap one below, or send another order number.',
+  noOrderIdButton: "I don't have it",
+  personButton: 'Talk to a person',
+  myOrdersButton: 'Where is my order number?',
+  noOrderIdHelp:
+    'Your order number is under Me > Orders > Order details (KF followed by 12 digits); copy it and send it here. If you cannot find it, tap "Talk to a person" and an agent will look it up with you.',
+  promptAside: "Whenever you're ready, send me the order number (it starts with KF) and I'll check right away; no order number? Use the buttons below.",
+  promptLeft: "All right. I'm here whenever you need me.",
   tokenInvalid: 'Your sign-in has expired, so I will verify you with the last four digits of your phone number instead.',
   notFoundForUser: (id) => `I couldn't find order ${id} under the account you are signed in with. Please check the number, or the account you ordered with.`,
   verificationFailed: (left) =>
@@ -202,7 +236,8 @@ const en: Prompts = {
   statusLine: (o) => `Order ${o.id} (${o.merchant}, ${o.amount}) is currently: ${o.status}.`,
   eta: (t) => `Expected delivery at ${t}.`,
   deliveredAt: (t) => `It was marked as delivered at ${t}.`,
-  lateBy: (m) => `Sorry, the order is about ${m} minutes past its expected delivery time; we have chased the courier.`,
+  lateBy: (m) => `The order is about ${m} minutes past its expected delivery time.`,
+  sorryLate: "I'm sorry for the wait.",
   refundLine: (r) => `The refund for this order (${r.amount}, requested ${r.requestedAt}) is: ${r.status}.`,
   noRefund: 'There is no refund request on this order yet.',
   offer: {

@@ -1,12 +1,14 @@
-import { ComponentDialog, type DialogContext, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { MessageFactory } from 'botbuilder';
+import { ComponentDialog, Dialog, type DialogContext, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { normaliseTyped } from '../nlu/entities';
 import { isOrderIntent } from '../nlu/catalogue';
-import { NONE_INTENT, type NluResult } from '../nlu/types';
+import { bestReading, NONE_INTENT, type NluResult } from '../nlu/types';
 import { type DialogDeps, greetingText, handOff, withQuickReplies } from './deps';
 import { detectInterruption } from './interruptions';
-import { ORDER_DIALOG, OrderDialog, parseYesNo, type OrderDialogOptions } from './orderDialog';
+import { LAST4_PROMPT, ORDER_DIALOG, ORDER_ID_PROMPT, OrderDialog, parseYesNo, phoneProofIn, type OrderDialogOptions } from './orderDialog';
 import { loadProfile, MAX_INTENT_HISTORY, type ConversationProfile } from './profile';
 import { PROMPTS } from './prompts';
-import { activityText, getTurnInfo } from './turnInfo';
+import { activityText, getTurnInfo, setTurnInfo } from './turnInfo';
 
 export const ROOT_DIALOG = 'root';
 const ROUTE = 'route';
@@ -16,6 +18,25 @@ export interface RootDialogOptions {
   humanThreshold: number;
   /** Score above which another intent mid-dialog switches topic instead of being read as an answer. */
   topicSwitchThreshold: number;
+  /** The same, while an order number or digits are awaited and the message looks like neither (lower: it cannot be the answer). */
+  promptTopicSwitchThreshold: number;
+}
+
+/** "I have no order number / can't find it": help, not another request for it. */
+const NO_ORDER_ID =
+  /(没有|没|找不到|不知道|忘了|记不清)(订单号|单号|订单编号)|(订单号|单号)(找不到|不知道|忘了|在哪)|don'?t have (it|an? order number|the order number)|can'?t find (it|the order number|my order number)|no order number|where is my order number/i;
+
+/** Whether a message could be the awaited order number or digits (then the prompt reads it). */
+function looksLikeSlot(text: string): boolean {
+  const t = normaliseTyped(text);
+  return /\d{4}/.test(t) || /kf/i.test(t);
+}
+
+/** The innermost active dialog's id (a prompt inside the order dialog, say). */
+function deepestActive(dc: DialogContext): string | undefined {
+  let d: DialogContext = dc;
+  while (d.child) d = d.child;
+  return d.activeDialog?.id;
 }
 
 /**
@@ -48,12 +69,62 @@ export class RootDialog extends ComponentDialog {
       await handOff(innerDc.context, this.deps, profile, 'requested', innerDc.context.activity.text);
       return innerDc.endDialog();
     }
-    if (this.isTopicSwitch(nlu, activityText(innerDc.context.activity))) {
+    const text = activityText(innerDc.context.activity);
+    if (this.isTopicSwitch(nlu, text)) {
       // A confident, different question mid-dialog: answer it rather than read it as an order number.
       await innerDc.cancelAllDialogs();
       return innerDc.beginDialog(ROUTE);
     }
+    const waiting = deepestActive(innerDc);
+    if ((waiting === ORDER_ID_PROMPT || waiting === LAST4_PROMPT) && !looksLikeSlot(text)) {
+      const heard = await this.listen(innerDc, text, nlu, profile, waiting);
+      if (heard) return heard;
+    }
     return super.onContinueDialog(innerDc);
+  }
+
+  /**
+   * While an order number or phone digits are awaited, a message that is not one is heard for what
+   * it is: thanks or a goodbye leave the question; "I have no order number" is helped; a complaint or
+   * emotion gets an apology and the question set aside (not counted as a wrong answer); a different
+   * question is answered. Anything else falls through to the prompt.
+   */
+  private async listen(
+    innerDc: DialogContext,
+    text: string,
+    nlu: NluResult,
+    profile: ConversationProfile,
+    waiting: string,
+  ): Promise<DialogTurnResult | undefined> {
+    const p = PROMPTS[profile.locale];
+    const { context } = innerDc;
+    if (NO_ORDER_ID.test(text) || (waiting === ORDER_ID_PROMPT && text.trim() === p.myOrdersButton)) {
+      await innerDc.cancelAllDialogs();
+      await context.sendActivity(MessageFactory.suggestedActions([p.personButton], p.noOrderIdHelp));
+      return innerDc.endDialog();
+    }
+    const upset = nlu.emotion.label !== 'neutral' || (nlu.intent === 'complaint' && nlu.score >= 0.4);
+    if (upset) {
+      const opener = this.deps.kb.empathy(nlu.emotion.label === 'neutral' ? 'anger' : nlu.emotion.label, profile.locale, profile.turns);
+      const sep = profile.locale === 'en' ? ' ' : '';
+      const buttons = waiting === ORDER_ID_PROMPT ? [p.noOrderIdButton, p.personButton] : [p.personButton];
+      const ask = waiting === ORDER_ID_PROMPT ? p.promptAside : p.askPhoneLast4;
+      await context.sendActivity(MessageFactory.suggestedActions(buttons, `${opener}${sep}${ask}`));
+      return Dialog.EndOfTurn; // still waiting, and this was no wrong answer
+    }
+    if (['thanks', 'goodbye'].includes(nlu.intent) && nlu.score >= 0.5) {
+      await innerDc.cancelAllDialogs();
+      await context.sendActivity(this.deps.kb.answer(nlu.intent, profile.locale) ?? p.promptLeft);
+      return innerDc.endDialog();
+    }
+    // The best reading, even one the classifier would not commit to: this message is not the answer anyway.
+    const best = bestReading(nlu);
+    if (best && best.score >= this.options.promptTopicSwitchThreshold && !isOrderIntent(best.intent) && best.intent !== 'greet') {
+      await innerDc.cancelAllDialogs();
+      setTurnInfo(context, { ...getTurnInfo(context), nlu: { ...nlu, intent: best.intent, score: best.score } });
+      return innerDc.beginDialog(ROUTE);
+    }
+    return undefined;
   }
 
   private isTopicSwitch(nlu: NluResult, text: string): boolean {
@@ -80,9 +151,14 @@ export class RootDialog extends ComponentDialog {
       await context.sendActivity(p.nothingToCancel);
       return step.endDialog();
     }
+    if (NO_ORDER_ID.test(text)) {
+      await context.sendActivity(MessageFactory.suggestedActions([p.personButton], p.noOrderIdHelp));
+      return step.endDialog();
+    }
     let intent = this.deps.kb.quickReplyIntent(text) ?? (interruption === 'human' ? 'human_agent' : nlu.intent);
-    // An order number on its own is a request to look the order up.
-    if (intent === NONE_INTENT && nlu.entities.orderIds.length > 0) intent = 'order_status';
+    // An order number with little else ("还有这个 KF…") is a request to look the order up.
+    if (nlu.entities.orderIds.length > 0 && !isOrderIntent(intent) && intent !== 'human_agent' && (intent === NONE_INTENT || nlu.score < 0.7))
+      intent = 'order_status';
     recordIntent(profile, intent, nlu.score, now);
 
     if (intent === NONE_INTENT) {
@@ -99,7 +175,10 @@ export class RootDialog extends ComponentDialog {
     profile.fallbackStreak = 0;
 
     if (intent === 'greet') {
-      await context.sendActivity(withQuickReplies(this.deps.kb, profile.locale, greetingText(this.deps.kb, profile.locale, now)));
+      // "在吗在吗😭": a worried hello gets a kind word before the menu.
+      const worried =
+        nlu.emotion.label === 'neutral' ? '' : `${this.deps.kb.empathy(nlu.emotion.label, profile.locale, profile.turns)}${profile.locale === 'en' ? ' ' : ''}`;
+      await context.sendActivity(withQuickReplies(this.deps.kb, profile.locale, `${worried}${greetingText(this.deps.kb, profile.locale, now)}`));
       return step.endDialog();
     }
     if (intent === 'human_agent') {
@@ -108,7 +187,7 @@ export class RootDialog extends ComponentDialog {
     }
     const opener = nlu.emotion.label === 'neutral' ? undefined : this.deps.kb.empathy(nlu.emotion.label, profile.locale, profile.turns);
     if (isOrderIntent(intent)) {
-      const options: OrderDialogOptions = { intent, orderId: nlu.entities.orderIds[0], opener };
+      const options: OrderDialogOptions = { intent, orderId: nlu.entities.orderIds[0], opener, phoneHint: phoneProofIn(text) };
       return step.beginDialog(ORDER_DIALOG, options);
     }
     const answer = this.deps.kb.answer(intent, profile.locale);

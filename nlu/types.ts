@@ -48,3 +48,12 @@ export interface Recognizer {
   /** `locale` forces the language; `hint` only breaks ties for text with no letters (e.g. an order ID). */
   recognize(text: string, options?: { locale?: Locale; hint?: Locale }): Promise<NluResult>;
 }
+
+/**
+ * The best reading of a message, even one below the threshold (then the top alternative): for
+ * moments when the message is known not to answer the question asked, so any reading beats none.
+ */
+export function bestReading(nlu: NluResult): IntentScore | undefined {
+  const best = nlu.intent !== NONE_INTENT ? { intent: nlu.intent, score: nlu.score } : nlu.alternatives.at(0);
+  return best && best.intent !== NONE_INTENT ? best : undefined;
+}
