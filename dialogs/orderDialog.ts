@@ -14,6 +14,7 @@ import { replyForOrder } from './orderReplies';
 import { type Order, OrderServiceUnavailableError, type ServiceRequestKind } from '../orders/orderService';
 import { loadProfile, MAX_VERIFICATION_FAILURES, type ConversationProfile, type VerificationMethod } from './profile';
 import { PROMPTS } from './prompts';
+import { maskPersonalData } from '../kernel/pii';
 import { getTurnInfo } from './turnInfo';
 
 export const ORDER_DIALOG = 'order';
@@ -21,6 +22,7 @@ const FLOW = 'order.flow';
 export const ORDER_ID_PROMPT = 'order.id';
 export const LAST4_PROMPT = 'order.last4';
 const CONFIRM_PROMPT = 'order.confirm';
+const REASON_PROMPT = 'order.reason';
 /** A second answer that is not an order number ends the asking: buttons, not a third lecture. */
 const MAX_ORDER_ID_ATTEMPTS = 2;
 
@@ -57,8 +59,17 @@ export class OrderDialog extends ComponentDialog {
     this.addDialog(new TextPrompt(ORDER_ID_PROMPT, validateOrderId));
     this.addDialog(new TextPrompt(LAST4_PROMPT, validateLast4));
     this.addDialog(new TextPrompt(CONFIRM_PROMPT, async (pc) => parseYesNo(pc.recognized.value ?? '') !== undefined || pc.attemptCount >= 2));
+    // Any reason is taken: a tapped button or the customer's own words.
+    this.addDialog(new TextPrompt(REASON_PROMPT, async (pc) => (pc.recognized.value ?? '').trim().length > 0 || pc.attemptCount >= 2));
     this.addDialog(
-      new WaterfallDialog(FLOW, [this.askOrderId.bind(this), this.verify.bind(this), this.checkLast4.bind(this), this.answer.bind(this), this.act.bind(this)]),
+      new WaterfallDialog(FLOW, [
+        this.askOrderId.bind(this),
+        this.verify.bind(this),
+        this.checkLast4.bind(this),
+        this.answer.bind(this),
+        this.askReason.bind(this),
+        this.file.bind(this),
+      ]),
     );
     this.initialDialogId = FLOW;
   }
@@ -188,18 +199,31 @@ export class OrderDialog extends ComponentDialog {
     });
   }
 
-  private async act(step: WaterfallStepContext<OrderDialogOptions>): Promise<DialogTurnResult> {
+  /** Confirmed: the reason the request needs, from the operator's list (menu.json → requestReasons). */
+  private async askReason(step: WaterfallStepContext<OrderDialogOptions>): Promise<DialogTurnResult> {
     const values = step.values as FlowValues;
     const profile = await this.profile(step.context);
     const p = PROMPTS[profile.locale];
-    const text = String(step.result ?? '');
-    if (!values.offer || !values.order || parseYesNo(text) !== true) {
+    if (!values.offer || !values.order || parseYesNo(String(step.result ?? '')) !== true) {
       await step.context.sendActivity(p.declined);
       return step.endDialog();
     }
+    const reasons = values.offer === 'wrong_item' ? undefined : this.deps.kb.menu.requestReasons?.[values.offer];
+    if (!reasons) return step.next();
+    const labels = reasons.map((r) => (profile.locale === 'en' ? r.en : r.zh));
+    return step.prompt(REASON_PROMPT, { prompt: MessageFactory.suggestedActions(labels, p.askReason(p.kindName[values.offer])) });
+  }
+
+  private async file(step: WaterfallStepContext<OrderDialogOptions>): Promise<DialogTurnResult> {
+    const values = step.values as FlowValues;
+    const profile = await this.profile(step.context);
+    const p = PROMPTS[profile.locale];
+    const order = values.order as Order;
+    const kind = values.offer as ServiceRequestKind;
+    const reason = typeof step.result === 'string' && step.result.trim() ? maskPersonalData(step.result.trim()).slice(0, 200) : undefined;
     try {
-      const request = await this.deps.orders.submitRequest(values.order.id, values.offer);
-      await step.context.sendActivity(p.submitted(p.kindName[values.offer], request.id));
+      const request = await this.deps.orders.submitRequest(order.id, kind, reason ? { reason } : {});
+      await step.context.sendActivity(p.submitted({ kind: p.kindName[kind], id: request.id, orderId: order.id, ...(reason ? { reason } : {}) }));
     } catch (err) {
       if (!(err instanceof OrderServiceUnavailableError)) throw err;
       await step.context.sendActivity(p.orderServiceDown);

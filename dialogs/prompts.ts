@@ -77,7 +77,9 @@ export interface Prompts {
   changeAddressClosed: string;
   confirmYes: string;
   confirmNo: string;
-  submitted: (kind: string, id: string) => string;
+  /** What was filed, for which order, why, and its reference. */
+  submitted: (o: { kind: string; id: string; orderId: string; reason?: string }) => string;
+  askReason: (kind: string) => string;
   declined: string;
   kindName: Record<ServiceRequestKind, string>;
   status: Record<OrderStatus, string>;
@@ -159,7 +161,9 @@ const zh: Prompts = {
   changeAddressClosed: '订单已进入配送或已完成，无法在线修改地址。如需联系骑手或改派，请回复“转人工”。',
   confirmYes: '确认提交',
   confirmNo: '暂不需要',
-  submitted: (kind, id) => `已为您提交${kind}申请，申请编号 ${id}，处理进展会第一时间同步您。`,
+  submitted: (o) =>
+    `已为订单 ${o.orderId} 提交${o.kind}申请${o.reason ? `（原因：${o.reason}）` : ''}，申请编号 ${o.id}。处理进展会通过App消息通知您，也可以在 我的 > 订单 > 订单详情 中查看。`,
+  askReason: (kind) => `好的。请选择${kind}原因（也可以直接输入）：`,
   declined: '好的，没有做任何修改。还有什么可以帮您？',
   kindName: { cancel: '取消订单', refund: '退款', return: '退换货', wrong_item: '错发/漏发处理' },
   status: {
@@ -258,7 +262,9 @@ const en: Prompts = {
     'The order is already out for delivery or completed, so the address cannot be changed online. Type "human" to reach the courier or redirect it.',
   confirmYes: 'Yes, submit',
   confirmNo: 'No, thanks',
-  submitted: (kind, id) => `Your ${kind} request has been submitted (reference ${id}). We will keep you posted.`,
+  submitted: (o) =>
+    `Your ${o.kind} request for order ${o.orderId}${o.reason ? ` (reason: ${o.reason})` : ''} has been filed, reference ${o.id}. You'll get an in-app message as it progresses, and can follow it under Me > Orders > Order details.`,
+  askReason: (kind) => `OK. What's the reason for the ${kind}? Pick one below or type your own:`,
   declined: 'OK, nothing has been changed. What else can I help you with?',
   kindName: { cancel: 'cancellation', refund: 'refund', return: 'return/exchange', wrong_item: 'wrong/missing item' },
   status: {

@@ -28,7 +28,7 @@ export const MenuFile = z
   .object({
     greeting: Bilingual,
     nightApology: Bilingual,
-    /** Local hours counted as night, e.g. "22-8" (22:00–07:59). */
+    /** Local hours counted as night, e.g. "22-6" (22:00–05:59): the greeting then says the hour is late. */
     nightHours: HourRange,
     timeZone: z.string().refine((tz) => {
       try {
@@ -44,6 +44,16 @@ export const MenuFile = z
       .max(8),
     /** WeChat custom-menu CLICK keys → intents (each needs a quick reply to route through). */
     menuKeys: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,128}$/), z.string().min(1)).optional(),
+    /** The reasons a customer picks from when the bot files a request (offered as buttons; free text is taken too). */
+    requestReasons: z
+      .object({
+        refund: z.array(Bilingual).min(1).max(10),
+        return: z.array(Bilingual).min(1).max(10),
+        cancel: z.array(Bilingual).min(1).max(10),
+      })
+      .partial()
+      .strict()
+      .optional(),
   })
   .strict();
 export type MenuData = z.infer<typeof MenuFile>;

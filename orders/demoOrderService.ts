@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { OrderSchema, type Order, type OrderService, type ServiceRequest, type ServiceRequestKind } from './orderService';
+import { OrderSchema, type Order, type OrderService, type ServiceRequest, type ServiceRequestDetails, type ServiceRequestKind } from './orderService';
 
 /** `bot/data/demo-orders.json`: the embedded default's orders. */
 export const DemoOrdersFile = z.object({ orders: z.array(OrderSchema).min(1) }).strict();
@@ -21,8 +21,14 @@ export class DemoOrderService implements OrderService {
     return this.orders.get(orderId);
   }
 
-  async submitRequest(orderId: string, kind: ServiceRequestKind): Promise<ServiceRequest> {
-    const request: ServiceRequest = { id: `R${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`, orderId, kind, createdAt: new Date().toISOString() };
+  async submitRequest(orderId: string, kind: ServiceRequestKind, details: ServiceRequestDetails = {}): Promise<ServiceRequest> {
+    const request: ServiceRequest = {
+      id: `R${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`,
+      orderId,
+      kind,
+      createdAt: new Date().toISOString(),
+      ...(details.reason ? { reason: details.reason } : {}),
+    };
     this.requests.push(request);
     return request;
   }

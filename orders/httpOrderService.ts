@@ -5,6 +5,7 @@ import {
   type Order,
   type OrderService,
   type ServiceRequest,
+  type ServiceRequestDetails,
   type ServiceRequestKind,
 } from './orderService';
 
@@ -32,8 +33,8 @@ export class HttpOrderService implements OrderService {
     return order.data;
   }
 
-  async submitRequest(orderId: string, kind: ServiceRequestKind): Promise<ServiceRequest> {
-    const res = await this.call('POST', `/orders/${encodeURIComponent(orderId)}/requests`, { kind });
+  async submitRequest(orderId: string, kind: ServiceRequestKind, details: ServiceRequestDetails = {}): Promise<ServiceRequest> {
+    const res = await this.call('POST', `/orders/${encodeURIComponent(orderId)}/requests`, { kind, ...(details.reason ? { reason: details.reason } : {}) });
     const request = ServiceRequestSchema.safeParse(await this.json(res, 201));
     if (!request.success) throw new OrderServiceUnavailableError('order API returned an invalid service request');
     return request.data;

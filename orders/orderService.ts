@@ -41,6 +41,7 @@ export const ServiceRequestSchema = z.object({
   orderId: z.string().min(1),
   kind: z.enum(['cancel', 'refund', 'return', 'wrong_item']),
   createdAt: IsoTime,
+  reason: z.string().max(500).optional(),
 });
 export type ServiceRequest = z.infer<typeof ServiceRequestSchema>;
 
@@ -53,9 +54,15 @@ export class OrderServiceUnavailableError extends Error {
 }
 
 /** What the order dialog needs from the order system; dialogs never know which one is behind it. */
+/** What the customer told the bot about the request. */
+export interface ServiceRequestDetails {
+  /** The reason, as the customer chose or typed it (masked of personal data). */
+  reason?: string;
+}
+
 export interface OrderService {
   /** The order, or undefined when there is none with that ID. */
   findOrder(orderId: string): Promise<Order | undefined>;
   /** Files a cancellation, refund, return or wrong-item request for the order. */
-  submitRequest(orderId: string, kind: ServiceRequestKind): Promise<ServiceRequest>;
+  submitRequest(orderId: string, kind: ServiceRequestKind, details?: ServiceRequestDetails): Promise<ServiceRequest>;
 }

@@ -322,11 +322,25 @@ const conversations: Conversation[] = [
     steps: [{ say: 'how do I use a coupon', expect: [/coupon/i] }],
   },
   {
-    title: 'README: cancelling a preparing order is offered and filed with a reference',
+    title: 'README: cancelling a preparing order is offered, asks the reason, and is filed with a reference',
     steps: [
       { say: '取消订单 KF202611220002', expect: [ASK_LAST4] },
       { say: '1234', expect: ['KF202611220002', /取消/] },
-      { say: '确认提交', expect: [/已提交|编号|单号/] },
+      { say: '确认提交', expect: [/原因/] },
+      { say: '等太久了', expect: [/提交取消订单申请（原因：等太久了），申请编号 R/] },
+    ],
+  },
+  {
+    title: 'a refund in English: the reason is typed freely and confirmed with the reference',
+    locale: 'en-US',
+    steps: [
+      { say: 'I want a refund for KF202611190003', expect: [ASK_LAST4] },
+      { say: '5678', expect: ['KF202611190003'] },
+      { say: 'yes', expect: [/reason/i] },
+      {
+        say: 'the screen arrived cracked',
+        expect: [/refund request for order KF202611190003 \(reason: the screen arrived cracked\) has been filed, reference R/],
+      },
     ],
   },
 ];

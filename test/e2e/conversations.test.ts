@@ -41,10 +41,12 @@ describe('conversations over /api/messages (expectReplies)', function () {
       expect(titles).to.include.members(['查询订单', '退款进度', '转人工']);
     });
 
-    it('adds the night-hours apology at night', async () => {
+    it('acknowledges the late hour at night (22:00–06:00), and only then', async () => {
       now = NIGHT;
       const replies = await client().sayFull('你好');
-      expect(replies[0].text).to.contain('您好').and.to.contain('抱歉打扰您休息');
+      expect(replies[0].text).to.contain('您好').and.to.contain('这么晚');
+      now = new Date('2026-11-22T23:00:00Z'); // 07:00 in Shanghai: morning, not night
+      expect((await client().sayFull('你好'))[0].text).not.to.contain('这么晚');
     });
 
     it('greets in English when the customer writes English', async () => {
@@ -177,17 +179,20 @@ describe('conversations over /api/messages (expectReplies)', function () {
       });
     }
 
-    it('offers to cancel a cancellable order and files the request on "确认"', async () => {
+    it("offers to cancel a cancellable order, asks the reason from the operator's list, files the request with it", async () => {
       const c = client();
       await c.say('我想取消订单 KF202611220002');
       const offer = await c.sayFull('1234');
       expect(offer.map((a) => a.text).join()).to.contain('可以取消');
       expect(offer.at(-1)?.suggestedActions?.actions.map((a) => a.title)).to.deep.equal(['确认提交', '暂不需要']);
-      const done = await c.say('确认提交');
-      expect(done).to.match(/已为您提交取消订单申请，申请编号 R[0-9A-F]+/);
+      const ask = await c.sayFull('确认提交');
+      expect(ask.at(-1)?.text).to.contain('原因');
+      expect(ask.at(-1)?.suggestedActions?.actions.map((a) => a.title)).to.include('信息填错了');
+      const done = await c.say('信息填错了');
+      expect(done).to.match(/已为订单 KF202611220002 提交取消订单申请（原因：信息填错了），申请编号 R[0-9A-F]+/);
       const orders = kefu.kefu.orders;
       if (!(orders instanceof DemoOrderService)) throw new Error('expected the demo order service');
-      expect(orders.requests.some((r) => r.orderId === 'KF202611220002' && r.kind === 'cancel')).to.equal(true);
+      expect(orders.requests.some((r) => r.orderId === 'KF202611220002' && r.kind === 'cancel' && r.reason === '信息填错了')).to.equal(true);
     });
 
     it('a verified order is not re-verified within the conversation', async () => {

@@ -91,4 +91,8 @@ describe('HttpOrderService against a real HTTP order API', () => {
     expect(r).to.include({ id: 'R1', kind: 'refund', orderId: 'KF202611220001' });
     expect(seen.at(-1)?.body).to.deep.equal({ kind: 'refund' });
   });
+  it('sends the reason the customer gave with the request', async () => {
+    await service().submitRequest('KF202611220001', 'refund', { reason: '送错了' });
+    expect(seen.at(-1)?.body).to.deep.equal({ kind: 'refund', reason: '送错了' });
+  });
 });
