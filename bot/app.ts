@@ -160,7 +160,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     await next();
   });
   adapter.use(new ComplianceMiddleware(compliance, log));
-  adapter.use(new HandoffMiddleware({ desk, recognizer, risk: riskScanner, riskHandling, profile, timeoutMs: env.HANDOFF_TIMEOUT_MS, clock, log }));
+  adapter.use(new HandoffMiddleware({ desk, recognizer, risk: riskScanner, riskHandling, profile, kv, timeoutMs: env.HANDOFF_TIMEOUT_MS, clock, log }));
   adapter.use(new DirectLineSink(activityLog, clock));
   const wechatApis = createWeChatApis(env, kv, log);
   adapter.use(new WeChatSink(wechatApis, kv, log, (conversationId, code, message) => desk.deliveryFailed(conversationId, code, message)));

@@ -18,6 +18,8 @@ import type { RiskScan } from '../nlu/riskTypes';
 import type { Emotion } from '../nlu/types';
 import { type Logger } from '../kernel/log';
 import { maskPersonalData } from '../kernel/pii';
+import type { KeyValueStore } from '../infra/kv';
+import { parseYesNo } from '../dialogs/orderDialog';
 
 export interface HandoffMiddlewareDeps {
   desk: HandoffDesk;
@@ -27,6 +29,8 @@ export interface HandoffMiddlewareDeps {
   /** The topic intent counts too: a confident food_safety or account_stolen is a risk of that category. */
   recognizer: KefuRecognizer;
   profile: ProfileAccessor;
+  /** Shared marks (the waiting acknowledgement is said at most once a minute per conversation, across instances). */
+  kv: KeyValueStore;
   timeoutMs: number;
   clock: () => Date;
   log: Logger;
@@ -34,6 +38,9 @@ export interface HandoffMiddlewareDeps {
 
 /** The model's risk score from which a message that alone is not a risk is read with the ones before it. */
 const CONVERSATION_SCAN_FROM = 0.2;
+
+/** While a handoff waits for a person, the customer's messages are acknowledged at most this often. */
+const WAITING_ACK_EVERY_MS = 60_000;
 
 const CALLBACK_REQUEST = /^(回电|要回电|登记回电|回拨|callback|call me back|call back)[\s\p{P}]*$/iu;
 
@@ -67,6 +74,7 @@ export class HandoffMiddleware implements Middleware {
       }
       // A high-risk message while waiting (or while talking to an agent) still escalates the handoff.
       const risk = text ? await this.scanRisk(text, locale) : undefined;
+      let answered = false;
       if (risk && risk.level !== 'none') {
         this.deps.log.warn('audit: high-risk message during a handoff, escalating', {
           audit: true,
@@ -79,13 +87,21 @@ export class HandoffMiddleware implements Middleware {
         const handled = { ...this.handled(risk, text), evidence: [shown] };
         const ticket = await this.highRiskHandoff(context, reference, locale, handled, this.deps.recognizer.emotionOf(text, locale));
         const reply = this.deps.riskHandling.reply(handled, text, locale);
-        if (ticket.status === 'queued' && reply) await this.reply(context, reply, 'system');
+        if (ticket.status === 'queued' && reply) {
+          await this.reply(context, reply, 'system');
+          answered = true;
+        }
       }
       // The holder of a callback ticket gets the number the customer gives, whole, on the ticket.
       const given = held.callback && text ? extractEntities(text.normalize('NFKC')).phones[0] : undefined;
       if (given) await desk.setCallbackPhone(held, given);
       await desk.relayToAgent(held, shown);
-      return; // a person holds the conversation: the bot stays silent, on every path
+      // Nobody has the chat yet: the customer is not left talking to silence. Once a minute at most.
+      if (!answered && held.status !== 'assigned' && (await this.deps.kv.setIfAbsent(`waiting-ack:${conversationId}`, '1', WAITING_ACK_EVERY_MS))) {
+        const p = PROMPTS[locale].handoff;
+        await this.reply(context, held.priority === 'urgent' ? p.waitingAckUrgent : p.waitingAck, 'system');
+      }
+      return; // a person holds the conversation: the bot says nothing of its own, on every path
     }
 
     // A callback ticket's customer sends the number to call: it goes on the ticket, not to the bot.
@@ -172,8 +188,14 @@ export class HandoffMiddleware implements Middleware {
    */
   private async scanConversation(context: TurnContext, text: string, shown: string, hint: Locale | undefined, now: Date): Promise<RiskScan> {
     const alone = await this.scanRisk(text, hint);
-    if (alone.level !== 'none') return { ...alone, evidence: [shown] };
-    if (alone.score < CONVERSATION_SCAN_FROM) return alone;
+    if (alone.level !== 'none') {
+      // The lead-up belongs in the evidence when, read together, it is the same matter.
+      const earlier = riskWindow(await this.deps.profile.get(context), now);
+      const together = earlier.length ? this.deps.risk.scanConversation(earlier, text) : undefined;
+      return { ...alone, evidence: together?.category === alone.category ? [...earlier, shown] : [shown] };
+    }
+    // A reply with no matter of its own ("是的", "ok", "1234") adds nothing to what came before.
+    if (alone.score < CONVERSATION_SCAN_FROM || !hasSubstance(text)) return alone;
     const earlier = riskWindow(await this.deps.profile.get(context), now);
     if (earlier.length === 0) return alone;
     const together = this.deps.risk.scanConversation(earlier, text);
@@ -192,6 +214,13 @@ export class HandoffMiddleware implements Middleware {
     await context.sendActivity(text);
     await this.deps.desk.recordOutbound(context.activity.conversation.id, text, speaker);
   }
+}
+
+/** Whether a message says something of its own: more than a yes/no, a number or a couple of characters. */
+function hasSubstance(text: string): boolean {
+  const t = text.replace(/[\s\p{P}\p{S}\d]+/gu, '');
+  if (parseYesNo(text) !== undefined) return false;
+  return /\p{Script=Han}/u.test(t) ? Array.from(t).length >= 4 : t.length >= 12;
 }
 
 function describeAttachments(n: number): string {

@@ -120,6 +120,13 @@ export class KefuBot extends ActivityHandler {
     }
     setTurnInfo(context, { nlu, identity, now });
 
+    // What the bot says last is kept, so "能再说一遍吗" can be answered.
+    context.onSendActivities(async (_ctx, activities, sendNext) => {
+      const said = activities.filter((x) => x.type === 'message' && x.text).at(-1)?.text;
+      const profile = said ? await this.deps.profile.get(context) : undefined; // created by this turn's dialog if new
+      if (said && profile) profile.lastReply = said.slice(0, 2000);
+      return sendNext();
+    });
     const dc = await this.dialogs.createContext(context);
     // The survey never traps: a real question, a request for a person or any other business ends
     // it and is handled as usual; only answers (and one stray message) stay with it.

@@ -27,9 +27,11 @@ export type Interruption = 'cancel' | 'human' | undefined;
 export function detectInterruption(text: string, nlu: NluResult, humanThreshold: number): Interruption {
   const t = normalise(text);
   if (CANCEL_WORDS.has(t)) return 'cancel';
-  // "算了不查了", "不用了谢谢": a short message that opens with giving up.
-  if (t.length <= 8 && /^(算了|不用了|不查了|不要了|不办了|never ?mind)/.test(t)) return 'cancel';
   if (HUMAN_WORDS.has(t)) return 'human';
+  // "算了 转人工吧": a person asked for, whatever came first.
+  if (/转人工|人工客服|找人工|要人工|真人客服|talktoahuman|talktoaperson|realperson|humanagent/.test(t)) return 'human';
+  // "算了不查了", "不用了谢谢": giving up, and nothing else asked for.
+  if (/^(算了|不用了|不查了|没事了|nevermind)(不查了|不问了|没事了|谢谢|谢啦|不用了|吧|啦|了)?$/.test(t)) return 'cancel';
   if (nlu.intent === 'human_agent' && nlu.score >= humanThreshold) return 'human';
   return undefined;
 }

@@ -257,11 +257,35 @@ async function validateOrderId(pc: PromptValidatorContext<string>): Promise<bool
 }
 
 function parseLast4(text: string): Last4Answer | undefined {
-  const { orderIds, phones } = extractEntities(text);
+  const typed = hanDigitsToAscii(normaliseTyped(text));
+  const { orderIds, phones } = extractEntities(typed);
   if (orderIds[0]) return { kind: 'order', orderId: orderIds[0] };
   if (phones[0]) return { kind: 'phone', phone: phones[0] };
-  const m = /^\D*(\d{4})\D*$/.exec(normaliseTyped(text).trim());
-  return m ? { kind: 'digits', digits: m[1] } : undefined;
+  // "1234", "尾号是1234", "last 4 are 1234": one group of four digits once the "4" of "last 4" is gone.
+  const groups = typed.replace(LAST4_WORDS, ' ').match(/\d+/g) ?? [];
+  return groups.length === 1 && groups[0].length === 4 ? { kind: 'digits', digits: groups[0] } : undefined;
+}
+
+const LAST4_WORDS = /last\s*(?:4|four)(?:\s*digits?)?|(?:后|末)\s*(?:4|四)\s*位|尾号/gi;
+const HAN_DIGIT: Record<string, string> = {
+  零: '0',
+  〇: '0',
+  一: '1',
+  幺: '1',
+  二: '2',
+  两: '2',
+  三: '3',
+  四: '4',
+  五: '5',
+  六: '6',
+  七: '7',
+  八: '8',
+  九: '9',
+};
+
+/** "一二三四" → "1234": digits read out one by one (a run of four or more Han digits). */
+function hanDigitsToAscii(text: string): string {
+  return text.replace(/[零〇一幺二两三四五六七八九]{4,}/gu, (run) => Array.from(run, (c) => HAN_DIGIT[c] ?? c).join(''));
 }
 
 /** Whether the answer proves the order's phone: its last four digits, or the whole number. */
@@ -277,11 +301,14 @@ function provesPhone(orderPhone: string, answer: Last4Answer): boolean {
  * "last 4 digits 1234", or a whole mobile number. Undefined when the message has none.
  */
 export function phoneProofIn(text: string): string | undefined {
-  const t = normaliseTyped(text);
-  const phone = extractEntities(t).phones[0];
-  if (phone) return phone;
-  const m = /(?:尾号|后四位|后4位|末四位|末4位|last\s*(?:4|four)(?:\s*digits)?|ending(?:\s*in)?)\D{0,6}(\d{4})(?!\d)/i.exec(t);
-  return m?.[1];
+  const t = hanDigitsToAscii(normaliseTyped(text));
+  const { phones, orderIds, residual } = extractEntities(t);
+  if (phones[0]) return phones[0];
+  const m = /(?:尾号|后四位|后4位|末四位|末4位|last\s*(?:4|four)(?:\s*digits?)?|ending(?:\s*in)?)\D{0,6}(\d{4})(?!\d)/i.exec(t);
+  if (m) return m[1];
+  // "KF202611220001 1234": four digits beside the order number are its proof.
+  const groups = residual.match(/\d+/g) ?? [];
+  return orderIds.length === 1 && groups.length === 1 && groups[0].length === 4 ? groups[0] : undefined;
 }
 
 async function validateLast4(pc: PromptValidatorContext<string>): Promise<boolean> {
@@ -289,12 +316,31 @@ async function validateLast4(pc: PromptValidatorContext<string>): Promise<boolea
   return parseLast4(pc.recognized.value ?? '') !== undefined || pc.attemptCount >= 2;
 }
 
-const YES = /^(是|是的|好|好的|对|确认|确认提交|可以|行|嗯|要|需要|提交|yes|y|yep|yeah|ok|okay|sure|submit|yes,?\s*submit|please)[\s\p{P}]*$/iu;
-const NO = /^(不|不要|不用|不需要|暂不需要|否|算了|no|n|nope|no,?\s*thanks|not now)[\s\p{P}]*$/iu;
+/** The whole message is a yes / a no ("要", "行", "n"). */
+const YES_ALONE =
+  /^(是|是的|好|好的|对|对的|确认|确认提交|可以|行|嗯|嗯嗯|要|需要|提交|没问题|yes|y|yep|yeah|yup|ok|okay|sure|submit|please|confirm)[\s\p{P}]*$/iu;
+const NO_ALONE = /^(不|不要|不用|不需要|暂不需要|否|算了|先不|no|n|nope|nah|not now)[\s\p{P}]*$/iu;
+/** A message that opens with a clear yes / no and goes on ("好的 登记吧", "yes please", "no thanks, I'll wait"). */
+const YES_FIRST = /^(是的|好的|好啊|对的|确认|可以的?|没问题|行吧|嗯嗯|yes|yep|yeah|yup|ok|okay|sure|no problem|no worries)([\s\p{P}]|$)/iu;
+const NO_FIRST = /^(不要|不用|不需要|暂不需要|先不|no|nope|nah|not now)([\s\p{P}]|了|$)/iu;
+/** A request for the action itself ("那就退吧", "取消吧", "just refund", "go ahead"): a yes, whatever came first. */
+const ACT =
+  /(退吧|退款吧|取消吧|登记吧|提交吧|办吧|申请吧|换吧|就退|就取消|帮我(退|取消|提交|登记|办)|go ahead|do it|just (refund|cancel|do it)|please (refund|cancel|proceed)|proceed)/iu;
+/** Second thoughts ("actually no wait, keep it", "先别", "还是不要了"): a no, whatever came first. */
+const RETRACT = /(keep it|no wait|wait,? no|changed my mind|先别|还是不要|还是算了|不要取消|别取消|不退了|不用退)/iu;
 
+/** Yes, no, or undefined when the message is neither (then it is handled as what it is). */
 export function parseYesNo(text: string): boolean | undefined {
-  const t = text.trim();
-  if (YES.test(t)) return true;
-  if (NO.test(t)) return false;
+  const t = text
+    .trim()
+    .replace(/[\p{Extended_Pictographic}\u{FE0F}]/gu, '')
+    .trim();
+  if (!t) return /👍|👌/u.test(text) ? true : undefined;
+  if (YES_ALONE.test(t)) return true;
+  if (NO_ALONE.test(t)) return false;
+  if (RETRACT.test(t)) return false;
+  if (ACT.test(t)) return true;
+  if (YES_FIRST.test(t)) return true;
+  if (NO_FIRST.test(t)) return false;
   return undefined;
 }

@@ -12,6 +12,9 @@ export interface ConversationProfile {
   locale: Locale;
   /** Clear messages in a row in the other language. */
   otherLanguageRun?: number;
+  /** The bot's last message (for "能再说一遍吗"), and the FAQ intent it answered (not repeated word for word). */
+  lastReply?: string;
+  lastAnswered?: IntentId;
   /** Messages in a row the NLU did not understand; the second one hands off. */
   fallbackStreak: number;
   verification: {

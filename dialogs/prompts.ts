@@ -11,6 +11,9 @@ export interface HandoffPrompts {
   added: string;
   highRisk: string;
   timeout: string;
+  /** A message while the handoff waits for a person (at most once a minute). */
+  waitingAck: string;
+  waitingAckUrgent: string;
   positionUpdate: (o: { ahead: number; minutes: number }) => string;
   offerCallback: string;
   callbackBooked: (o: { within: string; phone?: string }) => string;
@@ -58,6 +61,11 @@ export interface Prompts {
   promptAside: string;
   /** The customer left a prompt with thanks or a goodbye. */
   promptLeft: string;
+  /** The same FAQ asked again: it did not help. */
+  answerDidNotHelp: string;
+  nothingToRepeat: string;
+  /** The digits are awaited and the customer asked for something else: verify first. */
+  last4First: string;
   tokenInvalid: string;
   notFoundForUser: (orderId: string) => string;
   verificationFailed: (left: number) => string;
@@ -96,6 +104,8 @@ const zh: Prompts = {
     added: '您的情况已补充到人工服务请求中，客服会一并处理，请稍候。',
     highRisk: '我们非常重视您反映的情况，已为您紧急转接专员处理。如有人身危险，请先拨打 110 或 120。',
     timeout: '抱歉让您久等了，系统处理较慢，已为您转接人工客服。',
+    waitingAck: '收到，您的消息已同步给客服，客服接入后会第一时间看到，请稍候。',
+    waitingAckUrgent: '收到，已同步给专员，专员接入后会第一时间处理。如果有人身或财产危险，请先拨打 110（急救 120）；涉及转账被骗的，请立即联系银行止付。',
     positionUpdate: (o) => `您仍在排队中，前面还有 ${o.ahead} 位，预计还需约 ${o.minutes} 分钟，感谢您的耐心。`,
     offerCallback: '排队时间较长，如不方便等待，回复“回电”即可登记回电，我们会尽快联系您。',
     callbackBooked: (o) =>
@@ -123,7 +133,8 @@ const zh: Prompts = {
   cancelled: '好的，已取消当前操作。还有什么可以帮您？',
   nothingToCancel: '好的。还有什么可以帮您？',
   askOrderId: '请提供您的订单号（KF开头加12位数字，可在 我的 > 订单 中查看）。',
-  orderIdFormat: '订单号的格式是 KF 加 12 位数字，例如 KF202611220001，请核对后重新发送。',
+  orderIdFormat:
+    '我需要订单号才能查到这笔订单：在 我的 > 订单 > 订单详情 里，KF开头加12位数字（例如 KF202611220001），复制发给我就行。找不到的话点“没有订单号”。',
   orderIdGiveUp: '暂时没能识别到订单号。您可以在 我的 > 订单 中找到它，随时发给我；也可以回复“转人工”。',
   askPhoneLast4: '为保护您的隐私，请输入该订单预留手机号的后四位数字。',
   phoneLast4Format: '请输入 4 位数字（订单预留手机号的后四位）。如需更换订单，直接发送新的订单号即可。',
@@ -134,6 +145,9 @@ const zh: Prompts = {
   noOrderIdHelp: '订单号在 我的 > 订单 > 订单详情 中（KF开头加12位数字），复制后发给我就行。找不到也没关系，可以回复“转人工”，由人工客服帮您查。',
   promptAside: '把订单号（KF开头）发给我就能查到进度；没有订单号的话，点下面的按钮也可以。',
   promptLeft: '好的，有需要随时找我。',
+  answerDidNotHelp: '看来上面的说明没能解决您的情况。具体的情况我转给人工客服帮您处理会更快，点下面的“转人工”即可；也可以换个说法再问我。',
+  nothingToRepeat: '您好，请问有什么可以帮您？',
+  last4First: '先帮您核实一下身份：请回复这个订单预留手机号的后四位数字，核实后马上为您办理。',
   tokenInvalid: '您的登录凭证已失效，我们将通过手机号后四位为您核实身份。',
   notFoundForUser: (id) => `在您当前登录的账户下暂未查询到订单 ${id}，请核对订单号，或确认下单时使用的账户。`,
   verificationFailed: (left) => `信息核对未通过，请确认订单号和手机号后四位是否正确（还可尝试 ${left} 次）。`,
@@ -189,6 +203,9 @@ const en: Prompts = {
     added: "I've added this to your request for a person; the agent will handle it together.",
     highRisk: 'We take this very seriously and have passed you to a specialist urgently. If anyone is in danger, call the emergency services first.',
     timeout: "Sorry for the wait; our system is slow right now, so I'm passing you to a person.",
+    waitingAck: 'Got it. Your message has been passed on, and the agent will see it as soon as they join. Please hold on.',
+    waitingAckUrgent:
+      'Got it, and passed to our specialist, who will see it the moment they join. If anyone is in danger, call your local emergency number now; if you sent money to a scammer, call your bank at once to stop the payment.',
     positionUpdate: (o) => `You're still in the queue with ${o.ahead} ahead of you, about ${o.minutes} min to go. Thank you for your patience.`,
     offerCallback: 'The wait is long. If you prefer not to wait, reply "callback" and we will call you back.',
     callbackBooked: (o) =>
@@ -219,7 +236,8 @@ const en: Prompts = {
   cancelled: 'OK, I have cancelled that. What else can I help you with?',
   nothingToCancel: 'OK. What else can I help you with?',
   askOrderId: 'Please send your order number (KF followed by 12 digits; you can find it under Me > Orders).',
-  orderIdFormat: 'An order number is KF followed by 12 digits, e.g. KF202611220001. Please check it and send it again.',
+  orderIdFormat:
+    'I need the order number to find this order: it is under Me > Orders > Order details, KF followed by 12 digits (e.g. KF202611220001); copy it here. Can\'t find it? Tap "I don\'t have it".',
   orderIdGiveUp: 'I couldn\'t find an order number. You\'ll find it under Me > Orders; send it any time, or type "human" to talk to a person.',
   askPhoneLast4: 'To protect your privacy, please enter the last four digits of the phone number on this order.',
   phoneLast4Format: 'Please enter 4 digits (the last four of the phone number on the order). To switch orders, just send the other order number.',
@@ -231,6 +249,10 @@ const en: Prompts = {
     'Your order number is under Me > Orders > Order details (KF followed by 12 digits); copy it and send it here. If you cannot find it, tap "Talk to a person" and an agent will look it up with you.',
   promptAside: "Whenever you're ready, send me the order number (it starts with KF) and I'll check right away; no order number? Use the buttons below.",
   promptLeft: "All right. I'm here whenever you need me.",
+  answerDidNotHelp:
+    'It looks like that didn\'t answer your question. A person can look at your exact case; tap "Talk to a person" below, or ask me in other words.',
+  nothingToRepeat: 'Hello, how can I help you?',
+  last4First: "Let me verify it's you first: please reply with the last four digits of the phone number on this order, and I'll take care of it right after.",
   tokenInvalid: 'Your sign-in has expired, so I will verify you with the last four digits of your phone number instead.',
   notFoundForUser: (id) => `I couldn't find order ${id} under the account you are signed in with. Please check the number, or the account you ordered with.`,
   verificationFailed: (left) =>

@@ -24,12 +24,18 @@ export interface RootDialogOptions {
 
 /** "I have no order number / can't find it": help, not another request for it. */
 const NO_ORDER_ID =
-  /(没有|没|找不到|不知道|忘了|记不清)(订单号|单号|订单编号)|(订单号|单号)(找不到|不知道|忘了|在哪)|don'?t have (it|an? order number|the order number)|can'?t find (it|the order number|my order number)|no order number|where is my order number/i;
+  /(没有|没|找不到|不知道|忘了|记不清|不记得)(了)?(订单号|单号|订单编号)|(订单号|单号)(找不到|不知道|忘了|在哪)|don'?t have (it|an? order number|the order number)|can'?t find (it|the order number|my order number)|no order number|where is my order number/i;
+
+/** "能再说一遍吗", "say that again": the bot's last message, again. */
+const REPEAT =
+  /(再说一遍|再说一次|重复一下|重复一遍|没看清|再发一遍|再发一次|刚才说(的)?什么|say (that|it) again|repeat (that|it|please)|come again\??$|what did you (just )?say)/i;
+/** "👍", "好的", "嗯嗯", "收到": the customer acknowledges; nothing to answer but a short word. */
+const ACKNOWLEDGE = /^(👍|👌|🙏|好的?|好吧|嗯+|哦+|噢|收到|明白了?|知道了|了解|行|ok|okay|k|got it|cool|alright|noted)[\s\p{P}\p{Extended_Pictographic}]*$/iu;
 
 /** Whether a message could be the awaited order number or digits (then the prompt reads it). */
 function looksLikeSlot(text: string): boolean {
   const t = normaliseTyped(text);
-  return /\d{4}/.test(t) || /kf/i.test(t);
+  return /\d{4}/.test(t) || /kf/i.test(t) || /[一二三四五六七八九零〇幺两]{4}/u.test(t);
 }
 
 /** The innermost active dialog's id (a prompt inside the order dialog, say). */
@@ -124,6 +130,11 @@ export class RootDialog extends ComponentDialog {
       setTurnInfo(context, { ...getTurnInfo(context), nlu: { ...nlu, intent: best.intent, score: best.score } });
       return innerDc.beginDialog(ROUTE);
     }
+    // The digits are awaited and the message has none: ask again, and it is no failed attempt.
+    if (waiting === LAST4_PROMPT && !/\d/.test(normaliseTyped(text)) && !/[一二三四五六七八九零]{4}/u.test(text)) {
+      await context.sendActivity(MessageFactory.suggestedActions([p.personButton], p.last4First));
+      return Dialog.EndOfTurn;
+    }
     return undefined;
   }
 
@@ -151,6 +162,14 @@ export class RootDialog extends ComponentDialog {
       await context.sendActivity(p.nothingToCancel);
       return step.endDialog();
     }
+    if (REPEAT.test(text)) {
+      await context.sendActivity(profile.lastReply ?? p.nothingToRepeat);
+      return step.endDialog();
+    }
+    if (nlu.intent === NONE_INTENT && ACKNOWLEDGE.test(text.trim())) {
+      await context.sendActivity(p.promptLeft);
+      return step.endDialog();
+    }
     if (NO_ORDER_ID.test(text)) {
       await context.sendActivity(MessageFactory.suggestedActions([p.personButton], p.noOrderIdHelp));
       return step.endDialog();
@@ -160,6 +179,9 @@ export class RootDialog extends ComponentDialog {
     if (nlu.entities.orderIds.length > 0 && !isOrderIntent(intent) && intent !== 'human_agent' && (intent === NONE_INTENT || nlu.score < 0.7))
       intent = 'order_status';
     recordIntent(profile, intent, nlu.score, now);
+    // Only the very last answer counts as "the same question again".
+    const askedAgain = profile.lastAnswered === intent;
+    profile.lastAnswered = undefined;
 
     if (intent === NONE_INTENT) {
       profile.fallbackStreak += 1;
@@ -195,6 +217,14 @@ export class RootDialog extends ComponentDialog {
       await context.sendActivity(withQuickReplies(this.deps.kb, profile.locale, p.fallback));
       return step.endDialog();
     }
+    // The same question again means the answer did not help: no second copy of it, a person instead.
+    if (askedAgain && !['thanks', 'goodbye'].includes(intent)) {
+      await context.sendActivity(
+        MessageFactory.suggestedActions([p.personButton], `${opener ? `${opener}${profile.locale === 'en' ? ' ' : ''}` : ''}${p.answerDidNotHelp}`),
+      );
+      return step.endDialog();
+    }
+    profile.lastAnswered = intent;
     await context.sendActivity(opener ? `${opener}${profile.locale === 'en' ? ' ' : ''}${answer}` : answer);
     return step.endDialog();
   }

@@ -23,7 +23,10 @@ function compiles(source: string): boolean {
   }
 }
 
-type Matcher = { cue: string; test: (lower: string) => boolean };
+interface Matcher {
+  cue: string;
+  test: (lower: string) => boolean;
+}
 const matcher = (w: string): Matcher => {
   if (isPattern(w)) {
     const re = new RegExp(w.slice(1, -1), 'iu');

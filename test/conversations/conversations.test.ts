@@ -23,7 +23,8 @@ const NEVER: Match[] = [
   /已提醒骑手|已催促|we've asked the rider|chased the courier/,
   /稍后可能会邀请您为本次服务评分|invited to rate this chat/,
 ];
-const ORDER_LECTURE = /订单号的格式是|An order number is KF/;
+// The retry when something that is not an order number came: said once, never in place of an answer.
+const ORDER_LECTURE = /我需要订单号才能查到|I need the order number/;
 const ASK_ORDER = /请提供您的订单号|Please send your order number/;
 const ASK_LAST4 = /后四位|last four digits/;
 
@@ -341,6 +342,67 @@ const conversations: Conversation[] = [
         say: 'the screen arrived cracked',
         expect: [/refund request for order KF202611190003 \(reason: the screen arrived cracked\) has been filed, reference R/],
       },
+    ],
+  },
+  // 8. Said back, acknowledged, confirmed the way people confirm.
+  {
+    title: '"能再说一遍吗" repeats the last answer',
+    steps: [
+      { say: '电子发票多久能收到', expect: [/工作日/] },
+      { say: '不好意思刚没看到，能再说一遍吗', expect: [/工作日/] },
+    ],
+  },
+  {
+    title: 'the same FAQ asked again is not pasted a second time: a person is offered',
+    steps: [
+      { say: '优惠券用不了', expect: [/券/] },
+      { say: '还是用不了啊，优惠券', expect: [/转人工/], not: [/满减门槛/] },
+    ],
+  },
+  {
+    title: 'a thumbs-up is acknowledged, not misunderstood',
+    steps: [
+      { say: '怎么开发票', expect: [/开票/] },
+      { say: '👍', not: [/没有完全理解/] },
+    ],
+  },
+  {
+    title: 'a yes with more words files the request',
+    steps: [
+      { say: '取消订单 KF202611220002', expect: [ASK_LAST4] },
+      { say: '1234', expect: [/取消/] },
+      { say: '好的，帮我取消吧', expect: [/原因/] },
+    ],
+  },
+  {
+    title: 'second thoughts are a no',
+    locale: 'en-US',
+    steps: [
+      { say: 'cancel KF202611220002', expect: [ASK_LAST4] },
+      { say: '1234', expect: [/cancel/i] },
+      { say: 'hmm, on second thought, keep it', expect: [/nothing|not|no changes/i], not: [/reason/i] },
+    ],
+  },
+  {
+    title: 'a request for the action while the digits are awaited is no failed attempt',
+    steps: [
+      { say: '退款 KF202611220006', expect: [ASK_LAST4] },
+      { say: '快点帮我退了', expect: [ASK_LAST4], not: [/还可尝试/] },
+      { say: '1234', expect: ['KF202611220006'] },
+    ],
+  },
+  {
+    title: 'the order number and the digits side by side, after another question',
+    steps: [
+      { say: '发票怎么开', expect: [/开票/] },
+      { say: '查一下 KF202611220001 1234', expect: ['配送中'], not: [ASK_LAST4] },
+    ],
+  },
+  {
+    title: '"算了，给我转人工" reaches a person',
+    steps: [
+      { say: '查订单', expect: [ASK_ORDER] },
+      { say: '算了，给我转人工', expect: [/人工客服|回电/] },
     ],
   },
 ];

@@ -104,7 +104,7 @@ describe('conversations over /api/messages (expectReplies)', function () {
     it('re-asks with the format when the order ID is malformed', async () => {
       const c = client();
       await c.say('查一下我的订单');
-      expect(await c.say('12345')).to.contain('KF 加 12 位数字');
+      expect(await c.say('12345')).to.contain('KF开头加12位数字');
     });
 
     it('locks after three wrong digit answers and hands off with reason identity_failed', async () => {

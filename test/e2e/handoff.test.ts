@@ -218,7 +218,10 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
       expect(h?.packet.risk).to.deep.include({ level: 'critical', category: 'food_safety' });
       expect(h?.packet.summary).to.contain('⚠');
       expect(kefu.logs.join('\n')).to.contain('audit: high-risk message');
-      expect(await c.say('你好')).to.equal('');
+      // The bot stays out (no greeting, no FAQ); the customer is told the specialist has the message, once a minute at most.
+      const waiting = await c.say('你好');
+      expect(waiting).to.contain('已同步给专员').and.not.to.contain('感谢联系');
+      expect(await c.say('还在吗')).to.equal('');
     });
 
     for (const [text, expected, locale] of [
