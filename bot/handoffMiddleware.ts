@@ -99,7 +99,9 @@ export class HandoffMiddleware implements Middleware {
       // Nobody has the chat yet: the customer is not left talking to silence. Once a minute at most.
       if (!answered && held.status !== 'assigned' && (await this.deps.kv.setIfAbsent(`waiting-ack:${conversationId}`, '1', WAITING_ACK_EVERY_MS))) {
         const p = PROMPTS[locale].handoff;
-        await this.reply(context, held.priority === 'urgent' ? p.waitingAckUrgent : p.waitingAck, 'system');
+        const category = held.packet.risk.category;
+        const urgent = category === 'safety' || category === 'security' || category === 'food_safety' ? p.waitingAckUrgent[category] : p.waitingAckUrgent.other;
+        await this.reply(context, held.priority === 'urgent' ? urgent : p.waitingAck, 'system');
       }
       return; // a person holds the conversation: the bot says nothing of its own, on every path
     }

@@ -46,3 +46,8 @@ export function nextLanguage(previous: LanguageState | undefined, text: string, 
   const run = (previous.otherRun ?? 0) + 1;
   return run >= RUN_TO_SWITCH ? { locale: signal.locale, otherRun: 0 } : { locale: previous.locale, otherRun: run };
 }
+
+/** Whether the message asks to switch language ("可以说中文吗", "English please"). */
+export function isLanguageRequest(text: string): boolean {
+  return languageSignal(text)?.explicit === true;
+}

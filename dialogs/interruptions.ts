@@ -32,6 +32,8 @@ export function detectInterruption(text: string, nlu: NluResult, humanThreshold:
   if (/转人工|人工客服|找人工|要人工|真人客服|talktoahuman|talktoaperson|realperson|humanagent/.test(t)) return 'human';
   // "算了不查了", "不用了谢谢": giving up, and nothing else asked for.
   if (/^(算了|不用了|不查了|没事了|nevermind)(不查了|不问了|没事了|谢谢|谢啦|不用了|吧|啦|了)?$/.test(t)) return 'cancel';
+  // "nvm I figured it out", "never mind, sorted": the customer no longer needs this.
+  if (/^(nvm|nevermind)(ifigureditout|figureditout|sorted|gotit|thanks|thx|allgood|itsfine|imgood)?$/.test(t)) return 'cancel';
   if (nlu.intent === 'human_agent' && nlu.score >= humanThreshold) return 'human';
   return undefined;
 }

@@ -143,8 +143,9 @@ export class OrderDialog extends ComponentDialog {
       return step.endDialog();
     }
     if (identity.status === 'invalid' && !step.options.retry) await step.context.sendActivity(p.tokenInvalid);
-    // Proof given with the request ("查订单 KF… 手机尾号1234") is used, not asked for again.
-    if (step.options.phoneHint && !step.options.retry) return step.next(step.options.phoneHint);
+    // Proof given with the request ("查订单 KF… 手机尾号1234") or with the order number ("KF… 1234") is used, not asked for again.
+    const hint = step.options.phoneHint ?? (typeof step.result === 'string' ? phoneProofIn(step.result) : undefined);
+    if (hint && !step.options.retry) return step.next(hint);
     const opener = this.takeOpener(step, profile.locale);
     return step.prompt(LAST4_PROMPT, { prompt: `${opener}${p.askPhoneLast4}`, retryPrompt: p.phoneLast4Format });
   }
@@ -318,16 +319,16 @@ async function validateLast4(pc: PromptValidatorContext<string>): Promise<boolea
 
 /** The whole message is a yes / a no ("要", "行", "n"). */
 const YES_ALONE =
-  /^(是|是的|好|好的|对|对的|确认|确认提交|可以|行|嗯|嗯嗯|要|需要|提交|没问题|yes|y|yep|yeah|yup|ok|okay|sure|submit|please|confirm)[\s\p{P}]*$/iu;
+  /^(是|是的|好|好的|对|对的|确认|确定|确认提交|确定取消|确认取消|确定退款|确认退款|可以|行|嗯|嗯嗯|要|需要|提交|没问题|yes|y|yep|yeah|yup|ok|okay|sure|submit|please|confirm)[\s\p{P}]*$/iu;
 const NO_ALONE = /^(不|不要|不用|不需要|暂不需要|否|算了|先不|no|n|nope|nah|not now)[\s\p{P}]*$/iu;
 /** A message that opens with a clear yes / no and goes on ("好的 登记吧", "yes please", "no thanks, I'll wait"). */
 const YES_FIRST = /^(是的|好的|好啊|对的|确认|可以的?|没问题|行吧|嗯嗯|yes|yep|yeah|yup|ok|okay|sure|no problem|no worries)([\s\p{P}]|$)/iu;
 const NO_FIRST = /^(不要|不用|不需要|暂不需要|先不|no|nope|nah|not now)([\s\p{P}]|了|$)/iu;
 /** A request for the action itself ("那就退吧", "取消吧", "just refund", "go ahead"): a yes, whatever came first. */
 const ACT =
-  /(退吧|退款吧|取消吧|登记吧|提交吧|办吧|申请吧|换吧|就退|就取消|帮我(退|取消|提交|登记|办)|go ahead|do it|just (refund|cancel|do it)|please (refund|cancel|proceed)|proceed)/iu;
+  /(^(确定|确认)要?(取消|退款|退|提交|登记|申请)|退吧|退款吧|取消吧|登记吧|提交吧|办吧|申请吧|换吧|就退|就取消|帮我(退|取消|提交|登记|办)|go ahead|do it|just (refund|cancel|do it)|please (refund|cancel|proceed)|proceed)/iu;
 /** Second thoughts ("actually no wait, keep it", "先别", "还是不要了"): a no, whatever came first. */
-const RETRACT = /(keep it|no wait|wait,? no|changed my mind|先别|还是不要|还是算了|不要取消|别取消|不退了|不用退)/iu;
+const RETRACT = /(keep it|no wait|wait,? no|changed my mind|don'?t cancel|do not cancel|先别|还是不要|还是算了|不要取消|别取消|不退了|不用退)/iu;
 
 /** Yes, no, or undefined when the message is neither (then it is handled as what it is). */
 export function parseYesNo(text: string): boolean | undefined {

@@ -13,7 +13,8 @@ export interface HandoffPrompts {
   timeout: string;
   /** A message while the handoff waits for a person (at most once a minute). */
   waitingAck: string;
-  waitingAckUrgent: string;
+  /** Urgent cases: the specialist has it, and what to do meanwhile for this kind of case. */
+  waitingAckUrgent: Record<'safety' | 'security' | 'food_safety' | 'other', string>;
   positionUpdate: (o: { ahead: number; minutes: number }) => string;
   offerCallback: string;
   callbackBooked: (o: { within: string; phone?: string }) => string;
@@ -61,6 +62,8 @@ export interface Prompts {
   promptAside: string;
   /** The customer left a prompt with thanks or a goodbye. */
   promptLeft: string;
+  /** "可以说中文吗" / "English please": yes. */
+  languageSwitched: string;
   /** The same FAQ asked again: it did not help. */
   answerDidNotHelp: string;
   nothingToRepeat: string;
@@ -105,7 +108,13 @@ const zh: Prompts = {
     highRisk: '我们非常重视您反映的情况，已为您紧急转接专员处理。如有人身危险，请先拨打 110 或 120。',
     timeout: '抱歉让您久等了，系统处理较慢，已为您转接人工客服。',
     waitingAck: '收到，您的消息已同步给客服，客服接入后会第一时间看到，请稍候。',
-    waitingAckUrgent: '收到，已同步给专员，专员接入后会第一时间处理。如果有人身或财产危险，请先拨打 110（急救 120）；涉及转账被骗的，请立即联系银行止付。',
+    waitingAckUrgent: {
+      safety: '收到，您不是一个人，专员马上就来，接入后会第一时间看到您的消息。如果此刻有危险，请先拨打 110（急救 120），并尽量待在安全的地方。',
+      security:
+        '收到，已同步给安全专员，接入后会第一时间处理。如果已经转账或被扣款，请立即联系银行或支付机构止付，并拨打 110 报警；任何人向您索要验证码都不要给。',
+      food_safety: '收到，已同步给食品安全专员，接入后会第一时间处理。如果身体不适，请先就医，并保留剩余食物、包装和就医票据。',
+      other: '收到，已同步给专员，专员接入后会第一时间处理，请稍候。',
+    },
     positionUpdate: (o) => `您仍在排队中，前面还有 ${o.ahead} 位，预计还需约 ${o.minutes} 分钟，感谢您的耐心。`,
     offerCallback: '排队时间较长，如不方便等待，回复“回电”即可登记回电，我们会尽快联系您。',
     callbackBooked: (o) =>
@@ -145,6 +154,7 @@ const zh: Prompts = {
   noOrderIdHelp: '订单号在 我的 > 订单 > 订单详情 中（KF开头加12位数字），复制后发给我就行。找不到也没关系，可以回复“转人工”，由人工客服帮您查。',
   promptAside: '把订单号（KF开头）发给我就能查到进度；没有订单号的话，点下面的按钮也可以。',
   promptLeft: '好的，有需要随时找我。',
+  languageSwitched: '当然可以，我们用中文沟通。请问有什么可以帮您？',
   answerDidNotHelp: '看来上面的说明没能解决您的情况。具体的情况我转给人工客服帮您处理会更快，点下面的“转人工”即可；也可以换个说法再问我。',
   nothingToRepeat: '您好，请问有什么可以帮您？',
   last4First: '先帮您核实一下身份：请回复这个订单预留手机号的后四位数字，核实后马上为您办理。',
@@ -204,8 +214,15 @@ const en: Prompts = {
     highRisk: 'We take this very seriously and have passed you to a specialist urgently. If anyone is in danger, call the emergency services first.',
     timeout: "Sorry for the wait; our system is slow right now, so I'm passing you to a person.",
     waitingAck: 'Got it. Your message has been passed on, and the agent will see it as soon as they join. Please hold on.',
-    waitingAckUrgent:
-      'Got it, and passed to our specialist, who will see it the moment they join. If anyone is in danger, call your local emergency number now; if you sent money to a scammer, call your bank at once to stop the payment.',
+    waitingAckUrgent: {
+      safety:
+        "Got it. You're not alone: our specialist is on the way and will see your messages the moment they join. If you are in danger right now, call your local emergency number and stay somewhere safe.",
+      security:
+        'Got it, and passed to our security specialist. If money has already left your account, call your bank or payment provider now to stop it, and report it to the police; never give anyone your verification codes.',
+      food_safety:
+        'Got it, and passed to our food-safety specialist. If you feel unwell, see a doctor first, and keep the leftover food, the packaging and any medical receipts.',
+      other: 'Got it, and passed to our specialist, who will see it the moment they join. Please hold on.',
+    },
     positionUpdate: (o) => `You're still in the queue with ${o.ahead} ahead of you, about ${o.minutes} min to go. Thank you for your patience.`,
     offerCallback: 'The wait is long. If you prefer not to wait, reply "callback" and we will call you back.',
     callbackBooked: (o) =>
@@ -249,6 +266,7 @@ const en: Prompts = {
     'Your order number is under Me > Orders > Order details (KF followed by 12 digits); copy it and send it here. If you cannot find it, tap "Talk to a person" and an agent will look it up with you.',
   promptAside: "Whenever you're ready, send me the order number (it starts with KF) and I'll check right away; no order number? Use the buttons below.",
   promptLeft: "All right. I'm here whenever you need me.",
+  languageSwitched: 'Of course, we can continue in English. How can I help you?',
   answerDidNotHelp:
     'It looks like that didn\'t answer your question. A person can look at your exact case; tap "Talk to a person" below, or ask me in other words.',
   nothingToRepeat: 'Hello, how can I help you?',

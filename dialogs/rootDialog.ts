@@ -1,6 +1,7 @@
 import { MessageFactory } from 'botbuilder';
 import { ComponentDialog, Dialog, type DialogContext, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { normaliseTyped } from '../nlu/entities';
+import { isLanguageRequest } from './conversationLanguage';
 import { isOrderIntent } from '../nlu/catalogue';
 import { bestReading, NONE_INTENT, type NluResult } from '../nlu/types';
 import { type DialogDeps, greetingText, handOff, withQuickReplies } from './deps';
@@ -25,6 +26,9 @@ export interface RootDialogOptions {
 /** "I have no order number / can't find it": help, not another request for it. */
 const NO_ORDER_ID =
   /(没有|没|找不到|不知道|忘了|记不清|不记得)(了)?(订单号|单号|订单编号)|(订单号|单号)(找不到|不知道|忘了|在哪)|don'?t have (it|an? order number|the order number)|can'?t find (it|the order number|my order number)|no order number|where is my order number/i;
+
+/** A short follow-up on the same matter ("那还要多久", "how much longer?", "still not here"). */
+const FOLLOW_UP = /^.{0,12}(多久|多长时间|什么时候|几点|还要|还没|到哪|how long|how much longer|when|still|any update|eta)/i;
 
 /** "能再说一遍吗", "say that again": the bot's last message, again. */
 const REPEAT =
@@ -162,6 +166,10 @@ export class RootDialog extends ComponentDialog {
       await context.sendActivity(p.nothingToCancel);
       return step.endDialog();
     }
+    if (isLanguageRequest(text)) {
+      await context.sendActivity(p.languageSwitched);
+      return step.endDialog();
+    }
     if (REPEAT.test(text)) {
       await context.sendActivity(profile.lastReply ?? p.nothingToRepeat);
       return step.endDialog();
@@ -175,6 +183,18 @@ export class RootDialog extends ComponentDialog {
       return step.endDialog();
     }
     let intent = this.deps.kb.quickReplyIntent(text) ?? (interruption === 'human' ? 'human_agent' : nlu.intent);
+    // "那还要多久", "how much longer?" right after an answer about a verified order: the same question, about that order.
+    const previousIntent = profile.intentHistory.at(-1);
+    if (
+      (intent === NONE_INTENT || nlu.score < 0.5) &&
+      FOLLOW_UP.test(text) &&
+      previousIntent &&
+      isOrderIntent(previousIntent.intent) &&
+      now.getTime() - Date.parse(previousIntent.at) < 15 * 60_000 &&
+      profile.verification.verified.length > 0
+    ) {
+      intent = previousIntent.intent;
+    }
     // An order number with little else ("还有这个 KF…") is a request to look the order up.
     if (nlu.entities.orderIds.length > 0 && !isOrderIntent(intent) && intent !== 'human_agent' && (intent === NONE_INTENT || nlu.score < 0.7))
       intent = 'order_status';
@@ -225,7 +245,9 @@ export class RootDialog extends ComponentDialog {
       return step.endDialog();
     }
     profile.lastAnswered = intent;
-    await context.sendActivity(opener ? `${opener}${profile.locale === 'en' ? ' ' : ''}${answer}` : answer);
+    // An answer that opens with its own apology needs no second one before it.
+    const apologises = /^[^。.!！]*(抱歉|sorry|apolog)/i.test(answer);
+    await context.sendActivity(opener && !apologises ? `${opener}${profile.locale === 'en' ? ' ' : ''}${answer}` : answer);
     return step.endDialog();
   }
 }

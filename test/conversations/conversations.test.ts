@@ -405,6 +405,44 @@ const conversations: Conversation[] = [
       { say: '算了，给我转人工', expect: [/人工客服|回电/] },
     ],
   },
+  {
+    title: 'a short follow-up about the verified order is about that order',
+    steps: [
+      { say: 'KF202611220001 到哪了', expect: [ASK_LAST4] },
+      { say: '1234', expect: ['配送中'] },
+      { say: '那大概还要多久？', expect: ['KF202611220001'], not: [/没有完全理解/, ASK_ORDER] },
+    ],
+  },
+  {
+    title: 'the order number and the digits together, answering the question for the number',
+    steps: [
+      { say: '我要查个订单', expect: [ASK_ORDER] },
+      { say: 'KF202611220002 尾号1234', expect: ['KF202611220002'], not: [ASK_LAST4] },
+    ],
+  },
+  {
+    title: '"确定取消" confirms',
+    steps: [
+      { say: '帮我取消 KF202611220002', expect: [ASK_LAST4] },
+      { say: '1234', expect: [/取消/] },
+      { say: '确定取消', expect: [/原因/] },
+    ],
+  },
+  {
+    title: 'asking for Chinese in an English conversation is answered in Chinese',
+    locale: 'en-US',
+    steps: [
+      { say: 'how do I get an invoice', expect: [/invoice/i] },
+      { say: '我可以说中文吗', expect: [/当然可以/] },
+    ],
+  },
+  {
+    title: 'waiting after a food-safety report: medical advice, not bank advice',
+    steps: [
+      { say: '吃了你们家的烧烤，全家都上吐下泻', expect: [/专员|就医/] },
+      { say: '现在怎么办', expect: [/就医/], not: [/银行/] },
+    ],
+  },
 ];
 
 describe('conversations, turn by turn (zh and en)', function () {

@@ -220,7 +220,7 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
       expect(kefu.logs.join('\n')).to.contain('audit: high-risk message');
       // The bot stays out (no greeting, no FAQ); the customer is told the specialist has the message, once a minute at most.
       const waiting = await c.say('你好');
-      expect(waiting).to.contain('已同步给专员').and.not.to.contain('感谢联系');
+      expect(waiting).to.contain('食品安全专员').and.to.contain('就医').and.not.to.contain('感谢联系');
       expect(await c.say('还在吗')).to.equal('');
     });
 
