@@ -47,6 +47,9 @@ import { CustomerLink } from './customerLink';
 import { devInbox } from './devInbox';
 import { DirectLineSink, directLineRouter } from './directLine/router';
 import { DirectLineCredentials } from './directLine/tokens';
+import { DirectLineStreams } from './directLine/stream';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { HandoffMiddleware } from './handoffMiddleware';
 import { HandoffWorker } from './handoffWorker';
 import { healthRoutes } from './http/health';
@@ -79,8 +82,10 @@ export interface Kefu {
   app: Express;
   /** Graceful shutdown: refuse new requests, then wait for those in flight. */
   drain: Drain;
-  /** Ends the agents' event streams with a reconnect hint (shutdown). */
+  /** Ends the agents' event streams with a reconnect hint, and Direct Line's WebSocket streams (shutdown). */
   closeStreams(retryMs: number): void;
+  /** An HTTP upgrade (Direct Line's WebSocket stream); false when it is not one kefu serves. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   recognizer: KefuRecognizer;
   desk: HandoffDesk;
   /** For tests and benchmarks that inspect what was stored. */
@@ -300,7 +305,13 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     }),
   );
   if (env.KEFU_MODE === 'development') app.use('/dev/inbox', devInbox());
-  if (directLine) app.use('/v3/directline', directLineRouter({ credentials: directLine, log: activityLog, clock, runTurn: runChannelTurn }));
+  if (directLine) {
+    app.use(
+      '/v3/directline',
+      directLineRouter({ credentials: directLine, corsOrigins: env.DIRECTLINE_CORS_ORIGINS, log: activityLog, clock, runTurn: runChannelTurn }),
+    );
+  }
+  const directLineStreams = directLine ? new DirectLineStreams({ credentials: directLine, log: activityLog, clock }) : undefined;
   mountWeChat(app, env, { apis: wechatApis, kv, kb, log, clock, runTurn: runChannelTurn });
   app.use(
     pageRoutes({
@@ -344,6 +355,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
 
   const close = async () => {
     worker.stop();
+    directLineStreams?.close();
     await backend.close();
   };
   return {
@@ -351,7 +363,9 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     drain,
     closeStreams: (retryMs: number) => {
       streams.closeAll(retryMs);
+      directLineStreams?.close();
     },
+    upgrade: (req, socket, head) => directLineStreams?.handleUpgrade(req, socket, head) ?? false,
     recognizer,
     desk,
     store,

@@ -53,6 +53,11 @@ export const EnvSchema = z
       emptyAsUndefined,
       commaList(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a channel id (letters, digits, _ . -)')).default([]),
     ),
+    /** Origins whose pages may call Direct Line (Web Chat on the customer's site): "*" or a comma list. */
+    DIRECTLINE_CORS_ORIGINS: z.preprocess(
+      emptyAsUndefined,
+      commaList(z.string().regex(/^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, 'expected * or an origin like https://shop.example.com')).default(['*']),
+    ),
     ORDER_SERVICE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
     ORDER_SERVICE_TOKEN: z.preprocess(emptyAsUndefined, optionalString),
     ORDER_SERVICE_TIMEOUT_MS: int(100, 60_000).default(3000),

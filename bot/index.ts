@@ -42,6 +42,10 @@ async function main(): Promise<void> {
       );
     }
   });
+  // Direct Line's WebSocket stream; any other upgrade is refused.
+  server.on('upgrade', (req, socket, head: Buffer) => {
+    if (!kefu.upgrade(req, socket, head)) socket.destroy();
+  });
   // Operators edit corpus, answers, menu or lexicons, then `kill -HUP <pid>` (or POST /agent/v1/admin/reload).
   // Registered before the model is ready: SIGHUP's default action would end the process.
   process.on('SIGHUP', () => {

@@ -23,6 +23,9 @@ export async function startKefu(envOverrides: Record<string, string> = {}, overr
   const server: Server = await new Promise((resolve) => {
     const s = kefu.app.listen(0, '127.0.0.1', () => resolve(s));
   });
+  server.on('upgrade', (req, socket, head: Buffer) => {
+    if (!kefu.upgrade(req, socket, head)) socket.destroy();
+  });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

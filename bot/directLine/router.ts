@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ActivityLog } from '../../infra/activityLog';
 import { formatZodIssues } from '../../kernel/errors';
 import { sendError } from '../../kernel/http';
+import { streamUrlFor } from './stream';
 import { DirectLineCredentials, type DirectLineAuth } from './tokens';
 
 export const DIRECT_LINE_CHANNEL = 'directline';
@@ -33,6 +34,8 @@ const TokenRequest = z.object({ user: Account.optional() }).loose();
 
 export interface DirectLineDeps {
   credentials: DirectLineCredentials;
+  /** Origins whose pages may call Direct Line (CORS): ['*'] for any — tokens, not cookies, carry the authority. */
+  corsOrigins: readonly string[];
   log: ActivityLog;
   clock: () => Date;
   /** Runs one bot turn for the activity (serialised per conversation by the caller). */
@@ -60,7 +63,7 @@ export class DirectLineSink implements Middleware {
         for (const a of activities) {
           if (a.type === 'delay' || a.type === 'invokeResponse' || a.type === 'trace') continue;
           const id = `${ctx.activity.conversation.id}|${randomUUID().slice(0, 8)}`;
-          await this.log.append(ctx.activity.conversation.id, { ...(a as object), id, timestamp: this.clock().toISOString(), from: BOT });
+          await this.log.append(ctx.activity.conversation.id, { ...(a as object), id, timestamp: this.clock().toISOString(), from: senderOf(a) });
           ids.push({ id });
         }
         return ids;
@@ -70,15 +73,44 @@ export class DirectLineSink implements Middleware {
   }
 }
 
+/**
+ * Who the client shows as the sender: the bot, or — for a reply an agent wrote — that person, by name
+ * (Web Chat and other Direct Line clients label messages with `from.name`).
+ */
+function senderOf(activity: Partial<Activity>): { id: string; name: string; role: string } {
+  const kefu = (activity.channelData as { kefu?: { speaker?: unknown; agentId?: unknown; agentName?: unknown } } | undefined)?.kefu;
+  if (kefu?.speaker === 'agent' && typeof kefu.agentId === 'string') {
+    return { id: `agent:${kefu.agentId}`, name: typeof kefu.agentName === 'string' ? kefu.agentName : kefu.agentId, role: 'bot' };
+  }
+  return BOT;
+}
+
 /** An activity that came in through kefu's own Direct Line router (its invalid-domain service URL). */
 export function isOwnDirectLine(activity: { serviceUrl?: string }): boolean {
   return activity.serviceUrl === SERVICE_URL;
 }
 
-/** The subset of Direct Line 3.0 that botframework-directlinejs and botframework-webchat use (polling). */
+/** The subset of Direct Line 3.0 that botframework-directlinejs and botframework-webchat use (polling; the WebSocket stream is stream.ts). */
 export function directLineRouter(deps: DirectLineDeps): Router {
   const router = Router();
   const { credentials, log, clock } = deps;
+
+  // CORS: Web Chat served from the customer's own site calls Direct Line from another origin.
+  router.use((req, res, next) => {
+    const origin = req.header('origin');
+    const any = deps.corsOrigins.includes('*');
+    if (origin && (any || deps.corsOrigins.includes(origin))) {
+      res.setHeader('Access-Control-Allow-Origin', any ? '*' : origin);
+      if (!any) res.setHeader('Vary', 'Origin');
+      res.setHeader('Access-Control-Allow-Headers', 'authorization, content-type, x-ms-bot-agent, x-requested-with');
+      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+      res.setHeader('Access-Control-Max-Age', '600');
+    }
+    if (req.method === 'OPTIONS') return void res.status(204).end();
+    next();
+  });
+  const streamUrl = (req: Request, conversationId: string, token: string) =>
+    streamUrlFor({ secure: req.protocol === 'https', host: req.get('host') ?? 'localhost', mount: req.baseUrl }, conversationId, token);
 
   const auth = (req: Request, res: Response): DirectLineAuth | undefined => {
     const a = credentials.authenticate(req.header('authorization'), clock());
@@ -134,14 +166,15 @@ export function directLineRouter(deps: DirectLineDeps): Router {
     const issued = credentials.issue(conversationId, userId, clock());
     const existing = await log.since(conversationId, 0);
     if (existing.watermark === 0) await start(conversationId, userId);
-    res.status(201).json({ conversationId, ...issued });
+    res.status(201).json({ conversationId, ...issued, streamUrl: streamUrl(req, conversationId, issued.token) });
   });
 
   router.get('/conversations/:conversationId', async (req, res) => {
     const a = authFor(req, res);
     if (!a) return;
     const conversationId = req.params.conversationId;
-    res.json({ conversationId, ...credentials.issue(conversationId, a.kind === 'token' ? (a.claims.user ?? newUserId()) : newUserId(), clock()) });
+    const issued = credentials.issue(conversationId, a.kind === 'token' ? (a.claims.user ?? newUserId()) : newUserId(), clock());
+    res.json({ conversationId, ...issued, streamUrl: streamUrl(req, conversationId, issued.token) });
   });
 
   router.get('/conversations/:conversationId/activities', async (req, res) => {
