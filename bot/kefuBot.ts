@@ -32,14 +32,24 @@ export interface KefuBotDeps {
   clock: () => Date;
 }
 
+/**
+ * The shape of the stored dialog stack (dialog ids and waterfall steps). Raised whenever a deploy
+ * changes them: a conversation in flight with another version starts its dialog afresh, keeping its
+ * profile (language, verified orders, history), instead of resuming at a step that now means
+ * something else.
+ */
+export const DIALOG_STATE_VERSION = 2;
+
 /** Thin on purpose: recognise once, run the root dialog, save state. */
 export class KefuBot extends ActivityHandler {
   private readonly dialogs: DialogSet;
   private readonly dialogState: StatePropertyAccessor<DialogState>;
+  private readonly dialogVersion: StatePropertyAccessor<number>;
 
   constructor(private readonly deps: KefuBotDeps) {
     super();
     this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
+    this.dialogVersion = deps.conversationState.createProperty<number>('dialogStateVersion');
     this.dialogs = new DialogSet(this.dialogState).add(deps.rootDialog).add(deps.surveyDialog);
 
     this.onMessage(async (context, next) => {
@@ -64,6 +74,7 @@ export class KefuBot extends ActivityHandler {
   async returnFromHandoff(context: TurnContext, handoffId: string, closingText: string, survey = true): Promise<void> {
     const profile = await this.deps.profile.get(context);
     await this.dialogState.delete(context);
+    await this.dialogVersion.set(context, DIALOG_STATE_VERSION);
     if (profile) {
       profile.handoff = undefined;
       profile.fallbackStreak = 0;
@@ -127,6 +138,10 @@ export class KefuBot extends ActivityHandler {
       if (said && profile) profile.lastReply = said.slice(0, 2000);
       return sendNext();
     });
+    if ((await this.dialogVersion.get(context)) !== DIALOG_STATE_VERSION) {
+      await this.dialogState.delete(context);
+      await this.dialogVersion.set(context, DIALOG_STATE_VERSION);
+    }
     const dc = await this.dialogs.createContext(context);
     // The survey never traps: a real question, a request for a person or any other business ends
     // it and is handled as usual; only answers (and one stray message) stay with it.
@@ -134,7 +149,15 @@ export class KefuBot extends ActivityHandler {
       await dc.cancelAllDialogs();
       if (previous) previous.survey = undefined;
     }
-    const result = await dc.continueDialog();
+    let result;
+    try {
+      result = await dc.continueDialog();
+    } catch (err) {
+      // A stored stack this build cannot resume (a dialog removed or renamed): start afresh, keep the profile.
+      if (!(err instanceof Error) || !/wasn't found|was not found|not found/i.test(err.message)) throw err;
+      dc.stack.splice(0, dc.stack.length);
+      result = { status: DialogTurnStatus.empty };
+    }
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(ROOT_DIALOG);
     const profile = await this.deps.profile.get(context);
     if (profile) {
