@@ -1,13 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  type Activity,
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  ConversationState,
-  MessageFactory,
-  type Storage,
-  type TurnContext,
-} from 'botbuilder';
+import { type Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, MessageFactory, type Storage, TurnContext } from 'botbuilder';
 import express, { type Express } from 'express';
 import { loadProfile, type ConversationProfile } from '../dialogs/profile';
 import { markAgentHub } from '../dialogs/turnInfo';
@@ -19,7 +11,7 @@ import { AgentDirectory } from '../handoff/agents';
 import { HandoffDesk } from '../handoff/desk';
 import { HandoffEngine } from '../handoff/engine';
 import type { EventBus } from '../handoff/events';
-import type { HandoffStore } from '../handoff/store';
+import type { HandoffStore, StoredReference } from '../handoff/store';
 import { createBackend } from '../infra/backend';
 import type { KeyValueStore } from '../infra/kv';
 import { isFencedOut } from '../infra/turnFence';
@@ -48,6 +40,7 @@ import { devInbox } from './devInbox';
 import { DirectLineSink, directLineRouter } from './directLine/router';
 import { DirectLineCredentials } from './directLine/tokens';
 import { DirectLineStreams } from './directLine/stream';
+import { EarlyRecords } from './earlyRecord';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { HandoffMiddleware } from './handoffMiddleware';
@@ -165,7 +158,8 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     await next();
   });
   adapter.use(new ComplianceMiddleware(compliance, log));
-  adapter.use(new HandoffMiddleware({ desk, recognizer, risk: riskScanner, riskHandling, profile, kv, timeoutMs: env.HANDOFF_TIMEOUT_MS, clock, log }));
+  const early = new EarlyRecords(desk);
+  adapter.use(new HandoffMiddleware({ desk, recognizer, risk: riskScanner, riskHandling, profile, kv, early, timeoutMs: env.HANDOFF_TIMEOUT_MS, clock, log }));
   adapter.use(new DirectLineSink(activityLog, clock));
   const wechatApis = createWeChatApis(env, kv, log);
   adapter.use(new WeChatSink(wechatApis, kv, log, (conversationId, code, message) => desk.deliveryFailed(conversationId, code, message)));
@@ -246,8 +240,19 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   });
   ready.catch((err: unknown) => log.error('NLU model failed to load', { error: String(err) }));
 
+  const recordEarly = (activity: Partial<Activity>) =>
+    activity.conversation?.id
+      ? early.record(
+          { ...activity, type: activity.type ?? '', conversation: { id: activity.conversation.id } },
+          TurnContext.getConversationReference(activity) as StoredReference,
+        )
+      : Promise.resolve();
   const runChannelTurn = (activity: Partial<Activity>) =>
-    turnLock.run(activity.conversation?.id ?? '', () => adapter.processActivityDirect('', activity as Activity, (context) => bot.run(context)));
+    turnLock.run(
+      activity.conversation?.id ?? '',
+      () => adapter.processActivityDirect('', activity as Activity, (context) => bot.run(context)),
+      () => recordEarly(activity),
+    );
   // Direct Line: with the configured secret, or — on the embedded default — one generated now.
   const directLineSecret = env.DIRECTLINE_SECRET ?? (env.KEFU_MODE === 'development' ? randomBytes(24).toString('base64url') : undefined);
   const directLine = directLineSecret ? new DirectLineCredentials(directLineSecret, env.DIRECTLINE_TOKEN_TTL_SECONDS) : undefined;
@@ -299,6 +304,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
       adapter,
       turnLock,
       runBot: (context) => bot.run(context),
+      recordEarly: (activity) => recordEarly(activity as unknown as Partial<Activity>),
       modelReady: modelsReady,
       serviceUrlAllowlist: env.SERVICE_URL_ALLOWLIST,
       guards: env.KEFU_MODE === 'production' && !env.MICROSOFT_APP_ID && env.BOT_CHANNEL_SECRET ? [requireChannelSecret(env.BOT_CHANNEL_SECRET)] : [],

@@ -19,6 +19,7 @@ import type { Emotion } from '../nlu/types';
 import { type Logger } from '../kernel/log';
 import { maskPersonalData } from '../kernel/pii';
 import type { KeyValueStore } from '../infra/kv';
+import type { EarlyRecords } from './earlyRecord';
 import { parseYesNo } from '../dialogs/orderDialog';
 
 export interface HandoffMiddlewareDeps {
@@ -29,6 +30,8 @@ export interface HandoffMiddlewareDeps {
   /** The topic intent counts too: a confident food_safety or account_stolen is a risk of that category. */
   recognizer: KefuRecognizer;
   profile: ProfileAccessor;
+  /** Messages recorded before their turn waited (EarlyRecords), so the turn does not record them twice. */
+  early?: EarlyRecords;
   /** Shared marks (the waiting acknowledgement is said at most once a minute per conversation, across instances). */
   kv: KeyValueStore;
   timeoutMs: number;
@@ -62,7 +65,9 @@ export class HandoffMiddleware implements Middleware {
     const reference = TurnContext.getConversationReference(a) as StoredReference;
     const text = activityText(a).trim();
     const shown = a.type === (ActivityTypes.Message as string) ? maskPersonalData(text || describeAttachments(a.attachments?.length ?? 0)) : undefined;
-    const held = await desk.recordInbound(reference, shown);
+    // A message that waited for its turn was recorded (and relayed) before the wait.
+    const early = this.deps.early?.take(a.id);
+    const held = early ? await desk.heldFor(conversationId) : await desk.recordInbound(reference, shown);
     if (held) {
       if (shown === undefined) return;
       const locale = held.packet.locale;
@@ -95,7 +100,7 @@ export class HandoffMiddleware implements Middleware {
       // The holder of a callback ticket gets the number the customer gives, whole, on the ticket.
       const given = held.callback && text ? extractEntities(text.normalize('NFKC')).phones[0] : undefined;
       if (given) await desk.setCallbackPhone(held, given);
-      await desk.relayToAgent(held, shown);
+      if (!early?.relayed) await desk.relayToAgent(held, shown);
       // Nobody has the chat yet: the customer is not left talking to silence. Once a minute at most.
       if (!answered && held.status !== 'assigned' && (await this.deps.kv.setIfAbsent(`waiting-ack:${conversationId}`, '1', WAITING_ACK_EVERY_MS))) {
         const p = PROMPTS[locale].handoff;

@@ -83,6 +83,12 @@ export class HandoffDesk implements HandoffService, SurveyService {
     return held;
   }
 
+  /** The handoff holding the conversation (queued or assigned), if any: for a message already recorded. */
+  async heldFor(conversationId: string): Promise<HandoffRecord | undefined> {
+    const open = await this.deps.store.openFor(conversationId);
+    return open && (open.status === 'queued' || open.status === 'assigned') ? open : undefined;
+  }
+
   /** A message from a customer whom a person holds goes to the agent's screen. */
   async relayToAgent(held: HandoffRecord, shown: string): Promise<void> {
     if (held.status === 'assigned') {

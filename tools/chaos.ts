@@ -57,6 +57,12 @@ const FAULTS: ReadonlyArray<{ fault: string; file: string; grep: string; shows: 
     shows: '5 of 5 follow-ups answered (200) and in the transcript; 0 lost',
   },
   {
+    fault: 'a follow-up to a conversation another instance holds for 12 s (slow order API; 2 processes)',
+    file: 'e2e/multiProcess.test.js',
+    grep: 'busy conversation',
+    shows: 'in the transcript before the wait; 503 after 8 s; the resend answered, recorded once; 0 lost',
+  },
+  {
     fault: "kill -9 answering six WeChat pushes; WeChat's retries on the other instance (2 processes)",
     file: 'wechat/retryAfterKill.test.js',
     grep: 'survive the death',

@@ -15,6 +15,8 @@ export interface MessagesRouteDeps {
   /** Refuses the request before the body is read (the channel secret outside development mode). */
   guards: RequestHandler[];
   serviceUrlAllowlist?: string[];
+  /** Records the customer's message before its turn waits for the conversation (EarlyRecords). */
+  recordEarly?: (activity: IncomingActivity) => Promise<void>;
 }
 
 /** `POST /api/messages`: the Bot Framework endpoint every channel posts activities to. */
@@ -31,7 +33,11 @@ export function messagesRoute(deps: MessagesRouteDeps): Router {
     if (!deps.modelReady()) return void sendError(res, 'not_ready');
     // The lock covers the whole turn, the handoff gate included: with several instances a message
     // racing a handoff must see it (or be seen by it), never slip past it to the bot.
-    await deps.turnLock.run(activity.data.conversation.id, () => deps.adapter.process(req, res, deps.runBot));
+    await deps.turnLock.run(
+      activity.data.conversation.id,
+      () => deps.adapter.process(req, res, deps.runBot),
+      deps.recordEarly && (() => deps.recordEarly?.(activity.data) ?? Promise.resolve()),
+    );
   });
   return router;
 }

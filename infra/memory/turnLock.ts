@@ -6,7 +6,8 @@ import { TurnQueue } from './turnQueue';
 export class LocalTurnLock implements TurnLock {
   private readonly queue = new TurnQueue();
 
-  run<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
+  async run<T>(conversationId: string, work: () => Promise<T>, onWait?: () => Promise<void>): Promise<T> {
+    if (onWait && this.queue.busy(conversationId)) await onWait().catch(() => undefined);
     return this.queue.run(conversationId, () => withTurnFence(work));
   }
 }

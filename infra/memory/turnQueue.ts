@@ -17,6 +17,11 @@ export class TurnQueue {
     return result;
   }
 
+  /** Whether a turn of this conversation is running or queued. */
+  busy(key: string): boolean {
+    return this.tails.has(key);
+  }
+
   get pending(): number {
     return this.tails.size;
   }

@@ -23,13 +23,21 @@ export class RedisTurnLock implements TurnLock {
     private readonly waitMs = ttlMs + 3_000,
   ) {}
 
-  run<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
+  async run<T>(conversationId: string, work: () => Promise<T>, onWait?: () => Promise<void>): Promise<T> {
+    let waited = false;
+    const waiting = async () => {
+      if (waited || !onWait) return;
+      waited = true;
+      await onWait().catch(() => undefined); // best effort: the turn itself records it when it runs
+    };
+    if (this.local.busy(conversationId)) await waiting();
     return this.local.run(conversationId, async () => {
       const key = this.keys.turnLock(conversationId);
       const token = randomUUID();
       const started = Date.now();
       for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
         if ((await this.redis.set(key, token, 'PX', this.ttlMs, 'NX')) === 'OK') break;
+        await waiting(); // another instance has the conversation
         if (Date.now() - started > this.waitMs) {
           throw new KefuError('store_unavailable', `conversation ${conversationId} is busy on another instance`);
         }

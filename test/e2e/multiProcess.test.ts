@@ -223,3 +223,54 @@ describe("a dead instance's turn lock", function () {
     }
   });
 });
+
+/** Faults finding 3, the rest: a message that must wait for a busy conversation is recorded before the wait. */
+describe('a message that waits for a busy conversation', function () {
+  this.timeout(90_000);
+
+  it('is in the transcript at once, though its turn gives up (503); the resend is answered and not recorded twice', async () => {
+    const redis = await testRedis();
+    const api = express();
+    // The order API answers after 12 s: the turn that asks holds the conversation that long.
+    api.get('/orders/:id', (_req, res) => void setTimeout(() => res.status(404).end(), 12_000));
+    const slowOrders: Server = await new Promise((resolve) => {
+      const s = api.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const namespace = uniqueNamespace('early');
+    const env = {
+      REDIS_URL: redis.url,
+      REDIS_NAMESPACE: namespace,
+      AGENTS_FILE: 'test/fixtures/agents.test.json',
+      ORDER_SERVICE_URL: `http://127.0.0.1:${(slowOrders.address() as AddressInfo).port}/`,
+      ORDER_SERVICE_TIMEOUT_MS: '30000',
+      HANDOFF_TIMEOUT_MS: '60000',
+    };
+    const store = new RedisHandoffStore(createRedis(redis.url), { namespace, ttlSeconds: 600, transcriptEntries: 500, closedRetentionSeconds: 86400 });
+    const [a, b] = await Promise.all([startKefuProcess(env), startKefuProcess(env)]);
+    try {
+      const c = new BotClient(a.url);
+      expect(await c.say('查物流 KF202611220001')).to.contain('后四位');
+      const slowTurn = c.say('1234').catch(() => 'connection lost');
+      await new Promise((r) => setTimeout(r, 300));
+      const onB = new BotClient(b.url);
+      Object.defineProperty(onB, 'conversationId', { value: c.conversationId });
+      const followUp = onB.activity('message', { text: '还在吗？我很着急' });
+      const waiting = onB.post(followUp);
+      // Recorded while its turn still waits for A's.
+      const started = Date.now();
+      const inTranscript = async () => (await store.transcript(c.conversationId)).filter((e) => e.text === '还在吗？我很着急').length;
+      while ((await inTranscript()) === 0 && Date.now() - started < 3000) await new Promise((r) => setTimeout(r, 50));
+      expect(await inTranscript(), 'recorded before the turn ran').to.equal(1);
+      expect((await waiting).status, 'the turn gave up waiting').to.equal(503);
+      await slowTurn;
+      // The channel resends the same activity once the conversation is free: answered, not recorded again.
+      const resent = await onB.post(followUp);
+      expect(resent.status).to.equal(200);
+      expect(await inTranscript()).to.equal(1);
+    } finally {
+      await Promise.all([a.kill(), b.kill()]);
+      await new Promise((r) => slowOrders.close(r));
+      await store.dispose();
+    }
+  });
+});
