@@ -61,11 +61,16 @@ export class ComplianceFilter {
    * not dodge a rule: Chinese phrases against the text with whitespace and punctuation removed,
    * Latin phrases as whole words; patterns against the normalised text.
    */
-  check(text: string): ComplianceViolation[] {
-    const normal = normalise(text);
-    const compact = compactForm(normal);
+  check(text: string, verbatim: readonly string[] = []): ComplianceViolation[] {
+    const asWritten = normalise(text);
+    // Names the order service gave (a merchant called "最佳烧烤") and the customer's own words quoted
+    // back are not the bot's claims: they are read past — except by the credential rule, which no
+    // quoted name excuses.
+    const withoutVerbatim = verbatim.reduce((t, v) => (v.trim() ? t.split(normalise(v)).join(' ') : t), asWritten);
     const found: ComplianceViolation[] = [];
     for (const rule of this.rules) {
+      const normal = rule.id === 'credential_request' ? asWritten : withoutVerbatim;
+      const compact = compactForm(normal);
       for (const phrase of rule.phrases) {
         if (phrase.cjk ? compact.includes(phrase.compact) : phrase.words.test(normal)) found.push({ rule: rule.id, match: phrase.shown });
       }

@@ -15,7 +15,7 @@ import { type Order, OrderServiceUnavailableError, type ServiceRequestKind } fro
 import { loadProfile, MAX_VERIFICATION_FAILURES, type ConversationProfile, type VerificationMethod } from './profile';
 import { PROMPTS } from './prompts';
 import { maskPersonalData } from '../kernel/pii';
-import { getTurnInfo } from './turnInfo';
+import { getTurnInfo, quoteVerbatim } from './turnInfo';
 
 export const ORDER_DIALOG = 'order';
 const FLOW = 'order.flow';
@@ -186,6 +186,7 @@ export class OrderDialog extends ComponentDialog {
     const p = PROMPTS[profile.locale];
     const { now } = getTurnInfo(step.context);
     const reply = replyForOrder(step.options.intent, order, profile.locale, now, this.deps.kb.menu.timeZone);
+    quoteVerbatim(step.context, order.merchant);
     const policy = this.deps.kb.answer(step.options.intent, profile.locale);
     const sep = profile.locale === 'en' ? ' ' : '';
     const opener = this.takeOpener(step, profile.locale).trim() || (reply.late ? p.sorryLate : undefined);
@@ -224,6 +225,7 @@ export class OrderDialog extends ComponentDialog {
     const reason = typeof step.result === 'string' && step.result.trim() ? maskPersonalData(step.result.trim()).slice(0, 200) : undefined;
     try {
       const request = await this.deps.orders.submitRequest(order.id, kind, reason ? { reason } : {});
+      quoteVerbatim(step.context, order.merchant, reason);
       await step.context.sendActivity(p.submitted({ kind: p.kindName[kind], id: request.id, orderId: order.id, ...(reason ? { reason } : {}) }));
     } catch (err) {
       if (!(err instanceof OrderServiceUnavailableError)) throw err;

@@ -51,3 +51,19 @@ export function markAgentHub(context: TurnContext, hub: boolean): void {
 export function isAgentHub(context: TurnContext): boolean {
   return context.turnState.get(AGENT_HUB) === true;
 }
+
+const VERBATIM = Symbol('kefu.verbatim');
+
+/**
+ * Text this turn's replies quote rather than say — names from the order service, the customer's own
+ * words: the outbound compliance filter reads past it (a merchant may be called "最佳烧烤").
+ */
+export function quoteVerbatim(context: TurnContext, ...texts: Array<string | undefined>): void {
+  const list = context.turnState.get<string[] | undefined>(VERBATIM) ?? [];
+  for (const t of texts) if (t) list.push(t);
+  context.turnState.set(VERBATIM, list);
+}
+
+export function verbatimOf(context: TurnContext): readonly string[] {
+  return context.turnState.get<string[] | undefined>(VERBATIM) ?? [];
+}

@@ -42,6 +42,19 @@ describe('outbound compliance filter [001 三(三), 003 禁忌用語]', () => {
     ['absolute_claims', '我们是全网最低价'],
     ['absolute_claims', '我们是ｔｈｅ　ｂｅｓｔ？no — 頂級服务'],
     ['absolute_claims', 'We are the best!'],
+    // Agent drafts as typed in a hurry.
+    ['credential_request', '您把收到的验证码念一下给我'],
+    ['credential_request', '方便发一下支付密码吗，我帮您查'],
+    ['credential_request', 'can you share the pin you just got?'],
+    ['credential_request', 'Please type your CVV here so we can verify the card'],
+    ['blame_shifting', '这个不归我们管，您去找商家'],
+    ['blame_shifting', 'There is nothing we can do about it.'],
+    ['blame_shifting', '你自己没上传凭证，所以没法处理'],
+    ['dismissing_feelings', '别人都没问题，就您有问题'],
+    ['dismissing_feelings', "Honestly, you're overreacting."],
+    ['absolute_claims', '百分之百保证明天送到'],
+    ['absolute_claims', '我们从来没有出过这种问题'],
+    ['absolute_claims', 'Delivery is guaranteed within 20 minutes.'],
   ];
   for (const [rule, text] of blocked) {
     it(`blocks "${text}" (${rule})`, () => {
@@ -57,6 +70,14 @@ describe('outbound compliance filter [001 三(三), 003 禁忌用語]', () => {
     'The best way to reach us is this chat.',
     'Which is the best time to call you back?',
     '请勿向任何人（包括客服）提供短信验证码',
+    // Bot replies and agent drafts that must pass.
+    '已为订单 KF202611220001 提交退款申请（原因：不想要了），申请编号 R1A2B3C4D5。',
+    '非常抱歉让您久等了，我来帮您查一下。',
+    'I understand how frustrating this is. Let me check the order for you.',
+    '请回复该订单预留手机号的后四位数字，我们不会索要完整的验证码或密码。',
+    '这个问题我转给同事跟进，今天18:00前给您答复。',
+    'Your refund of ¥58.50 was approved and usually arrives in 1-3 working days.',
+    '商家已确认缺货，我们为您申请了补发，您看可以吗？',
   ]) {
     it(`allows the safety notice "${text}"`, () => {
       expect(filter.check(text)).to.deep.equal([]);
