@@ -237,6 +237,7 @@ export function agentRouter(deps: AgentApiDeps): Router {
   });
 
   // A retried send, transfer or close with the same Idempotency-Key gets the first result.
+  const CHANNEL_DOWN = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|fetch failed|socket hang up/;
   const once = (verb: string) => idempotent(deps.idempotency, (req) => `${me(req).id}:${verb}:${String(req.params.id)}`);
 
   router.post('/handoffs/:id/messages', once('message'), async (req, res) => {
@@ -255,6 +256,10 @@ export function agentRouter(deps: AgentApiDeps): Router {
     } catch (err) {
       // The channel's own refusal (e.g. WeChat's 45047 or outside_48h_window) travels as channelCode.
       if (err instanceof CustomerUnreachableError) return void sendError(res, 'customer_unreachable', err.message, { channelCode: err.code });
+      // The customer's channel did not answer at all (refused, reset, timed out): the agent hears so, not a 500.
+      if (err instanceof Error && CHANNEL_DOWN.test(`${err.message} ${err.cause instanceof Error ? err.cause.message : ''}`)) {
+        return void sendError(res, 'customer_unreachable', "the customer's channel did not accept the message; try again shortly");
+      }
       throw err;
     }
     res.status(202).json({ delivered: true });
