@@ -63,6 +63,12 @@ const FAULTS: ReadonlyArray<{ fault: string; file: string; grep: string; shows: 
     shows: 'in the transcript before the wait; 503 after 8 s; the resend answered, recorded once; 0 lost',
   },
   {
+    fault: 'a turn that outlived its lock writes conversation state after a later turn did (memory, Redis, cluster)',
+    file: 'handoff/storageContract.test.js',
+    grep: 'fenced',
+    shows: "the stale write refused (eTag conflict); the later turn's state kept",
+  },
+  {
     fault: "kill -9 answering six WeChat pushes; WeChat's retries on the other instance (2 processes)",
     file: 'wechat/retryAfterKill.test.js',
     grep: 'survive the death',
