@@ -29,6 +29,10 @@ export async function handoffBench(n: number, runs: number, redisUrl: string): P
         await seen;
         newHandoff.push(performance.now() - started);
       }
+      // The callback tickets just made would be dispatched to the holder the moment they come online
+      // (filling their capacity): the supervisor closes them first.
+      const tickets = new Set(agent.events.filter((e) => e.type === 'handoff.new').map((e) => String(e.handoffId)));
+      for (const id of tickets) await agent.call('POST', `/handoffs/${id}/close`, { resolution: 'bench' });
       // Relay: an agent holds one conversation; the customer keeps writing.
       await holder.online();
       const c = new BotClient(a.url);
