@@ -31,7 +31,7 @@ export async function handoffBench(n: number, runs: number, redisUrl: string): P
       }
       // The callback tickets just made would be dispatched to the holder the moment they come online
       // (filling their capacity): the supervisor closes them first.
-      const tickets = new Set(agent.events.filter((e) => e.type === 'handoff.new').map((e) => String(e.handoffId)));
+      const tickets = new Set(agent.events.filter((e) => e.type === 'handoff.new').map((e) => e.handoffId));
       for (const id of tickets) await agent.call('POST', `/handoffs/${id}/close`, { resolution: 'bench' });
       // Relay: an agent holds one conversation; the customer keeps writing.
       await holder.online();

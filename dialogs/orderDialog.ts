@@ -35,6 +35,8 @@ export interface OrderDialogOptions {
   retry?: boolean;
   /** Proof the customer already gave with the request ("手机尾号1234", a full phone number). */
   phoneHint?: string;
+  /** Further order numbers in the same message: answered one at a time, the customer told how to ask for the next. */
+  otherOrderIds?: string[];
 }
 
 interface FlowValues {
@@ -190,7 +192,9 @@ export class OrderDialog extends ComponentDialog {
     const policy = this.deps.kb.answer(step.options.intent, profile.locale);
     const sep = profile.locale === 'en' ? ' ' : '';
     const opener = this.takeOpener(step, profile.locale).trim() || (reply.late ? p.sorryLate : undefined);
-    const lines = [opener, ...reply.lines, reply.offer || reply.omitPolicy ? undefined : policy].filter((l): l is string => Boolean(l));
+    const others = (step.options.otherOrderIds ?? []).filter((id) => id !== order.id);
+    const next = others.length ? p.nextOrder(others.join(profile.locale === 'en' ? ', ' : '、')) : undefined;
+    const lines = [opener, ...reply.lines, reply.offer || reply.omitPolicy ? undefined : policy, next].filter((l): l is string => Boolean(l));
     await step.context.sendActivity(lines.join(sep));
     if (!reply.offer) return step.endDialog();
     values.offer = reply.offer;

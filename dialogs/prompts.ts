@@ -62,6 +62,8 @@ export interface Prompts {
   promptAside: string;
   /** The customer left a prompt with thanks or a goodbye. */
   promptLeft: string;
+  /** More than one order number in a message: the first is answered, then this. */
+  nextOrder: (ids: string) => string;
   /** "可以说中文吗" / "English please": yes. */
   languageSwitched: string;
   /** The same FAQ asked again: it did not help. */
@@ -155,6 +157,7 @@ const zh: Prompts = {
   promptAside: '把订单号（KF开头）发给我就能查到进度；没有订单号的话，点下面的按钮也可以。',
   promptLeft: '好的，有需要随时找我。',
   languageSwitched: '当然可以，我们用中文沟通。请问有什么可以帮您？',
+  nextOrder: (ids) => `您还提到了订单 ${ids}，需要的话直接发送该订单号，我接着帮您查。`,
   answerDidNotHelp: '看来上面的说明没能解决您的情况。具体的情况我转给人工客服帮您处理会更快，点下面的“转人工”即可；也可以换个说法再问我。',
   nothingToRepeat: '您好，请问有什么可以帮您？',
   last4First: '先帮您核实一下身份：请回复这个订单预留手机号的后四位数字，核实后马上为您办理。',
@@ -267,6 +270,7 @@ const en: Prompts = {
   promptAside: "Whenever you're ready, send me the order number (it starts with KF) and I'll check right away; no order number? Use the buttons below.",
   promptLeft: "All right. I'm here whenever you need me.",
   languageSwitched: 'Of course, we can continue in English. How can I help you?',
+  nextOrder: (ids) => `You also mentioned ${ids}; send that order number and I'll check it next.`,
   answerDidNotHelp:
     'It looks like that didn\'t answer your question. A person can look at your exact case; tap "Talk to a person" below, or ask me in other words.',
   nothingToRepeat: 'Hello, how can I help you?',

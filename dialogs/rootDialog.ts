@@ -229,7 +229,13 @@ export class RootDialog extends ComponentDialog {
     }
     const opener = nlu.emotion.label === 'neutral' ? undefined : this.deps.kb.empathy(nlu.emotion.label, profile.locale, profile.turns);
     if (isOrderIntent(intent)) {
-      const options: OrderDialogOptions = { intent, orderId: nlu.entities.orderIds[0], opener, phoneHint: phoneProofIn(text) };
+      const options: OrderDialogOptions = {
+        intent,
+        orderId: nlu.entities.orderIds[0],
+        opener,
+        phoneHint: phoneProofIn(text),
+        otherOrderIds: nlu.entities.orderIds.slice(1),
+      };
       return step.beginDialog(ORDER_DIALOG, options);
     }
     const answer = this.deps.kb.answer(intent, profile.locale);

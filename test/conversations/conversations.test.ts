@@ -443,6 +443,14 @@ const conversations: Conversation[] = [
       { say: '现在怎么办', expect: [/就医/], not: [/银行/] },
     ],
   },
+  {
+    title: 'two order numbers in one message: the first is answered, the second is not silently dropped',
+    steps: [
+      { say: '帮我看看 KF202611220006 和 KF202611220001 这两单', expect: [ASK_LAST4] },
+      { say: '1234', expect: ['KF202611220006', 'KF202611220001'] },
+      { say: 'KF202611220001', expect: [ASK_LAST4], not: [ASK_ORDER] }, // a different order: its own check
+    ],
+  },
 ];
 
 describe('conversations, turn by turn (zh and en)', function () {
