@@ -1,6 +1,6 @@
 import type { HandoffDesk } from '../handoff/desk';
 import type { StoredReference } from '../handoff/store';
-import { maskPersonalData } from '../kernel/pii';
+import { transcriptLine } from './handoffMiddleware';
 
 const KEEP_MS = 5 * 60_000;
 const MAX_ENTRIES = 10_000;
@@ -21,9 +21,7 @@ export class EarlyRecords {
     reference: StoredReference,
   ): Promise<void> {
     if (activity.type !== 'message' || !activity.id) return;
-    const text = (activity.text ?? '').trim();
-    const n = activity.attachments?.length ?? 0;
-    const shown = maskPersonalData(text || (n > 0 ? `[${n} attachment${n === 1 ? '' : 's'}]` : '[empty message]'));
+    const shown = transcriptLine((activity.text ?? '').trim(), activity.attachments?.length ?? 0);
     const held = await this.desk.recordInbound(reference, shown);
     let relayed = false;
     if (held?.status === 'assigned' || held?.status === 'queued') {

@@ -64,7 +64,7 @@ export class HandoffMiddleware implements Middleware {
     const now = clock();
     const reference = TurnContext.getConversationReference(a) as StoredReference;
     const text = activityText(a).trim();
-    const shown = a.type === (ActivityTypes.Message as string) ? maskPersonalData(text || describeAttachments(a.attachments?.length ?? 0)) : undefined;
+    const shown = a.type === (ActivityTypes.Message as string) ? transcriptLine(text, a.attachments?.length ?? 0) : undefined;
     // A message that waited for its turn was recorded (and relayed) before the wait.
     const early = this.deps.early?.take(a.id);
     const held = early ? await desk.heldFor(conversationId) : await desk.recordInbound(reference, shown);
@@ -228,6 +228,11 @@ function hasSubstance(text: string): boolean {
   const t = text.replace(/[\s\p{P}\p{S}\d]+/gu, '');
   if (parseYesNo(text) !== undefined) return false;
   return /\p{Script=Han}/u.test(t) ? Array.from(t).length >= 4 : t.length >= 12;
+}
+
+/** How a customer's message appears in the transcript and on the agent's screen: masked text, or what was attached. */
+export function transcriptLine(text: string, attachments: number): string {
+  return maskPersonalData(text || describeAttachments(attachments));
 }
 
 function describeAttachments(n: number): string {

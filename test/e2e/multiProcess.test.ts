@@ -10,6 +10,15 @@ import { ConnectorStub } from '../../testkit/connectorStub';
 import { startKefuProcess, type KefuProcess } from '../../testkit/kefuProcess';
 import { testRedis, testRedisCluster, uniqueNamespace } from '../../testkit/redisServer';
 
+/** An order API that answers 404 after `ms`: the instance that asks is busy (or dead) before it answers. */
+function slowOrderApi(ms: number): Promise<Server> {
+  const api = express();
+  api.get('/orders/:id', (_req, res) => void setTimeout(() => res.status(404).end(), ms));
+  return new Promise((resolve) => {
+    const s = api.listen(0, '127.0.0.1', () => resolve(s));
+  });
+}
+
 /** Where the two processes keep everything: one Redis, or a 3-master Redis Cluster. */
 interface SharedBackend {
   env: Record<string, string>;
@@ -41,11 +50,7 @@ function twoProcesses(label: string, backend: () => Promise<SharedBackend>): voi
       stub = new ConnectorStub();
       serviceUrl = await stub.start();
       // An order API that takes 5 s: the instance that asks will be dead before it answers.
-      const api = express();
-      api.get('/orders/:id', (_req, res) => void setTimeout(() => res.status(404).end(), 5000));
-      slowOrders = await new Promise((resolve) => {
-        const s = api.listen(0, '127.0.0.1', () => resolve(s));
-      });
+      slowOrders = await slowOrderApi(5000);
       const env = {
         ...shared.env,
         REDIS_NAMESPACE: namespace,
@@ -128,11 +133,7 @@ describe('a deadline taken by an instance that dies is handled by another, once'
     const redis = await testRedis();
     const stub = new ConnectorStub();
     const serviceUrl = await stub.start();
-    const api = express();
-    api.get('/orders/:id', (_req, res) => void setTimeout(() => res.status(404).end(), 8000));
-    const slowOrders: Server = await new Promise((resolve) => {
-      const s = api.listen(0, '127.0.0.1', () => resolve(s));
-    });
+    const slowOrders: Server = await slowOrderApi(8000);
     const namespace = uniqueNamespace('lease');
     const env = {
       REDIS_URL: redis.url,
@@ -181,11 +182,7 @@ describe("a dead instance's turn lock", function () {
 
   it('A dies mid-turn holding the lock; follow-ups sent to B at once are answered and in the transcript', async () => {
     const redis = await testRedis();
-    const api = express();
-    api.get('/orders/:id', (_req, res) => void setTimeout(() => res.status(404).end(), 20_000));
-    const slowOrders: Server = await new Promise((resolve) => {
-      const s = api.listen(0, '127.0.0.1', () => resolve(s));
-    });
+    const slowOrders: Server = await slowOrderApi(20_000);
     const namespace = uniqueNamespace('lock');
     const env = {
       REDIS_URL: redis.url,
@@ -230,12 +227,8 @@ describe('a message that waits for a busy conversation', function () {
 
   it('is in the transcript at once, though its turn gives up (503); the resend is answered and not recorded twice', async () => {
     const redis = await testRedis();
-    const api = express();
     // The order API answers after 12 s: the turn that asks holds the conversation that long.
-    api.get('/orders/:id', (_req, res) => void setTimeout(() => res.status(404).end(), 12_000));
-    const slowOrders: Server = await new Promise((resolve) => {
-      const s = api.listen(0, '127.0.0.1', () => resolve(s));
-    });
+    const slowOrders: Server = await slowOrderApi(12_000);
     const namespace = uniqueNamespace('early');
     const env = {
       REDIS_URL: redis.url,
