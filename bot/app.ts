@@ -14,6 +14,9 @@ import type { EventBus } from '../handoff/events';
 import type { HandoffStore, StoredReference } from '../handoff/store';
 import { createBackend } from '../infra/backend';
 import type { KeyValueStore } from '../infra/kv';
+import { CannedLibrary } from '../handoff/cannedReplies';
+import { KvOwnCannedReplies } from './kvOwnCannedReplies';
+import { KvViewers } from './kvViewers';
 import { isFencedOut } from '../infra/turnFence';
 import { normaliseLocale } from '../kernel/locale';
 import type { Logger } from '../kernel/log';
@@ -112,6 +115,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   const riskScanner = new RiskScanner(data.risk);
   const riskHandling = new RiskHandling(data.riskHandling);
   const compliance = new ComplianceFilter(data.compliance);
+  const canned = new CannedLibrary(data.canned);
   const orders = overrides.orders ?? createOrderService(env, clock());
   const agents = new AgentDirectory(data.agents);
 
@@ -236,6 +240,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     emotion,
     riskHandling,
     compliance,
+    canned,
     log,
   });
   ready.catch((err: unknown) => log.error('NLU model failed to load', { error: String(err) }));
@@ -351,6 +356,9 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
         },
       },
       reloadContent: () => reloader.reload(),
+      canned,
+      ownCanned: new KvOwnCannedReplies(kv),
+      viewers: new KvViewers(kv),
     }),
   );
   app.get('/', (_req, res) => {

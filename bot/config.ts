@@ -10,6 +10,7 @@ import { AnswersFile, MenuFile, type AnswersData, type MenuData } from '../nlu/k
 import { ComplianceFile, ComplianceFilter, type ComplianceData } from './compliance';
 import { ConfigError } from '../kernel/configError';
 import { AgentsFile, type Agent } from '../handoff/agents';
+import { CannedRepliesFile, type CannedReply } from '../handoff/cannedReplies';
 import { RoutingFile, type RoutingConfig } from '../handoff/routing';
 import { RiskLexiconFile, type RiskLexiconData } from '../nlu/risk';
 import { fromRoot, projectRoot } from '../kernel/paths';
@@ -122,6 +123,8 @@ export const EnvSchema = z
     KEFU_FAILPOINT_DEADLINE_PAUSE_MS: int(0, 60_000).default(0),
     AGENTS_FILE: z.string().default(DEMO_AGENTS_FILE),
     ROUTING_FILE: z.string().default('handoff/data/routing.json'),
+    /** The operator's canned replies for agents (reloadable). */
+    CANNED_REPLIES_FILE: z.string().default('handoff/data/canned-replies.json'),
     DIRECTLINE_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
     DIRECTLINE_TOKEN_TTL_SECONDS: int(60, 86_400).default(3600),
     WEBCHAT_PUBLIC: z
@@ -234,6 +237,7 @@ export interface KefuData {
   menu: MenuData;
   emotion: EmotionLexiconData;
   compliance: ComplianceData;
+  canned: CannedReply[];
 }
 
 export function parseEnv(source: NodeJS.ProcessEnv): Env {
@@ -261,13 +265,13 @@ export function loadJsonFile<T extends z.ZodType>(path: string, schema: T): z.in
 }
 
 /** What operators may reload while kefu runs (`bot/contentReload.ts`); agents and routing take a restart. */
-export type KefuContent = Pick<KefuData, 'corpus' | 'answers' | 'menu' | 'emotion' | 'risk' | 'riskCorpus' | 'riskHandling' | 'compliance'>;
+export type KefuContent = Pick<KefuData, 'corpus' | 'answers' | 'menu' | 'emotion' | 'risk' | 'riskCorpus' | 'riskHandling' | 'compliance' | 'canned'>;
 
 /** Reads the reloadable files again, validated and checked against each other. */
 export function loadContent(env: Env): KefuContent {
   const dir = fromRoot(env.NLU_DATA_DIR);
   const content = readContent(env, dir);
-  checkCrossReferences(content, dir);
+  checkCrossReferences(content, dir, env.CANNED_REPLIES_FILE);
   return content;
 }
 
@@ -281,6 +285,7 @@ function readContent(env: Env, dir: string): KefuContent {
     riskCorpus: { zh: loadJsonFile(`${dir}/risk-corpus.zh.json`, riskCorpusFile('zh')), en: loadJsonFile(`${dir}/risk-corpus.en.json`, riskCorpusFile('en')) },
     riskHandling: loadJsonFile(`${dir}/risk-handling.json`, RiskHandlingFile),
     compliance: loadJsonFile(fromRoot(env.COMPLIANCE_FILE), ComplianceFile),
+    canned: loadJsonFile(fromRoot(env.CANNED_REPLIES_FILE), CannedRepliesFile).replies,
   };
 }
 
@@ -307,12 +312,12 @@ export function loadData(env: Env): KefuData {
     agents: productionAgents(env, loadJsonFile(fromRoot(env.AGENTS_FILE), AgentsFile).agents),
     routing: loadJsonFile(fromRoot(env.ROUTING_FILE), RoutingFile),
   };
-  checkCrossReferences(data, dir);
+  checkCrossReferences(data, dir, env.CANNED_REPLIES_FILE);
   return data;
 }
 
 /** Checks that span files: every intent can be answered, every quick reply leads somewhere. */
-function checkCrossReferences(data: KefuContent, dir: string): void {
+function checkCrossReferences(data: KefuContent, dir: string, cannedFile: string): void {
   const issues: string[] = [];
   const shown = relative(projectRoot, dir) || dir;
   if (data.corpus.zh.locale !== 'zh') issues.push(`  file ${shown}/corpus.zh.json → locale: expected "zh"`);
@@ -345,5 +350,12 @@ function checkCrossReferences(data: KefuContent, dir: string): void {
     const v = filter.check(text);
     if (v.length) issues.push(`  file ${shown}/${where}: contains "${v[0].match}", forbidden by compliance rule ${v[0].rule}`);
   }
+  // A canned reply is sent as the agent's own words: it must pass the same check as a typed reply.
+  data.canned.forEach((r, i) => {
+    for (const [l, text] of Object.entries(r.text)) {
+      const v = filter.check(text);
+      if (v.length) issues.push(`  file ${cannedFile} → replies.${i}.text.${l}: contains "${v[0].match}", forbidden by compliance rule ${v[0].rule}`);
+    }
+  });
   if (issues.length) throw new ConfigError(`invalid configuration:\n${issues.join('\n')}`);
 }

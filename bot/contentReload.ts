@@ -5,6 +5,7 @@ import { errorMessage, type ErrorCode } from '../kernel/errors';
 import type { Logger } from '../kernel/log';
 import type { Corpus } from '../nlu/corpus';
 import type { ComplianceFilter } from './compliance';
+import type { CannedLibrary } from '../handoff/cannedReplies';
 import type { EmotionDetector } from '../nlu/emotion';
 import type { RiskHandling } from '../dialogs/riskHandling';
 import type { KnowledgeBase } from '../nlu/knowledgeBase';
@@ -42,12 +43,13 @@ export interface ContentReloaderDeps {
   emotion: EmotionDetector;
   riskHandling: RiskHandling;
   compliance: ComplianceFilter;
+  canned: CannedLibrary;
   log: Logger;
 }
 
 /**
  * Re-reads what operators edit — corpus (phrasings, entity lists), answers, menu, emotion and risk
- * lexicons, the compliance list — and swaps it in without a restart. The old model answers every
+ * lexicons, the compliance list, the canned replies — and swaps it in without a restart. The old model answers every
  * message until the new one is trained in a worker; a file that fails validation changes nothing.
  * Agents and routing still take a restart (they shape conversations already in the queues).
  */
@@ -77,6 +79,7 @@ export class ContentReloader {
       this.deps.emotion.replace(data.emotion);
       this.deps.riskHandling.replace(data.riskHandling);
       this.deps.compliance.replace(data.compliance);
+      this.deps.canned.replace(data.canned);
       const report: ReloadReport = {
         intents: { zh: Object.keys(data.corpus.zh.intents).length, en: Object.keys(data.corpus.en.intents).length },
         model: { source: loaded.source, key: loaded.key, ms: Math.round(loaded.ms) },

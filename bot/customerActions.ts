@@ -1,6 +1,7 @@
 import type { Agent } from '../handoff/agents';
 import type { CustomerActions } from '../handoff/ports';
 import type { HandoffRecord } from '../handoff/store';
+import type { SkillGroup } from '../handoff/types';
 import { PROMPTS } from '../dialogs/prompts';
 import type { ComplianceFilter } from './compliance';
 import type { RiskHandling } from '../dialogs/riskHandling';
@@ -29,6 +30,13 @@ export class BotCustomerActions implements CustomerActions {
     const p = PROMPTS[h.packet.locale].handoff;
     const text = h.callback ? p.callbackTaken(agent.name) : p.agentJoined(agent.name);
     await this.link.send(h.reference, [{ type: 'message', text }, CustomerLink.status(h.reference, 'accepted')]);
+    return text;
+  }
+
+  async transferred(h: HandoffRecord, to: { group: SkillGroup } | { agent: Agent }): Promise<string> {
+    const p = PROMPTS[h.packet.locale].handoff;
+    const text = 'agent' in to ? p.transferredToAgent(to.agent.name) : to.group === 'escalation' ? p.escalated : p.transferredToGroup(p.teams[to.group]);
+    await this.link.send(h.reference, [{ type: 'message', text }]);
     return text;
   }
 

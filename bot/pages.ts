@@ -49,5 +49,6 @@ export function pageRoutes(options: PageOptions): Router {
   router.get('/console', (_req, res) => file(res, 'handoff/console/index.html'));
   router.get('/console/console.css', (_req, res) => file(res, 'handoff/console/console.css'));
   router.get('/console/console.js', (_req, res) => file(res, 'dist/web/handoff/console/console.js'));
+  router.get('/console/i18n.js', (_req, res) => file(res, 'dist/web/handoff/console/i18n.js'));
   return router;
 }

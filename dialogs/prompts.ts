@@ -22,6 +22,12 @@ export interface HandoffPrompts {
   /** An agent took the callback ticket. */
   callbackTaken: (agent: string) => string;
   agentJoined: (agent: string) => string;
+  /** The agent handed the case on: to a team (by its name), to a named colleague, or up to a senior. */
+  transferredToGroup: (team: string) => string;
+  transferredToAgent: (agent: string) => string;
+  escalated: string;
+  /** Team names as customers read them. */
+  teams: Record<'general' | 'orders' | 'payments' | 'after_sales' | 'food_safety' | 'security' | 'safety' | 'escalation', string>;
   requeued: string;
   idleReminder: string;
   closedIdle: string;
@@ -124,6 +130,19 @@ const zh: Prompts = {
     callbackPhoneSaved: (phone) => `好的，我们会拨打 ${phone} 与您联系。`,
     callbackTaken: (agent) => `人工客服 ${agent} 已接入您的回电登记：您可以直接在这里继续沟通，如您不在线，客服会按登记的号码给您致电。`,
     agentJoined: (agent) => `人工客服 ${agent} 已接入，正在查看您的问题。`,
+    transferredToGroup: (team) => `已为您转接到${team}，请稍候。新的客服能看到之前的全部对话，您不用再重复说明。`,
+    transferredToAgent: (agent) => `已为您转接给客服 ${agent}，对方能看到之前的全部对话，您不用再重复说明。`,
+    escalated: '您的问题已升级给资深客服处理，请稍候。对方能看到之前的全部对话，您不用再重复说明。',
+    teams: {
+      general: '综合客服',
+      orders: '订单专员',
+      payments: '支付专员',
+      after_sales: '售后专员',
+      food_safety: '食品安全专员',
+      security: '账号安全专员',
+      safety: '安全专员',
+      escalation: '资深客服',
+    },
     queuedNobody: (o) =>
       `已为您转接人工客服（编号 ${o.id}）。目前暂时没有可以接待的客服在线，有客服上线会第一时间为您接入。您可以继续描述问题，客服接入后都能看到。`,
     nobodyOnline: '目前仍没有可以接待的客服在线，有客服上线会第一时间为您接入。如不方便等待，回复“回电”即可登记回电。',
@@ -233,6 +252,20 @@ const en: Prompts = {
     callbackPhoneSaved: (phone) => `Thank you: we will call you on ${phone}.`,
     callbackTaken: (agent) => `${agent} has picked up your callback request: you can continue right here, or they will call you on the number you gave.`,
     agentJoined: (agent) => `${agent} has joined and is reading your conversation.`,
+    transferredToGroup: (team) =>
+      `We have passed your chat to our ${team}; please hold on. They can see the whole conversation, so there is no need to repeat anything.`,
+    transferredToAgent: (agent) => `We have passed your chat to ${agent}, who can see the whole conversation, so there is no need to repeat anything.`,
+    escalated: 'Your case has been escalated to a senior agent; please hold on. They can see the whole conversation, so there is no need to repeat anything.',
+    teams: {
+      general: 'support team',
+      orders: 'orders team',
+      payments: 'payments team',
+      after_sales: 'after-sales team',
+      food_safety: 'food safety team',
+      security: 'account security team',
+      safety: 'safety team',
+      escalation: 'senior agents',
+    },
     queuedNobody: (o) =>
       `I'm passing you to a person (reference ${o.id}). No agent who can take your chat is online right now; the first one to come online will. Keep describing your issue; they will see everything.`,
     nobodyOnline:

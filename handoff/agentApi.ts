@@ -11,6 +11,8 @@ import type { EventStreams } from './eventStreams';
 import { idempotent, type IdempotencyStore } from './idempotency';
 import type { HandoffRecord, TransitionError } from './store';
 import { AgentPresence, SkillGroup } from './types';
+import { OwnCannedReplies, type CannedLibrary, type OwnCannedReplyStore } from './cannedReplies';
+import type { Viewers } from './viewers';
 
 /** A suggested answer from the knowledge base for the customer's last question (agent assist). */
 export interface Suggestion {
@@ -40,6 +42,11 @@ export interface AgentApiDeps {
   idempotency: IdempotencyStore;
   /** Where open event streams are registered, so shutdown can close them. */
   streams: EventStreams;
+  /** The operator's canned replies, and each agent's own. */
+  canned: CannedLibrary;
+  ownCanned: OwnCannedReplyStore;
+  /** Who has which conversation open (the collision warning). */
+  viewers: Viewers;
   /** Re-reads the operators' content files and retrains (supervisors only). */
   reloadContent?: () => Promise<{ ok: true; report: object } | { ok: false; code: ErrorCode; detail?: string }>;
 }
@@ -64,6 +71,9 @@ const Transfer = z.union([
   z.object({ group: SkillGroup, note: z.string().max(500).optional() }).strict(),
   z.object({ agentId: z.string().min(1), note: z.string().max(500).optional() }).strict(),
 ]);
+const Note = z.object({ text: z.string().trim().min(1).max(1000) }).strict();
+/** A console marks what is on screen every few seconds; a mark lasts a little longer than that. */
+const VIEWING_MS = 15_000;
 const Escalate = z.object({ note: z.string().max(500).optional() }).strict();
 const Close = z.object({ resolution: z.string().trim().min(1).max(500), tags: z.array(z.string().trim().min(1).max(32)).max(10).default([]) }).strict();
 
@@ -170,6 +180,7 @@ export function agentRouter(deps: AgentApiDeps): Router {
       tier: a.tier,
       capacity: a.capacity,
       supervisor: a.supervisor,
+      locale: a.locale,
       presence: (await desk.presence())[a.id] ?? 'offline',
       load: (await desk.loads())[a.id] ?? 0,
     });
@@ -205,6 +216,28 @@ export function agentRouter(deps: AgentApiDeps): Router {
     const h = await load(req, res);
     if (!h) return;
     res.json({ ...view(h, me(req).id), packet: h.packet, transcript: await desk.transcript(h.conversationId) });
+  });
+
+  // The customer's earlier handoffs (orders masked as in the packet, surveys, resolutions): whoever may read this one may read them.
+  router.get('/handoffs/:id/history', async (req, res) => {
+    const h = await load(req, res);
+    if (!h) return;
+    const earlier = await desk.historyOf(h, 20);
+    res.json({
+      items: earlier.map((x) => ({
+        id: x.id,
+        status: x.status,
+        createdAt: new Date(x.createdAt).toISOString(),
+        closedAt: x.closedAt === undefined ? undefined : new Date(x.closedAt).toISOString(),
+        reasons: x.reasons,
+        group: x.group,
+        summary: x.packet.summary,
+        orders: x.packet.orders.map((o) => ({ id: o.id, status: o.status, verified: o.verified })),
+        resolution: x.resolution,
+        tags: x.tags,
+        survey: x.survey && { scores: x.survey.scores, flagged: x.survey.flagged },
+      })),
+    });
   });
 
   router.post('/handoffs/:id/accept', async (req, res) => {
@@ -292,6 +325,67 @@ export function agentRouter(deps: AgentApiDeps): Router {
     const result = await desk.close(String(req.params.id), me(req), b.resolution, b.tags);
     if (!result.ok) return void refuse(res, result.error, 'close');
     res.json({ ...view(result.handoff, me(req).id), customerNotified: result.customerNotified });
+  });
+
+  // Internal notes: on the case for every later agent (a transfer keeps them), never sent to the customer.
+  router.post('/handoffs/:id/notes', async (req, res) => {
+    const b = body(Note, req, res);
+    if (!b) return;
+    const h = await load(req, res);
+    if (!h) return;
+    if (h.status === 'closed') return void sendError(res, 'closed', 'add a note');
+    await desk.addNote(h, me(req), b.text);
+    res.status(201).json({ added: true });
+  });
+
+  // The supervisor's floor: whisper to the agent, or take the conversation over.
+  router.post('/handoffs/:id/whisper', async (req, res) => {
+    if (!me(req).supervisor) return void sendError(res, 'forbidden', 'supervisors only');
+    const b = body(Note, req, res);
+    if (!b) return;
+    const h = await load(req, res);
+    if (!h) return;
+    if (h.status !== 'assigned' || !h.assignedTo) return void sendError(res, 'not_held', 'whisper');
+    await desk.whisper(h, me(req), b.text);
+    res.status(201).json({ to: h.assignedTo });
+  });
+
+  router.post('/handoffs/:id/barge', async (req, res) => {
+    if (!me(req).supervisor) return void sendError(res, 'forbidden', 'supervisors only');
+    const result = await desk.bargeIn(req.params.id, me(req));
+    if (!result.ok) return void refuse(res, result.error, 'transfer');
+    res.json({ ...view(result.handoff, me(req).id), customerNotified: result.customerNotified });
+  });
+
+  // Collision warning: the console marks the conversation it shows and hears who else has it open.
+  router.post('/handoffs/:id/viewing', async (req, res) => {
+    const h = await load(req, res);
+    if (!h) return;
+    const others = await deps.viewers.touch(h.id, me(req).id, clock().getTime(), VIEWING_MS);
+    res.json({ others: others.map((id) => ({ id, name: agents.get(id)?.name ?? id })) });
+  });
+
+  router.delete('/handoffs/:id/viewing', async (req, res) => {
+    await deps.viewers.leave(req.params.id.slice(0, 100), me(req).id);
+    res.status(204).end();
+  });
+
+  router.get('/canned', async (req, res) => {
+    res.json({ shared: deps.canned.all(), mine: await deps.ownCanned.get(me(req).id) });
+  });
+
+  router.put('/canned/mine', async (req, res) => {
+    const b = body(OwnCannedReplies, req, res);
+    if (!b) return;
+    // The agent's own words go to customers too: the same compliance check as a reply.
+    for (const [i, r] of b.replies.entries()) {
+      for (const text of Object.values(r.text)) {
+        const violations = desk.checkReply(text);
+        if (violations.length) return void sendError(res, 'compliance', `replies.${i}: ${violations.map((v) => v.match).join(', ')}`, { violations });
+      }
+    }
+    await deps.ownCanned.set(me(req).id, b.replies);
+    res.json({ replies: b.replies });
   });
 
   router.post('/admin/reload', async (req, res) => {

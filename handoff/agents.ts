@@ -11,6 +11,8 @@ const Agent = z
     tier: z.number().int().min(1).max(3),
     capacity: z.number().int().min(1).max(50),
     supervisor: z.boolean().default(false),
+    /** The console's language for this agent (they can switch it on screen). */
+    locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
     /** sha256 of the agent's API token, hex; the token itself is never stored. */
     tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a hex sha256 of the token'),
   })

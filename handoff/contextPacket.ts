@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RiskAssessment } from '../nlu/riskTypes';
+import { RiskAssessment, type RiskCategory } from '../nlu/riskTypes';
 import { HandoffReason, Priority, SkillGroup, TranscriptEntry } from './types';
 
 /**
@@ -91,6 +91,13 @@ const REASON_LABELS: Record<HandoffReason, { zh: string; en: string }> = {
   nlu_fallback: { zh: '机器人未能理解', en: 'bot did not understand' },
   identity_failed: { zh: '身份核实失败', en: 'verification failed' },
 };
+const RISK_LABELS: Record<RiskCategory, { zh: string; en: string }> = {
+  safety: { zh: '人身安全', en: 'personal safety' },
+  security: { zh: '账号安全', en: 'account security' },
+  legal: { zh: '法律/投诉升级', en: 'legal' },
+  food_safety: { zh: '食品安全', en: 'food safety' },
+  abuse: { zh: '辱骂', en: 'abuse' },
+};
 const EMOTION_LABELS = { anger: { zh: '愤怒', en: 'angry' }, anxiety: { zh: '焦急', en: 'anxious' }, neutral: { zh: '平静', en: 'calm' } };
 
 /** "退款未到账 · 订单 KF… · 已验证 · 情绪：焦急 · 原因：客户要求人工" — the line an agent reads first. */
@@ -98,10 +105,13 @@ export function summarise(p: Omit<ContextPacket, 'summary'>): string {
   const l = p.locale === 'zh-CN' ? 'zh' : 'en';
   const topic = [...p.intentHistory].reverse().find((h) => h.intent !== 'None' && h.intent !== 'human_agent' && INTENT_LABELS[h.intent]);
   const parts: string[] = [];
-  if (p.risk.level !== 'none')
-    parts.push(
-      l === 'zh' ? `⚠ 高危：${p.risk.category ?? ''}（${p.risk.matched.join('、')}）` : `⚠ risk: ${p.risk.category ?? ''} (${p.risk.matched.join(', ')})`,
-    );
+  if (p.risk.level !== 'none') {
+    // In words: the category's name and the customer's own words that raised it (not the topic intent's ID).
+    const category = p.risk.category ? RISK_LABELS[p.risk.category][l] : '';
+    const words = p.risk.matched.filter((m) => !m.startsWith('intent:'));
+    const said = words.length ? (l === 'zh' ? `（${words.join('、')}）` : ` (${words.join(', ')})`) : '';
+    parts.push(l === 'zh' ? `⚠ 高危：${category}${said}` : `⚠ risk: ${category}${said}`);
+  }
   parts.push(topic ? INTENT_LABELS[topic.intent][l] : l === 'zh' ? '未识别问题' : 'topic unknown');
   const order = p.orders[0]?.id ?? p.entities.orderIds[0];
   if (order) parts.push(l === 'zh' ? `订单 ${order}` : `order ${order}`);

@@ -313,9 +313,61 @@ export class HandoffDesk implements HandoffService, SurveyService {
     note?: string,
   ): Promise<TransitionResult | { ok: false; error: 'unknown_agent' }> {
     const result = await this.deps.engine.transfer(id, by, to, note);
+    if (!result.ok) return result;
+    // The customer hears once, in their language, that someone else takes the case (and need not repeat anything).
+    const target = 'group' in to ? to : { agent: this.deps.agents.get(to.agentId) ?? by };
+    await this.notify(result.handoff, async () => {
+      const text = await this.reach.transferred(result.handoff, target);
+      await this.record(result.handoff.conversationId, 'system', text, { mark: 'transferred' });
+    });
     // The agent's slot is free, and a chat sent to a group waits in its queue: dispatch — but never back to its sender now.
-    if (result.ok) await this.dispatch({ exclude: [by.id] });
+    await this.dispatch({ exclude: [by.id] });
     return result;
+  }
+
+  /** An internal note on the case: kept with the transcript for every later agent, never sent to the customer. */
+  async addNote(h: HandoffRecord, by: Agent, text: string): Promise<void> {
+    await this.aside(h, by, 'note', text);
+  }
+
+  /** A supervisor's whisper to the agent holding the case: only agents see it. */
+  async whisper(h: HandoffRecord, by: Agent, text: string): Promise<void> {
+    await this.aside(h, by, 'whisper', text);
+  }
+
+  private async aside(h: HandoffRecord, by: Agent, kind: 'note' | 'whisper', text: string): Promise<void> {
+    const masked = maskPersonalData(text);
+    const at = this.now().toISOString();
+    await this.deps.store.appendTranscript(h.conversationId, { at, speaker: kind, agentId: by.id, text: masked });
+    await this.deps.events.publish({
+      type: 'handoff.note',
+      handoffId: h.id,
+      conversationId: h.conversationId,
+      agentId: h.assignedTo,
+      by: by.id,
+      kind,
+      text: masked,
+      at,
+    });
+  }
+
+  /** A supervisor takes the conversation over: the agent holding it is told, the customer hears who joined. */
+  async bargeIn(id: string, supervisor: Agent): Promise<AgentActionResult> {
+    const before = await this.deps.store.get(id);
+    if (!before) return { ok: false, error: 'not_found' };
+    const result = await this.deps.engine.transfer(id, supervisor, { agentId: supervisor.id }, `taken over by ${supervisor.id}`);
+    if (!result.ok) return result;
+    if (before.assignedTo && before.assignedTo !== supervisor.id) {
+      await this.deps.events.publish({
+        type: 'handoff.barged',
+        handoffId: id,
+        conversationId: before.conversationId,
+        agentId: before.assignedTo,
+        by: supervisor.id,
+        at: this.now().toISOString(),
+      });
+    }
+    return { ...result, customerNotified: await this.joined(result.handoff, supervisor) };
   }
 
   /** The agent has the chat on screen (a dispatched chat is offered until accepted: ring-no-answer). */
@@ -505,7 +557,7 @@ export class HandoffDesk implements HandoffService, SurveyService {
     });
     await this.notify(h, async () => {
       const text = await this.reach.requeued(h);
-      await this.record(h.conversationId, 'system', text);
+      await this.record(h.conversationId, 'system', text, { mark: 'requeued' });
     });
     return h;
   }
@@ -532,6 +584,11 @@ export class HandoffDesk implements HandoffService, SurveyService {
     return this.deps.store.flagged(limit);
   }
 
+  /** The customer's other handoffs, newest first: what the agent should know happened before. */
+  async historyOf(h: HandoffRecord, limit: number): Promise<HandoffRecord[]> {
+    return (await this.deps.store.customerHistory(h.packet.customer.id, limit + 1)).filter((x) => x.id !== h.id).slice(0, limit);
+  }
+
   presence(): Promise<Record<string, AgentPresence>> {
     return this.deps.store.presence();
   }
@@ -548,10 +605,13 @@ export class HandoffDesk implements HandoffService, SurveyService {
     return this.deps.events.subscribe(listener);
   }
 
+  /** Tells the customer a person joined — unless they were last told this very person joined (a re-claim says nothing new). */
   private async joined(h: HandoffRecord, agent: Agent): Promise<boolean> {
+    const last = [...(await this.deps.store.transcript(h.conversationId))].reverse().find((e) => e.mark !== undefined);
+    if (last?.mark === 'joined' && last.agentId === agent.id) return true;
     return this.notify(h, async () => {
       const text = await this.reach.agentJoined(h, agent);
-      await this.record(h.conversationId, 'system', text);
+      await this.record(h.conversationId, 'system', text, { mark: 'joined', agentId: agent.id });
     });
   }
 
@@ -579,7 +639,12 @@ export class HandoffDesk implements HandoffService, SurveyService {
     }
   }
 
-  private async record(conversationId: string, speaker: TranscriptEntry['speaker'], text: string): Promise<void> {
-    await this.deps.store.appendTranscript(conversationId, { at: this.now().toISOString(), speaker, text: maskPersonalData(text) });
+  private async record(
+    conversationId: string,
+    speaker: TranscriptEntry['speaker'],
+    text: string,
+    extra: Pick<TranscriptEntry, 'mark' | 'agentId'> = {},
+  ): Promise<void> {
+    await this.deps.store.appendTranscript(conversationId, { at: this.now().toISOString(), speaker, text: maskPersonalData(text), ...extra });
   }
 }

@@ -36,6 +36,10 @@ export const HandoffEvent = z.discriminatedUnion('type', [
     presence: z.enum(['online', 'away', 'offline']),
     why: z.enum(['set', 'heartbeat_lost', 'not_accepted']),
   }),
+  /** An internal note on the case, or a supervisor's whisper to its agent: agents only, never the customer. */
+  z.object({ type: z.literal('handoff.note'), ...base, agentId: z.string().optional(), by: z.string(), kind: z.enum(['note', 'whisper']), text: z.string() }),
+  /** A supervisor took the conversation over from its agent (`agentId`, who is told). */
+  z.object({ type: z.literal('handoff.barged'), ...base, agentId: z.string(), by: z.string() }),
   /** A message could not reach the customer (WeChat quota, 48-hour window, API down). */
   z.object({ type: z.literal('delivery.failed'), ...base, agentId: z.string().optional(), code: z.string(), message: z.string() }),
 ]);

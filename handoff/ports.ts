@@ -1,5 +1,6 @@
 import type { Agent } from './agents';
 import type { HandoffRecord } from './store';
+import type { SkillGroup } from './types';
 
 /**
  * What the handoff desk needs from the customer's side (implemented by the bot, which owns the
@@ -11,6 +12,8 @@ export interface CustomerActions {
   agentMessage(handoff: HandoffRecord, agent: Agent, text: string): Promise<void>;
   /** Tells the customer a person has joined; returns the text sent. */
   agentJoined(handoff: HandoffRecord, agent: Agent): Promise<string>;
+  /** Tells the customer their case was handed on (to a team, a named agent, or escalated); returns the text sent. */
+  transferred(handoff: HandoffRecord, to: { group: SkillGroup } | { agent: Agent }): Promise<string>;
   /** Tells the customer their agent had to leave and the next one will take over; returns the text sent. */
   requeued(handoff: HandoffRecord): Promise<string>;
   /** The conversation returns to the bot, which asks for the survey. */

@@ -94,6 +94,8 @@ export interface HandoffQueries {
   assigned(): Promise<HandoffRecord[]>;
   /** Closed handoffs with a flagged survey, newest first (at most `limit`). */
   flagged(limit: number): Promise<HandoffRecord[]>;
+  /** The customer's handoffs, newest first (at most `limit`; closed ones while they are retained). */
+  customerHistory(customerId: string, limit: number): Promise<HandoffRecord[]>;
   loads(): Promise<Record<string, number>>;
   presence(): Promise<Record<string, AgentPresence>>;
   /** When each agent's console was last seen (ms). */

@@ -19,7 +19,8 @@ export type HandoffStatus = z.infer<typeof HandoffStatus>;
 export const AgentPresence = z.enum(['online', 'away', 'offline']);
 export type AgentPresence = z.infer<typeof AgentPresence>;
 
-export const Speaker = z.enum(['customer', 'bot', 'agent', 'system']);
+/** Who wrote a transcript line. `note` (an agent's internal note) and `whisper` (a supervisor to the agent) never reach the customer. */
+export const Speaker = z.enum(['customer', 'bot', 'agent', 'system', 'note', 'whisper']);
 export type Speaker = z.infer<typeof Speaker>;
 
 /** One line of the conversation, personal data already masked. */
@@ -28,5 +29,7 @@ export const TranscriptEntry = z.object({
   speaker: Speaker,
   text: z.string(),
   agentId: z.string().optional(),
+  /** What a system line told the customer about the people on the case: so each is said once. */
+  mark: z.enum(['joined', 'requeued', 'transferred']).optional(),
 });
 export type TranscriptEntry = z.infer<typeof TranscriptEntry>;

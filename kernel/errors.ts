@@ -18,6 +18,7 @@ export const ERRORS = {
   not_queued: { status: 409, message: 'cannot {detail}: the handoff is not queued' },
   at_capacity: { status: 409, message: 'cannot {detail}: the agent is at capacity' },
   closed: { status: 409, message: 'cannot {detail}: the handoff is closed' },
+  not_held: { status: 409, message: 'cannot {detail}: no agent holds this conversation' },
   customer_unreachable: { status: 409, message: 'the customer cannot be reached on their channel: {detail}' },
   reload_in_progress: { status: 409, message: 'a reload is already running' },
   payload_too_large: { status: 413, message: 'the body is larger than MAX_BODY_BYTES' },

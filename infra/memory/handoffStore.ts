@@ -180,6 +180,14 @@ export class MemoryHandoffStore implements HandoffStore {
     return [...this.handoffs.values()].filter((h) => h.status === 'assigned').map(clone);
   }
 
+  async customerHistory(customerId: string, limit: number): Promise<HandoffRecord[]> {
+    return [...this.handoffs.values()]
+      .filter((h) => h.packet.customer.id === customerId)
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .slice(0, limit)
+      .map(clone);
+  }
+
   async flagged(limit: number): Promise<HandoffRecord[]> {
     return [...this.handoffs.values()]
       .filter((h) => h.survey?.flagged)

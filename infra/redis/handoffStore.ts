@@ -85,7 +85,11 @@ export interface RedisStoreOptions {
  */
 const GROUPS: readonly SkillGroup[] = SkillGroup.options;
 
+/** How many of a customer's handoffs the history index keeps. */
+const HISTORY_KEPT = 50;
+
 /** The store for many processes: every transition is one Lua script (infra/redis/lua/). */
+
 export class RedisHandoffStore implements HandoffStore {
   readonly redis: RedisWithScripts;
   readonly keys: RedisKeys;
@@ -124,6 +128,16 @@ export class RedisHandoffStore implements HandoffStore {
       k.handoffPrefix,
       ...GROUPS,
     )) as [number, string];
+    if (created === ScriptCode.ok) {
+      // A read index, not a transition: written after the open it records (a crash between the two loses one history row, never a handoff).
+      const key = k.customer(record.packet.customer.id);
+      await this.redis
+        .multi()
+        .zadd(key, record.createdAt, id)
+        .zremrangebyrank(key, 0, -(HISTORY_KEPT + 1))
+        .expire(key, this.options.ttlSeconds)
+        .exec();
+    }
     const handoff = await this.get(id);
     if (!handoff) throw new Error(`handoff ${id} vanished right after open`);
     return { created: created === ScriptCode.ok, handoff };
@@ -302,6 +316,11 @@ export class RedisHandoffStore implements HandoffStore {
     const ids = Object.values(await this.redis.hgetall(this.keys.open));
     const records = await Promise.all(ids.map((id) => this.get(id)));
     return records.filter((r): r is HandoffRecord => r?.status === 'assigned');
+  }
+
+  async customerHistory(customerId: string, limit: number): Promise<HandoffRecord[]> {
+    const ids = await this.redis.zrevrange(this.keys.customer(customerId), 0, Math.min(limit, HISTORY_KEPT) - 1);
+    return (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is HandoffRecord => r !== undefined);
   }
 
   async flagged(limit: number): Promise<HandoffRecord[]> {

@@ -50,6 +50,10 @@ export class RedisKeys {
   get deadlines(): string {
     return `${this.tag}deadlines`;
   }
+  /** The customer's handoffs by creation time (a read index for the agent's history view). */
+  customer(customerId: string): string {
+    return `${this.tag}customer:${customerId}`;
+  }
   get flagged(): string {
     return `${this.tag}flagged`;
   }

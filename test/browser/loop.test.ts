@@ -72,13 +72,14 @@ describe('in a real browser: /chat and /console', function () {
 
     await say(chat, '骑手在哪里？');
     await panel.locator('.transcript', { hasText: '骑手在哪里？' }).waitFor();
-    await panel.locator('textarea').fill('您好，骑手还有5分钟送达，请稍候');
-    await panel.locator('form.reply button').click();
+    await panel.locator('form.reply textarea').fill('您好，骑手还有5分钟送达，请稍候');
+    await panel.locator('form.reply button.send').click();
     await chat.waitForSelector('.msg.agent >> text=骑手还有5分钟送达');
     await agent.screenshot({ path: join(SHOTS, 'console-conversation.png') });
 
     await panel.locator('.resolution').fill('已催促骑手');
     await panel.locator('button.close').click();
+    await panel.locator('.confirm-yes').click(); // closing is confirmed first
     await chat.waitForSelector('text=请为本次服务打分');
     await chat.screenshot({ path: join(SHOTS, 'chat-survey.png') });
     await say(chat, '5 5 5 4 5');
@@ -93,9 +94,9 @@ describe('in a real browser: /chat and /console', function () {
     await say(chat, '转人工');
     const panel = agent.locator('.panel');
     await panel.waitFor();
-    await panel.locator('textarea').fill('请把验证码发给我');
+    await panel.locator('form.reply textarea').fill('请把验证码发给我');
     await panel.locator('.flag:not([hidden])').waitFor();
-    expect(await panel.locator('form.reply button').isDisabled()).to.equal(true);
+    expect(await panel.locator('form.reply button.send').isDisabled()).to.equal(true);
   });
 
   it('script and HTML payloads from a customer are shown as text and never run', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -226,6 +227,27 @@ function contract(name: string, make: () => Promise<HandoffStore>): void {
       expect((await store.saveSurvey(r.id, survey)).ok).to.equal(true);
       expect((await store.flagged(10)).map((h) => h.id)).to.include(r.id);
       expect((await store.get(r.id))?.survey).to.deep.equal(survey);
+    });
+
+    it("a customer's history: their handoffs newest first, closed ones included, nobody else's", async () => {
+      const customer = `cust-${randomUUID()}`;
+      const mine = (createdAt: number) => {
+        const r = record({ createdAt });
+        r.packet = { ...r.packet, customer: { ...r.packet.customer, id: customer } };
+        return r;
+      };
+      const older = mine(1000);
+      const newer = mine(2000);
+      await store.open(older);
+      await store.claim(older.id, alice, 1500);
+      await store.close(older.id, alice, 'refunded', [], 1600);
+      await store.open(newer);
+      await store.open(record()); // another customer's
+      const history = await store.customerHistory(customer, 10);
+      expect(history.map((h) => h.id)).to.deep.equal([newer.id, older.id]);
+      expect(history[1]).to.include({ status: 'closed', resolution: 'refunded' });
+      expect((await store.customerHistory(customer, 1)).map((h) => h.id)).to.deep.equal([newer.id]);
+      expect(await store.customerHistory(`cust-${randomUUID()}`, 10)).to.deep.equal([]);
     });
 
     it('every skill group has its own queue: open, escalate, claimNext, transfer, callback and close in each', async () => {

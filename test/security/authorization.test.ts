@@ -38,6 +38,9 @@ describe('authorisation matrix of the agent API (handoffs and callback tickets)'
     ['close', 'POST', (id) => `/handoffs/${id}/close`, { resolution: 'done' }],
     ['transfer', 'POST', (id) => `/handoffs/${id}/transfer`, { group: 'general' }],
     ['reply', 'POST', (id) => `/handoffs/${id}/messages`, { text: '您好' }],
+    ['note', 'POST', (id) => `/handoffs/${id}/notes`, { text: '客户已来电两次' }],
+    ['view', 'POST', (id) => `/handoffs/${id}/viewing`, undefined],
+    ['whisper', 'POST', (id) => `/handoffs/${id}/whisper`, { text: '先道歉' }],
   ];
   // Expected status per (route, who) — the same for a handoff and a callback ticket: reading and
   // claiming need the group; closing, transferring and replying need to hold it (or be a supervisor)
@@ -73,6 +76,25 @@ describe('authorisation matrix of the agent API (handoffs and callback tickets)'
       outsider: { handoff: 403, callback: 403 },
       member: { handoff: 403, callback: 403 },
       supervisor: { handoff: 403, callback: 403 },
+    },
+    // Notes and the on-screen mark follow reading; a whisper is the supervisor's, to whoever holds the chat (nobody here).
+    note: {
+      none: { handoff: 401, callback: 401 },
+      outsider: { handoff: 403, callback: 403 },
+      member: { handoff: 201, callback: 201 },
+      supervisor: { handoff: 201, callback: 201 },
+    },
+    view: {
+      none: { handoff: 401, callback: 401 },
+      outsider: { handoff: 403, callback: 403 },
+      member: { handoff: 200, callback: 200 },
+      supervisor: { handoff: 200, callback: 200 },
+    },
+    whisper: {
+      none: { handoff: 401, callback: 401 },
+      outsider: { handoff: 403, callback: 403 },
+      member: { handoff: 403, callback: 403 },
+      supervisor: { handoff: 409, callback: 409 },
     },
   };
   const who = { none: '', outsider: 'test-token-alice', member: 'test-token-bob', supervisor: 'test-token-sue' } as const;

@@ -89,6 +89,21 @@ describe('configuration is validated at start-up', () => {
     expect(message).to.contain('routing.json').and.to.contain('workingHours.timeZone').and.to.contain('IANA');
   });
 
+  it('a canned reply with a forbidden phrase, or two with one id, is refused at start-up, naming file and field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kefu-canned-'));
+    const file = join(dir, 'canned.json');
+    const reply = (id: string, zh: string) => ({ id, title: id, text: { 'zh-CN': zh } });
+    writeFileSync(file, JSON.stringify({ replies: [reply('ok', '您好'), reply('bad', '这是我们的最佳方案')] }));
+    expect(thrown(() => loadData(parseEnv({ CANNED_REPLIES_FILE: file }))))
+      .to.contain('canned.json')
+      .and.to.contain('replies.1.text.zh-CN')
+      .and.to.contain('最佳');
+    writeFileSync(file, JSON.stringify({ replies: [reply('same', '您好'), reply('same', '再见')] }));
+    expect(thrown(() => loadData(parseEnv({ CANNED_REPLIES_FILE: file }))))
+      .to.contain('replies.1.id')
+      .and.to.contain('duplicate');
+  });
+
   describe('data files', () => {
     const copy = () => {
       const dir = mkdtempSync(join(tmpdir(), 'kefu-data-'));
