@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, MessageFactory, type Storage, TurnContext } from 'botbuilder';
+import { type Activity, ConfigurationBotFrameworkAuthentication, ConversationState, MessageFactory, type Storage, TurnContext } from 'botbuilder';
 import express, { type Express } from 'express';
 import { loadProfile, type ConversationProfile } from '../dialogs/profile';
 import { markAgentHub } from '../dialogs/turnInfo';
@@ -17,6 +17,12 @@ import type { KeyValueStore } from '../infra/kv';
 import { CannedLibrary } from '../handoff/cannedReplies';
 import { KvOwnCannedReplies } from './kvOwnCannedReplies';
 import { KvViewers } from './kvViewers';
+import { AttachmentStore } from './directLine/uploads';
+import { KefuAdapter } from './kefuAdapter';
+import { openApiDocument } from './http/openapi';
+import { requestLog } from './http/requestLog';
+import { withEventLog } from '../handoff/loggedEvents';
+import { storeOutbox, WebhookSender, withWebhooks } from './webhookSender';
 import { isFencedOut } from '../infra/turnFence';
 import { normaliseLocale } from '../kernel/locale';
 import type { Logger } from '../kernel/log';
@@ -65,6 +71,9 @@ import { verificationAttempts } from './verificationAttempts';
 import { WeChatSink } from './wechat/channel';
 import { createWeChatApis, mountWeChat } from './wechat/setup';
 
+/** Uploaded files live as long as the Direct Line activity log that points at them. */
+const ATTACHMENT_TTL_MS = 24 * 3600 * 1000;
+
 export interface KefuOverrides {
   clock?: () => Date;
   orders?: OrderService;
@@ -111,7 +120,9 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   const clock = overrides.clock ?? (() => new Date());
   const kb = new KnowledgeBase(data.answers, data.menu);
   const emotion = new EmotionDetector(data.emotion);
-  const recognizer = new KefuRecognizer({ threshold: env.NLU_THRESHOLD, emotion });
+  // Metrics need the store, which is built below; what is observed before then goes through this.
+  const late: { metrics?: Metrics } = {};
+  const recognizer = new KefuRecognizer({ threshold: env.NLU_THRESHOLD, emotion, observe: (result, seconds) => late.metrics?.nlu(result, seconds) });
   const riskScanner = new RiskScanner(data.risk);
   const riskHandling = new RiskHandling(data.riskHandling);
   const compliance = new ComplianceFilter(data.compliance);
@@ -119,14 +130,25 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   const orders = overrides.orders ?? createOrderService(env, clock());
   const agents = new AgentDirectory(data.agents);
 
-  const backend = createBackend(env, { storage: overrides.storage, onError: (context, err) => log.warn(context, { error: String(err) }) });
-  const { store, events, storage, turnLock, activityLog, kv } = backend;
+  const backend = createBackend(env, {
+    storage: overrides.storage,
+    onError: (context, err) => {
+      log.warn(context, { error: String(err) });
+      late.metrics?.storeError(context);
+    },
+  });
+  const { store, storage, turnLock, activityLog, kv } = backend;
+  const metrics = new Metrics(store, kv);
+  late.metrics = metrics;
+  const events = metrics.events(withWebhooks(withEventLog(backend.events, log), data.webhooks, storeOutbox(store), clock));
+  const webhookSender = new WebhookSender({ hooks: data.webhooks, outbox: storeOutbox(store), clock, log, pollMs: 250 });
   const engine = new HandoffEngine({ store, events, agents, routing: data.routing, orders, clock });
   const desk = new HandoffDesk({ store, events, engine, agents, routing: data.routing, clock });
 
   const conversationState = new ConversationState(storage);
   const profile = conversationState.createProperty<ConversationProfile>('profile');
-  const dialogDeps = { kb, orders, handoff: desk, surveys: desk, profile, attempts: verificationAttempts(kv) };
+  const handoffs = metrics.timedHandoffs(desk);
+  const dialogDeps = { kb, orders, handoff: handoffs, surveys: desk, profile, attempts: verificationAttempts(kv) };
   const rootDialog = new RootDialog(dialogDeps, {
     humanThreshold: Math.max(env.NLU_THRESHOLD, 0.6),
     topicSwitchThreshold: 0.85,
@@ -142,11 +164,12 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     clock,
     userTokenSecret: env.USER_TOKEN_SECRET ?? DEV_USER_TOKEN_SECRET,
     userTokenMaxLifetimeMs: env.USER_TOKEN_MAX_LIFETIME_SECONDS * 1000,
+    onConversationStart: (channel) => metrics.conversationStarted(channel),
     bindUserToken: async (tokenKey, conversationId, ttlMs) =>
       (await kv.setIfAbsent(`utoken:${tokenKey}`, conversationId, Math.max(1000, ttlMs))) || (await kv.get(`utoken:${tokenKey}`)) === conversationId,
   });
 
-  const adapter = new CloudAdapter(
+  const adapter = new KefuAdapter(
     new ConfigurationBotFrameworkAuthentication({
       MicrosoftAppId: env.MICROSOFT_APP_ID,
       MicrosoftAppPassword: env.MICROSOFT_APP_PASSWORD,
@@ -161,12 +184,16 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     markAgentHub(context, agentHubs.has(context.activity.channelId));
     await next();
   });
+  adapter.use(metrics.adapterMiddleware());
   adapter.use(new ComplianceMiddleware(compliance, log));
   const early = new EarlyRecords(desk);
-  adapter.use(new HandoffMiddleware({ desk, recognizer, risk: riskScanner, riskHandling, profile, kv, early, timeoutMs: env.HANDOFF_TIMEOUT_MS, clock, log }));
-  adapter.use(new DirectLineSink(activityLog, clock));
+  adapter.use(
+    new HandoffMiddleware({ desk, handoffs, recognizer, risk: riskScanner, riskHandling, profile, kv, early, timeoutMs: env.HANDOFF_TIMEOUT_MS, clock, log }),
+  );
+  // kefu's own channels receive what every middleware sent, as the adapter's last step (bot/kefuAdapter.ts).
+  adapter.addSink(new DirectLineSink(activityLog, clock));
   const wechatApis = createWeChatApis(env, kv, log);
-  adapter.use(new WeChatSink(wechatApis, kv, log, (conversationId, code, message) => desk.deliveryFailed(conversationId, code, message)));
+  adapter.addSink(new WeChatSink(wechatApis, kv, log, (conversationId, code, message) => desk.deliveryFailed(conversationId, code, message)));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     // Redis did not answer: no apology that promises "your message was not lost" — the request fails
     // with 503 + Retry-After and the channel sends it again.
@@ -197,6 +224,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
     pauseAfterTakeMs: env.KEFU_FAILPOINT_DEADLINE_PAUSE_MS,
   });
   worker.start();
+  webhookSender.start();
 
   const trainModel = (corpus: Corpus) =>
     loadOrTrain(
@@ -264,11 +292,11 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLog(log));
   // Draining (after SIGTERM) refuses new work before anything else is read.
   const drain = new Drain();
   const streams = new EventStreams();
   app.use(drain.middleware(['/agent/v1/events']));
-  const metrics = new Metrics(desk);
   app.use(metrics.middleware());
   app.use(metrics.route(env.METRICS_TOKEN));
   app.use(express.json({ limit: env.MAX_BODY_BYTES, type: ['application/json', 'application/*+json'] }));
@@ -319,11 +347,19 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   if (directLine) {
     app.use(
       '/v3/directline',
-      directLineRouter({ credentials: directLine, corsOrigins: env.DIRECTLINE_CORS_ORIGINS, log: activityLog, clock, runTurn: runChannelTurn }),
+      directLineRouter({
+        credentials: directLine,
+        corsOrigins: env.DIRECTLINE_CORS_ORIGINS,
+        log: activityLog,
+        clock,
+        runTurn: runChannelTurn,
+        attachments: new AttachmentStore(kv, ATTACHMENT_TTL_MS),
+        maxUploadBytes: env.UPLOAD_MAX_BYTES,
+      }),
     );
   }
   const directLineStreams = directLine ? new DirectLineStreams({ credentials: directLine, log: activityLog, clock }) : undefined;
-  mountWeChat(app, env, { apis: wechatApis, kv, kb, log, clock, runTurn: runChannelTurn });
+  mountWeChat(app, env, { apis: wechatApis, kv, kb, log, clock, runTurn: runChannelTurn, onRetry: (kind, outcome) => metrics.wechatRetry(kind, outcome) });
   app.use(
     pageRoutes({
       webchatPublic: env.KEFU_MODE === 'development' || env.WEBCHAT_PUBLIC,
@@ -335,6 +371,11 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
         : undefined,
     }),
   );
+  // The API's own description, public like any API reference: no data in it, only shapes.
+  const openApi = openApiDocument();
+  app.get('/agent/v1/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
   app.use(
     '/agent/v1',
     agentRouter({
@@ -369,6 +410,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
 
   const close = async () => {
     worker.stop();
+    webhookSender.stop();
     directLineStreams?.close();
     await backend.close();
   };

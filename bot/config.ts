@@ -11,6 +11,7 @@ import { ComplianceFile, ComplianceFilter, type ComplianceData } from './complia
 import { ConfigError } from '../kernel/configError';
 import { AgentsFile, type Agent } from '../handoff/agents';
 import { CannedRepliesFile, type CannedReply } from '../handoff/cannedReplies';
+import { WebhooksFile, type Webhook } from '../handoff/webhooks';
 import { RoutingFile, type RoutingConfig } from '../handoff/routing';
 import { RiskLexiconFile, type RiskLexiconData } from '../nlu/risk';
 import { fromRoot, projectRoot } from '../kernel/paths';
@@ -70,6 +71,8 @@ export const EnvSchema = z
     NLU_MODEL_CACHE_DIR: z.string().default('.cache/nlu'),
     COMPLIANCE_FILE: z.string().default('bot/data/compliance.json'),
     MAX_BODY_BYTES: int(1024, 10 * 1024 * 1024).default(64 * 1024),
+    /** The largest file a customer may upload through Direct Line (pictures, PDFs). */
+    UPLOAD_MAX_BYTES: int(1024, 20 * 1024 * 1024).default(4 * 1024 * 1024),
     STATE_MAX_CONVERSATIONS: int(100, 10_000_000).default(50_000),
     STATE_TTL_SECONDS: int(60, 30 * 86400).default(86400),
     TRANSCRIPT_MAX_ENTRIES: int(0, 10_000).default(500),
@@ -123,6 +126,8 @@ export const EnvSchema = z
     KEFU_FAILPOINT_DEADLINE_PAUSE_MS: int(0, 60_000).default(0),
     AGENTS_FILE: z.string().default(DEMO_AGENTS_FILE),
     ROUTING_FILE: z.string().default('handoff/data/routing.json'),
+    /** Signed webhooks to other systems (CRM, helpdesk): none unless set. */
+    WEBHOOKS_FILE: z.preprocess(emptyAsUndefined, z.string().optional()),
     /** The operator's canned replies for agents (reloadable). */
     CANNED_REPLIES_FILE: z.string().default('handoff/data/canned-replies.json'),
     DIRECTLINE_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
@@ -238,6 +243,7 @@ export interface KefuData {
   emotion: EmotionLexiconData;
   compliance: ComplianceData;
   canned: CannedReply[];
+  webhooks: Webhook[];
 }
 
 export function parseEnv(source: NodeJS.ProcessEnv): Env {
@@ -305,12 +311,26 @@ function productionAgents(env: Env, agents: Agent[]): Agent[] {
   return agents;
 }
 
+/** In production a webhook leaves the machine only over TLS (its body describes customers' cases). */
+function productionWebhooks(env: Env, hooks: Webhook[]): Webhook[] {
+  if (env.KEFU_MODE !== 'production') return hooks;
+  const loopback = (url: string) => ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname);
+  const plain = hooks.map((h, i) => [h, i] as const).filter(([h]) => new URL(h.url).protocol !== 'https:' && !loopback(h.url));
+  if (plain.length) {
+    throw new ConfigError(
+      `invalid configuration:\n${plain.map(([h, i]) => `  file ${env.WEBHOOKS_FILE ?? ''} → webhooks.${String(i)}.url: ${h.url} must be https when KEFU_MODE=production`).join('\n')}`,
+    );
+  }
+  return hooks;
+}
+
 export function loadData(env: Env): KefuData {
   const dir = fromRoot(env.NLU_DATA_DIR);
   const data: KefuData = {
     ...readContent(env, dir),
     agents: productionAgents(env, loadJsonFile(fromRoot(env.AGENTS_FILE), AgentsFile).agents),
     routing: loadJsonFile(fromRoot(env.ROUTING_FILE), RoutingFile),
+    webhooks: env.WEBHOOKS_FILE ? productionWebhooks(env, loadJsonFile(fromRoot(env.WEBHOOKS_FILE), WebhooksFile).webhooks) : [],
   };
   checkCrossReferences(data, dir, env.CANNED_REPLIES_FILE);
   return data;

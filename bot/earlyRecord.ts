@@ -1,6 +1,6 @@
 import type { HandoffDesk } from '../handoff/desk';
 import type { StoredReference } from '../handoff/store';
-import { transcriptLine } from './handoffMiddleware';
+import { attachmentsOf, transcriptLine } from './handoffMiddleware';
 
 const KEEP_MS = 5 * 60_000;
 const MAX_ENTRIES = 10_000;
@@ -22,7 +22,7 @@ export class EarlyRecords {
   ): Promise<void> {
     if (activity.type !== 'message' || !activity.id) return;
     const shown = transcriptLine((activity.text ?? '').trim(), activity.attachments?.length ?? 0);
-    const held = await this.desk.recordInbound(reference, shown);
+    const held = await this.desk.recordInbound(reference, shown, attachmentsOf(activity));
     let relayed = false;
     if (held?.status === 'assigned' || held?.status === 'queued') {
       await this.desk.relayToAgent(held, shown);

@@ -2,11 +2,12 @@ import { ActivityTypes, type Middleware, TurnContext } from 'botbuilder';
 import { handoffActivities, handoffNotice } from '../dialogs/handoffNotice';
 import { type ProfileAccessor, riskWindow, toSnapshot } from '../dialogs/profile';
 import { PROMPTS } from '../dialogs/prompts';
-import { activityText } from '../dialogs/turnInfo';
+import { activityText, rememberReading } from '../dialogs/turnInfo';
 import type { RiskAssessment } from '../nlu/riskTypes';
 import type { HandoffTicket } from '../handoff/handoffService';
 import type { Locale } from '../kernel/locale';
 import type { HandoffDesk } from '../handoff/desk';
+import type { HandoffService } from '../handoff/handoffService';
 import type { StoredReference } from '../handoff/store';
 import { detectLocale } from '../nlu/locale';
 import { extractEntities } from '../nlu/entities';
@@ -16,6 +17,7 @@ import type { KefuRecognizer } from '../nlu/recognizer';
 import type { RiskHandling } from '../dialogs/riskHandling';
 import type { RiskScan } from '../nlu/riskTypes';
 import type { Emotion } from '../nlu/types';
+import type { TranscriptAttachment } from '../handoff/types';
 import { type Logger } from '../kernel/log';
 import { maskPersonalData } from '../kernel/pii';
 import type { KeyValueStore } from '../infra/kv';
@@ -24,6 +26,8 @@ import { parseYesNo } from '../dialogs/orderDialog';
 
 export interface HandoffMiddlewareDeps {
   desk: HandoffDesk;
+  /** Where a high-risk handoff is requested (the desk, timed for metrics); the desk when absent. */
+  handoffs?: HandoffService;
   risk: RiskScanner;
   /** What the customer is told the moment a high-risk message is caught, per category (risk-handling.json). */
   riskHandling: RiskHandling;
@@ -67,7 +71,7 @@ export class HandoffMiddleware implements Middleware {
     const shown = a.type === (ActivityTypes.Message as string) ? transcriptLine(text, a.attachments?.length ?? 0) : undefined;
     // A message that waited for its turn was recorded (and relayed) before the wait.
     const early = this.deps.early?.take(a.id);
-    const held = early ? await desk.heldFor(conversationId) : await desk.recordInbound(reference, shown);
+    const held = early ? await desk.heldFor(conversationId) : await desk.recordInbound(reference, shown, attachmentsOf(a));
     if (held) {
       if (shown === undefined) return;
       const locale = held.packet.locale;
@@ -78,7 +82,7 @@ export class HandoffMiddleware implements Middleware {
         return;
       }
       // A high-risk message while waiting (or while talking to an agent) still escalates the handoff.
-      const risk = text ? await this.scanRisk(text, locale) : undefined;
+      const risk = text ? await this.scanRisk(context, text, locale) : undefined;
       let answered = false;
       if (risk && risk.level !== 'none') {
         this.deps.log.warn('audit: high-risk message during a handoff, escalating', {
@@ -86,7 +90,7 @@ export class HandoffMiddleware implements Middleware {
           conversation: conversationId,
           handoff: held.id,
           category: risk.category,
-          level: risk.level,
+          riskLevel: risk.level,
           matched: risk.matched,
         });
         const handled = { ...this.handled(risk, text), evidence: [shown] };
@@ -122,14 +126,16 @@ export class HandoffMiddleware implements Middleware {
     }
 
     if (text) {
-      const risk = await this.scanConversation(context, text, shown ?? text, normaliseLocale(a.locale), now);
+      // The same hint the bot reads the message with, so the bot reuses this reading (one recognition per message).
+      const hint = (await this.deps.profile.get(context))?.locale ?? normaliseLocale(a.locale);
+      const risk = await this.scanConversation(context, text, shown ?? text, hint, now);
       if (risk.level !== 'none') {
         const locale = detectLocale(text, normaliseLocale(a.locale));
         this.deps.log.warn('audit: high-risk message, handing off', {
           audit: true,
           conversation: conversationId,
           category: risk.category,
-          level: risk.level,
+          riskLevel: risk.level,
           matched: risk.matched,
           messages: risk.evidence?.length ?? 1,
         });
@@ -175,7 +181,7 @@ export class HandoffMiddleware implements Middleware {
     risk: RiskAssessment,
     emotion: Emotion,
   ): Promise<HandoffTicket> {
-    return this.deps.desk.requestHandoff({
+    return (this.deps.handoffs ?? this.deps.desk).requestHandoff({
       reference,
       customerId: context.activity.from.id,
       locale,
@@ -194,7 +200,7 @@ export class HandoffMiddleware implements Middleware {
    * about a child vomiting are one food-safety case. The evidence is the messages read.
    */
   private async scanConversation(context: TurnContext, text: string, shown: string, hint: Locale | undefined, now: Date): Promise<RiskScan> {
-    const alone = await this.scanRisk(text, hint);
+    const alone = await this.scanRisk(context, text, hint);
     if (alone.level !== 'none') {
       // The lead-up belongs in the evidence when, read together, it is the same matter.
       const earlier = riskWindow(await this.deps.profile.get(context), now);
@@ -210,10 +216,11 @@ export class HandoffMiddleware implements Middleware {
   }
 
   /** Lexicon and model first; only when they see nothing is the intent asked (it costs a recognition). */
-  private async scanRisk(text: string, hint: Locale | undefined): Promise<RiskScan> {
+  private async scanRisk(context: TurnContext, text: string, hint: Locale | undefined): Promise<RiskScan> {
     const first = this.deps.risk.scan(text);
     if (first.level !== 'none' || !this.deps.recognizer.ready) return first;
     const nlu = await this.deps.recognizer.recognize(text, hint ? { hint } : {});
+    rememberReading(context, text, hint, nlu);
     return this.deps.risk.scan(text, intentSignalOf(nlu));
   }
 
@@ -233,6 +240,21 @@ function hasSubstance(text: string): boolean {
 /** How a customer's message appears in the transcript and on the agent's screen: masked text, or what was attached. */
 export function transcriptLine(text: string, attachments: number): string {
   return maskPersonalData(text || describeAttachments(attachments));
+}
+
+/** The files a message carries, as the transcript keeps them: web addresses only (no data: or script URLs), bounded. */
+export function attachmentsOf(activity: { attachments?: unknown[] }): TranscriptAttachment[] {
+  const out: TranscriptAttachment[] = [];
+  for (const raw of (activity.attachments ?? []).slice(0, 10)) {
+    const a = raw as { contentType?: unknown; contentUrl?: unknown; name?: unknown };
+    if (typeof a.contentUrl !== 'string' || !/^https?:\/\//i.test(a.contentUrl) || a.contentUrl.length > 2000) continue;
+    out.push({
+      contentType: typeof a.contentType === 'string' ? a.contentType.slice(0, 100) : 'application/octet-stream',
+      url: a.contentUrl,
+      ...(typeof a.name === 'string' ? { name: maskPersonalData(a.name.slice(0, 200)) } : {}),
+    });
+  }
+  return out;
 }
 
 function describeAttachments(n: number): string {

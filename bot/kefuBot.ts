@@ -7,7 +7,8 @@ import { recordMessage, type ProfileAccessor } from '../dialogs/profile';
 import { maskPersonalData } from '../kernel/pii';
 import { ROOT_DIALOG, type RootDialog } from '../dialogs/rootDialog';
 import { answersSurvey, SURVEY_DIALOG, type SurveyDialog } from '../dialogs/surveyDialog';
-import { activityText, setTurnInfo } from '../dialogs/turnInfo';
+import { activityText, earlierReading, setTurnInfo } from '../dialogs/turnInfo';
+import { PROMPTS } from '../dialogs/prompts';
 import type { KnowledgeBase } from '../nlu/knowledgeBase';
 import { normaliseLocale } from '../kernel/locale';
 import { bestReading, type NluResult, type Recognizer } from '../nlu/types';
@@ -30,6 +31,8 @@ export interface KefuBotDeps {
    */
   bindUserToken: (tokenKey: string, conversationId: string, ttlMs: number) => Promise<boolean>;
   clock: () => Date;
+  /** The first message of a conversation (metrics: containment is counted against it). */
+  onConversationStart?: (channel: string) => void;
 }
 
 /**
@@ -107,9 +110,15 @@ export class KefuBot extends ActivityHandler {
     const now = this.deps.clock();
     const text = activityText(context.activity);
     const previous = await this.deps.profile.get(context);
+    if (!previous) this.deps.onConversationStart?.(context.activity.channelId);
     const channelLocale = normaliseLocale(context.activity.locale);
+    if (!text.trim() && (context.activity.attachments?.length ?? 0) > 0) {
+      // A picture without words: kept in the transcript for the agent; the bot asks what it is about.
+      await context.sendActivity(PROMPTS[previous?.locale ?? channelLocale ?? 'zh-CN'].attachmentReceived);
+      return;
+    }
     const hint = previous?.locale ?? channelLocale;
-    const recognised = await this.deps.recognizer.recognize(text, { hint });
+    const recognised = earlierReading(context, text, hint) ?? (await this.deps.recognizer.recognize(text, { hint }));
     // The classifier reads the message in its own language; the reply keeps the conversation's.
     const language = nextLanguage(
       previous && previous.turns > 0 ? { locale: previous.locale, otherRun: previous.otherLanguageRun } : undefined,

@@ -48,6 +48,8 @@ export interface HandoffPrompts {
 export interface Prompts {
   handoff: HandoffPrompts;
   fallback: string;
+  /** A picture or file with no words: received, and what to do next. */
+  attachmentReceived: string;
   fallbackHandoff: string;
   cancelled: string;
   nothingToCancel: string;
@@ -159,6 +161,7 @@ const zh: Prompts = {
     surveyButtons: ['5 非常满意', '4 满意', '3 一般', '2 不满意', '1 非常不满意', '跳过'],
   },
   fallback: '抱歉，我没有完全理解您的意思。您可以换个说法，或者选择下面的常见问题：',
+  attachmentReceived: '已收到您发送的文件，转接人工后客服可以直接看到。请再用一句话说明遇到的问题，或回复“转人工”。',
   fallbackHandoff: '抱歉，我暂时没能理解您的问题，为您转接人工客服。',
   cancelled: '好的，已取消当前操作。还有什么可以帮您？',
   nothingToCancel: '好的。还有什么可以帮您？',
@@ -285,6 +288,7 @@ const en: Prompts = {
     surveyButtons: ['5 Excellent', '4 Good', '3 OK', '2 Poor', '1 Very poor', 'Skip'],
   },
   fallback: "Sorry, I didn't quite get that. Could you say it another way, or pick one of these common questions?",
+  attachmentReceived: 'Got your file; an agent will see it if you are handed over. Please tell me in a sentence what went wrong, or say "agent".',
   fallbackHandoff: "Sorry, I still couldn't understand your question, so I'm passing you to a person.",
   cancelled: 'OK, I have cancelled that. What else can I help you with?',
   nothingToCancel: 'OK. What else can I help you with?',

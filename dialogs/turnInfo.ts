@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { NluResult } from '../nlu/types';
+import type { Locale } from '../kernel/locale';
 
 /** A customer the channel vouches for with a signed user token. */
 export interface VerifiedUser {
@@ -66,4 +67,17 @@ export function quoteVerbatim(context: TurnContext, ...texts: Array<string | und
 
 export function verbatimOf(context: TurnContext): readonly string[] {
   return context.turnState.get<string[] | undefined>(VERBATIM) ?? [];
+}
+
+const READING = Symbol('kefu.reading');
+
+/** A reading of this turn's message made before the bot (the handoff gate asks the intent for its risk signal). */
+export function rememberReading(context: TurnContext, text: string, hint: Locale | undefined, nlu: NluResult): void {
+  context.turnState.set(READING, { text, hint, nlu });
+}
+
+/** The reading made earlier in this turn of the same text with the same hint, if any: the message is read once. */
+export function earlierReading(context: TurnContext, text: string, hint: Locale | undefined): NluResult | undefined {
+  const r = context.turnState.get<{ text: string; hint: Locale | undefined; nlu: NluResult } | undefined>(READING);
+  return r?.text === text && r.hint === hint ? r.nlu : undefined;
 }

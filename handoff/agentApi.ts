@@ -77,6 +77,9 @@ const VIEWING_MS = 15_000;
 const Escalate = z.object({ note: z.string().max(500).optional() }).strict();
 const Close = z.object({ resolution: z.string().trim().min(1).max(500), tags: z.array(z.string().trim().min(1).max(32)).max(10).default([]) }).strict();
 
+/** The request bodies the agent API validates: also the source of its OpenAPI document (bot/http/openapi.ts). */
+export const AGENT_REQUEST_BODIES = { Presence, Message, Transfer, Escalate, Close, Note, OwnCannedReplies } as const;
+
 type Authed = Request & { agent: Agent };
 
 /** `/agent/v1`: bearer-token auth, zod-validated bodies, one error shape. */

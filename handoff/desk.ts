@@ -10,7 +10,7 @@ import type { HandoffRequest, HandoffService, HandoffTicket, SurveyService } fro
 import type { CustomerActions } from './ports';
 import type { RoutingConfig } from './routing';
 import type { DueQueue, HandoffRecord, HandoffStore, StoredReference, Survey, TransitionResult } from './store';
-import type { AgentPresence, Priority, SkillGroup, TranscriptEntry } from './types';
+import type { AgentPresence, Priority, SkillGroup, TranscriptAttachment, TranscriptEntry } from './types';
 
 export interface HandoffDeskDeps {
   store: HandoffStore;
@@ -64,13 +64,20 @@ export class HandoffDesk implements HandoffService, SurveyService {
    * Records a customer activity (its reference, and its text in the transcript when it is a
    * message) and answers with the handoff that holds the conversation, if a person holds it.
    */
-  async recordInbound(reference: StoredReference, shown: string | undefined): Promise<HandoffRecord | undefined> {
+  async recordInbound(reference: StoredReference, shown: string | undefined, attachments: TranscriptAttachment[] = []): Promise<HandoffRecord | undefined> {
     const { store } = this.deps;
     const conversationId = reference.conversation.id;
     // Independent: issued together (pipelined on Redis).
     const [, , open] = await Promise.all([
       store.setReference(reference),
-      shown !== undefined ? store.appendTranscript(conversationId, { at: this.now().toISOString(), speaker: 'customer', text: shown }) : undefined,
+      shown !== undefined
+        ? store.appendTranscript(conversationId, {
+            at: this.now().toISOString(),
+            speaker: 'customer',
+            text: shown,
+            ...(attachments.length ? { attachments } : {}),
+          })
+        : undefined,
       store.openFor(conversationId),
     ]);
     const held = open && (open.status === 'queued' || open.status === 'assigned') ? open : undefined;
@@ -198,8 +205,17 @@ export class HandoffDesk implements HandoffService, SurveyService {
       handoffId,
       survey.comment === undefined ? survey : { ...survey, comment: maskPersonalData(survey.comment) },
     );
-    if (result.ok && survey.flagged)
-      await this.deps.events.publish({ type: 'survey.flagged', handoffId, conversationId: result.handoff.conversationId, at: survey.at });
+    if (!result.ok) return;
+    const conversationId = result.handoff.conversationId;
+    await this.deps.events.publish({
+      type: 'survey.received',
+      handoffId,
+      conversationId,
+      scores: { ...survey.scores },
+      flagged: survey.flagged,
+      at: survey.at,
+    });
+    if (survey.flagged) await this.deps.events.publish({ type: 'survey.flagged', handoffId, conversationId, at: survey.at });
   }
 
   // ── Timers (every instance polls; each due one is taken by exactly one) ─────────────────────

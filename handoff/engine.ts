@@ -134,6 +134,7 @@ export class HandoffEngine {
         group: handoff.group,
         priority: handoff.priority,
         summary: packet.summary,
+        reason: request.reason,
         at: now.toISOString(),
       });
     } else {

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { Priority, SkillGroup } from './types';
+import { HandoffReason, Priority, SkillGroup } from './types';
 
 const base = { handoffId: z.string(), conversationId: z.string(), at: z.string() };
 
 /** What agents' screens hear live (`GET /agent/v1/events`). */
 export const HandoffEvent = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('handoff.new'), ...base, group: SkillGroup, priority: Priority, summary: z.string() }),
+  z.object({ type: z.literal('handoff.new'), ...base, group: SkillGroup, priority: Priority, summary: z.string(), reason: HandoffReason.optional() }),
   z.object({ type: z.literal('handoff.updated'), ...base, group: SkillGroup, priority: Priority, reasons: z.array(z.string()) }),
   z.object({ type: z.literal('handoff.assigned'), ...base, agentId: z.string() }),
   z.object({ type: z.literal('handoff.customer_message'), ...base, agentId: z.string().optional(), text: z.string() }),
@@ -15,6 +15,8 @@ export const HandoffEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('handoff.sla_warning'), ...base, group: SkillGroup, priority: Priority, slaDueAt: z.string() }),
   z.object({ type: z.literal('handoff.closed'), ...base, agentId: z.string(), resolution: z.string() }),
   z.object({ type: z.literal('survey.flagged'), ...base }),
+  /** A customer answered the survey after a handoff (every answer; a low one is also survey.flagged). */
+  z.object({ type: z.literal('survey.received'), ...base, scores: z.record(z.string(), z.number()), flagged: z.boolean() }),
   /** An assigned chat went back to the queue: its agent left, did not accept it, or did not answer. */
   z.object({
     type: z.literal('handoff.requeued'),

@@ -148,9 +148,12 @@ export type DueQueue = 'deadlines' | 'sla' | 'notices' | TimerKind;
 /** How long a taken entry stays with its taker before another instance may take it. */
 export const DUE_LEASE_MS = 30_000;
 
-/** accept: an assigned agent has not accepted; agentReply: a customer waits for the agent; customerIdle: the customer went quiet. */
-export type TimerKind = 'accept' | 'agentReply' | 'customerIdle';
-export const TIMER_KINDS: readonly TimerKind[] = ['accept', 'agentReply', 'customerIdle'];
+/**
+ * accept: an assigned agent has not accepted; agentReply: a customer waits for the agent;
+ * customerIdle: the customer went quiet; webhook: a signed delivery to another system is due (the outbox).
+ */
+export type TimerKind = 'accept' | 'agentReply' | 'customerIdle' | 'webhook';
+export const TIMER_KINDS: readonly TimerKind[] = ['accept', 'agentReply', 'customerIdle', 'webhook'];
 
 /** Weight of the newest handle time in the rolling average. */
 export const HANDLE_TIME_WEIGHT = 0.2;

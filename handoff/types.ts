@@ -23,6 +23,10 @@ export type AgentPresence = z.infer<typeof AgentPresence>;
 export const Speaker = z.enum(['customer', 'bot', 'agent', 'system', 'note', 'whisper']);
 export type Speaker = z.infer<typeof Speaker>;
 
+/** A file the customer sent: its type, where it can be fetched, its name. */
+export const TranscriptAttachment = z.object({ contentType: z.string().max(100), url: z.string().max(2000), name: z.string().max(200).optional() });
+export type TranscriptAttachment = z.infer<typeof TranscriptAttachment>;
+
 /** One line of the conversation, personal data already masked. */
 export const TranscriptEntry = z.object({
   at: z.string(),
@@ -31,5 +35,6 @@ export const TranscriptEntry = z.object({
   agentId: z.string().optional(),
   /** What a system line told the customer about the people on the case: so each is said once. */
   mark: z.enum(['joined', 'requeued', 'transferred']).optional(),
+  attachments: z.array(TranscriptAttachment).max(10).optional(),
 });
 export type TranscriptEntry = z.infer<typeof TranscriptEntry>;

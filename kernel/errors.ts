@@ -32,7 +32,6 @@ export const ERRORS = {
   store_unavailable: { status: 503, message: 'the store is not answering; retry shortly' },
   // Direct Line 3.0's own codes (the protocol's clients read them): kept as the protocol names them.
   BadArgument: { status: 400, message: '{detail}' },
-  NotSupported: { status: 400, message: '{detail}' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

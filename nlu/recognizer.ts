@@ -15,6 +15,8 @@ export interface RecognizerOptions {
   /** The best real intent must score at least this, or the message is out of scope (`None`). */
   threshold: number;
   emotion: EmotionDetector;
+  /** Told of every recognition and how long it took (metrics). */
+  observe?: (result: NluResult, seconds: number) => void;
 }
 
 /** Locale → entities → intent on the text without entities → emotion. */
@@ -38,6 +40,7 @@ export class KefuRecognizer implements Recognizer {
 
   async recognize(text: string, options: { locale?: Locale; hint?: Locale } = {}): Promise<NluResult> {
     if (!this.classifier) throw new ModelNotReadyError();
+    const started = performance.now();
     const locale = options.locale ?? detectLocale(text, options.hint);
     const { residual, ...entities } = extractEntities(text);
     const scores = await this.classifier.classify(residual, locale);
@@ -45,7 +48,7 @@ export class KefuRecognizer implements Recognizer {
     const best = real.at(0);
     // Out of scope when the trained out-of-scope class wins, or the best real intent is too weak.
     const inScope = best !== undefined && scores.at(0)?.intent !== NONE_INTENT && best.score >= this.options.threshold;
-    return {
+    const result: NluResult = {
       locale,
       intent: inScope ? best.intent : NONE_INTENT,
       score: best?.score ?? 0,
@@ -53,5 +56,7 @@ export class KefuRecognizer implements Recognizer {
       entities,
       emotion: this.options.emotion.detect(text, locale),
     };
+    this.options.observe?.(result, (performance.now() - started) / 1000);
+    return result;
   }
 }

@@ -1,6 +1,7 @@
 import { maskPersonalData } from '../../kernel/pii';
 import { randomUUID } from 'node:crypto';
-import type { Activity, Middleware, TurnContext } from 'botbuilder';
+import type { Activity, ResourceResponse, TurnContext } from 'botbuilder';
+import type { OutboundSink } from '../kefuAdapter';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { ActivityLog } from '../../infra/activityLog';
@@ -8,6 +9,7 @@ import { formatZodIssues } from '../../kernel/errors';
 import { sendError } from '../../kernel/http';
 import { streamUrlFor } from './stream';
 import { DirectLineCredentials, type DirectLineAuth } from './tokens';
+import { parseUpload, type AttachmentStore } from './uploads';
 
 export const DIRECT_LINE_CHANNEL = 'directline';
 const BOT = { id: 'kefu', name: 'kefu', role: 'bot' };
@@ -40,6 +42,9 @@ export interface DirectLineDeps {
   clock: () => Date;
   /** Runs one bot turn for the activity (serialised per conversation by the caller). */
   runTurn(activity: Partial<Activity>): Promise<void>;
+  /** Where uploaded files are kept, and the largest accepted (bytes). */
+  attachments: AttachmentStore;
+  maxUploadBytes: number;
 }
 
 /**
@@ -47,29 +52,32 @@ export interface DirectLineDeps {
  * conversation's activity log (shared through Redis when configured), where clients poll for it.
  * Registered last, so compliance and the transcript see each activity first.
  */
-export class DirectLineSink implements Middleware {
+export class DirectLineSink implements OutboundSink {
   constructor(
     private readonly log: ActivityLog,
     private readonly clock: () => Date,
   ) {}
 
-  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-    // kefu's own Direct Line is told apart by the service URL only its router sets — never by the
-    // channel id: Azure Bot Service's Direct Line and Web Chat channels also say "directline", and
-    // their replies go to their serviceUrl like any Bot Framework channel's.
-    if (isOwnDirectLine(context.activity)) {
-      context.onSendActivities(async (ctx, activities) => {
-        const ids: Array<{ id: string }> = [];
-        for (const a of activities) {
-          if (a.type === 'delay' || a.type === 'invokeResponse' || a.type === 'trace') continue;
-          const id = `${ctx.activity.conversation.id}|${randomUUID().slice(0, 8)}`;
-          await this.log.append(ctx.activity.conversation.id, { ...(a as object), id, timestamp: this.clock().toISOString(), from: senderOf(a) });
-          ids.push({ id });
-        }
-        return ids;
-      });
+  // kefu's own Direct Line is told apart by the service URL only its router sets — never by the
+  // channel id: Azure Bot Service's Direct Line and Web Chat channels also say "directline", and
+  // their replies go to their serviceUrl like any Bot Framework channel's.
+  handles(context: TurnContext): boolean {
+    return isOwnDirectLine(context.activity);
+  }
+
+  async send(context: TurnContext, activities: Array<Partial<Activity>>): Promise<ResourceResponse[]> {
+    const conversationId = context.activity.conversation.id;
+    const ids: ResourceResponse[] = [];
+    for (const a of activities) {
+      if (a.type === 'delay' || a.type === 'invokeResponse' || a.type === 'trace') {
+        ids.push({ id: '' });
+        continue;
+      }
+      const id = `${conversationId}|${randomUUID().slice(0, 8)}`;
+      await this.log.append(conversationId, { ...(a as object), id, timestamp: this.clock().toISOString(), from: senderOf(a) });
+      ids.push({ id });
     }
-    await next();
+    return ids;
   }
 }
 
@@ -190,12 +198,48 @@ export function directLineRouter(deps: DirectLineDeps): Router {
     if (!a) return;
     const body = ClientActivity.safeParse(req.body);
     if (!body.success) return void sendError(res, 'BadArgument', formatZodIssues(body.error));
+    res.json({ id: await receive(req.params.conversationId, a, body.data) });
+  });
+
+  // Attachments as Web Chat sends them: the files, and the message they came with.
+  router.post('/conversations/:conversationId/upload', async (req, res) => {
+    const a = authFor(req, res);
+    if (!a) return;
     const conversationId = req.params.conversationId;
+    const upload = await parseUpload(req, deps.maxUploadBytes);
+    if (!upload.ok) return void sendError(res, 'BadArgument', upload.detail, undefined, upload.status);
+    const sent = ClientActivity.safeParse(upload.activity ?? { type: 'message', from: { id: a.kind === 'token' ? (a.claims.user ?? 'user') : 'user' } });
+    if (!sent.success) return void sendError(res, 'BadArgument', `activity: ${formatZodIssues(sent.error)}`);
+    const base = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}`;
+    const attachments = [];
+    for (const file of upload.files) {
+      const id = await deps.attachments.put(conversationId, file);
+      attachments.push({ contentType: file.contentType, contentUrl: `${base}/attachments/${id}`, name: file.name });
+    }
+    res.json({ id: await receive(conversationId, a, { ...sent.data, type: 'message', attachments }) });
+  });
+
+  // An uploaded file, by its unguessable ID; served as what its bytes proved it to be, never as a page.
+  router.get('/attachments/:id', async (req, res) => {
+    const file = await deps.attachments.get(req.params.id);
+    if (!file) return void sendError(res, 'not_found', 'no such attachment (or it has expired)');
+    res.setHeader('Content-Type', file.contentType);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+    res.setHeader('Cache-Control', 'private, max-age=3600');
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    const disposition = file.contentType.startsWith('image/') ? 'inline' : 'attachment';
+    res.setHeader('Content-Disposition', `${disposition}; filename="${file.name.replace(/[^\x20-\x7e]/g, '_')}"`);
+    res.end(file.bytes);
+  });
+
+  /** A customer's activity into the log and the bot: the message as the client sent it, stamped as the channel would. */
+  const receive = async (conversationId: string, a: DirectLineAuth, data: z.infer<typeof ClientActivity>): Promise<string> => {
     // A token speaks for its user only.
-    const from = a.kind === 'token' && a.claims.user ? { ...body.data.from, id: a.claims.user } : body.data.from;
+    const from = a.kind === 'token' && a.claims.user ? { ...data.from, id: a.claims.user } : data.from;
     const id = `${conversationId}|${randomUUID().slice(0, 8)}`;
     const activity = {
-      ...body.data,
+      ...data,
       from: { ...from, role: 'user' },
       id,
       channelId: DIRECT_LINE_CHANNEL,
@@ -212,10 +256,8 @@ export function directLineRouter(deps: DirectLineDeps): Router {
       ...(activity.channelData ? { channelData } : {}),
     });
     await deps.runTurn({ ...activity, timestamp: clock() } as unknown as Partial<Activity>);
-    res.json({ id });
-  });
-
-  router.post('/conversations/:conversationId/upload', (_req, res) => sendError(res, 'NotSupported', 'uploads are not supported; send text'));
+    return id;
+  };
 
   return router;
 }

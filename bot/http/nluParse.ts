@@ -7,7 +7,7 @@ import type { KefuRecognizer } from '../../nlu/recognizer';
 import { intentSignalOf, type RiskScanner } from '../../nlu/risk';
 import { requireJson } from './middleware';
 
-const ParseRequest = z
+export const ParseRequest = z
   .object({
     text: z.string().min(1, 'text must not be empty').max(2000, 'text longer than 2000 characters'),
     locale: z

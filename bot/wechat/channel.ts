@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Activity, Middleware, TurnContext } from 'botbuilder';
+import type { Activity, ResourceResponse, TurnContext } from 'botbuilder';
+import type { OutboundSink } from '../kefuAdapter';
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { CustomerUnreachableError } from '../../handoff/errors';
@@ -61,6 +62,8 @@ export interface WeChatChannelOptions {
   kb: KnowledgeBase;
   log: Logger;
   clock: () => Date;
+  /** A WeChat retry of a push kefu already had: answered from memory, waiting for the live attempt, or run again after a dead one. */
+  onRetry?: (kind: WeChatKind, outcome: 'answered' | 'waiting' | 'rerun') => void;
   runTurn(activity: Partial<Activity>): Promise<void>;
 }
 
@@ -89,7 +92,7 @@ export function renderForWeChat(a: Partial<Activity>): string | undefined {
  * passive reply; after it (late answers, agent replies, notices, the survey) they go through the
  * message API. A WeChat user silent for 48 hours cannot be messaged: the send is refused.
  */
-export class WeChatSink implements Middleware {
+export class WeChatSink implements OutboundSink {
   constructor(
     private readonly apis: Partial<Record<WeChatKind, WeChatApi>>,
     private readonly kv: KeyValueStore,
@@ -97,24 +100,24 @@ export class WeChatSink implements Middleware {
     private readonly onUndeliverable: (conversationId: string, code: string, message: string) => Promise<void>,
   ) {}
 
-  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+  handles(context: TurnContext): boolean {
+    return this.apis[context.activity.channelId as WeChatKind] !== undefined;
+  }
+
+  async send(context: TurnContext, activities: Array<Partial<Activity>>): Promise<ResourceResponse[]> {
     const kind = context.activity.channelId as WeChatKind;
     const api = this.apis[kind];
-    if (api) {
-      context.onSendActivities(async (ctx, activities) => {
-        const conversationId = ctx.activity.conversation.id;
-        const user = conversationId.slice(kind.length + 1);
-        const texts = activities.map(renderForWeChat).filter((t): t is string => t !== undefined);
-        const collector = collectors.get(collectorKey(conversationId, ctx.activity.id));
-        if (collector?.open) {
-          collector.texts.push(...texts);
-        } else {
-          for (const text of texts) await this.deliver(kind, api, conversationId, user, text);
-        }
-        return activities.map(() => ({ id: randomUUID() }));
-      });
+    if (!api) return [];
+    const conversationId = context.activity.conversation.id;
+    const user = conversationId.slice(kind.length + 1);
+    const texts = activities.map(renderForWeChat).filter((t): t is string => t !== undefined);
+    const collector = collectors.get(collectorKey(conversationId, context.activity.id));
+    if (collector?.open) {
+      collector.texts.push(...texts);
+    } else {
+      for (const text of texts) await this.deliver(kind, api, conversationId, user, text);
     }
-    await next();
+    return activities.map(() => ({ id: randomUUID() }));
   }
 
   async deliver(kind: WeChatKind, api: WeChatApi, conversationId: string, user: string, text: string): Promise<void> {
@@ -212,6 +215,9 @@ export function weChatRouter(o: WeChatChannelOptions): Router {
     for (;;) {
       if (await o.kv.setIfAbsent(dedupKey, running, ATTEMPT_LEASE_MS)) break;
       const seen = await waitForAnswer(o.kv, dedupKey, o.replyMarginMs);
+      const outcome = seen === 'gone' ? 'rerun' : seen === 'running' ? 'waiting' : 'answered';
+      o.onRetry?.(o.kind, outcome);
+      o.log.info('wechat retry absorbed', { kind: o.kind, msg: m.MsgId, outcome });
       if (seen === 'gone') continue; // the attempt died: this retry runs it
       if (seen === 'running') return void res.type('text/plain').send('success'); // it answers through the message API
       return void answer(res, m, encrypted, seen);

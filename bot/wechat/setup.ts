@@ -57,6 +57,8 @@ export interface WeChatMountDeps {
   log: Logger;
   clock: () => Date;
   runTurn: (activity: Partial<Activity>) => Promise<void>;
+  /** A WeChat retry of a push kefu already had: how it was absorbed (metrics). */
+  onRetry?: (kind: WeChatKind, outcome: 'answered' | 'waiting' | 'rerun') => void;
 }
 
 /** `/channels/wechat` and `/channels/wecom`, for the channels that are configured. */

@@ -18,6 +18,7 @@ interface TranscriptEntry {
   speaker: string;
   text: string;
   agentId?: string;
+  attachments?: Array<{ contentType: string; url: string; name?: string }>;
 }
 interface Packet {
   summary: string;
@@ -645,6 +646,7 @@ async function refreshPanel(id: string): Promise<void> {
       .map((e) => {
         const li = el('li', undefined, `line ${e.speaker}`);
         li.append(el('span', word(S.speakers, e.speaker), 'spk'), el('time', timeOfDay(e.at), 'at'), document.createTextNode(` ${e.text}`));
+        for (const a of e.attachments ?? []) li.append(attachmentView(a));
         return li;
       }),
   );
@@ -679,6 +681,34 @@ async function refreshPanel(id: string): Promise<void> {
       return b;
     }),
   );
+}
+
+/**
+ * A customer's file: a picture kefu stores is shown inline (same origin, as the CSP allows); anything
+ * else is a download link — only for web addresses, opened without access to this page.
+ */
+function attachmentView(a: { contentType: string; url: string; name?: string }): HTMLElement {
+  let url: URL;
+  try {
+    url = new URL(a.url, location.href);
+  } catch {
+    return el('span', `[${a.name ?? a.contentType}]`, 'attachment');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return el('span', `[${a.name ?? a.contentType}]`, 'attachment');
+  const link = el('a', undefined, 'attachment');
+  link.href = url.href;
+  link.target = '_blank';
+  link.rel = 'noopener noreferrer';
+  if (a.contentType.startsWith('image/') && url.origin === location.origin) {
+    const img = el('img');
+    img.src = url.href;
+    img.alt = a.name ?? S.picture;
+    img.loading = 'lazy';
+    link.append(img);
+  } else {
+    link.textContent = `⬇ ${a.name ?? a.contentType}`;
+  }
+  return link;
 }
 
 /** The customer's earlier conversations with agents: what happened, how it ended, how they rated it. */

@@ -35,7 +35,7 @@ export class MemoryHandoffStore implements HandoffStore {
   private readonly notices = new Map<string, number>();
   private readonly closedOrder: string[] = [];
   private readonly seen = new Map<string, number>();
-  private readonly timers: Record<TimerKind, Map<string, number>> = { accept: new Map(), agentReply: new Map(), customerIdle: new Map() };
+  private readonly timers: Record<TimerKind, Map<string, number>> = { accept: new Map(), agentReply: new Map(), customerIdle: new Map(), webhook: new Map() };
   private readonly aht = new Map<SkillGroup, number>();
 
   constructor(

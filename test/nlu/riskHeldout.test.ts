@@ -9,58 +9,64 @@ import { RISK_CLASSES } from '../../nlu/riskCorpus';
 import { evaluateRisk, readRiskLabelled } from '../../nlu/riskEval';
 import { loadOrTrainRisk } from '../../nlu/riskModelCache';
 
-const HELDOUT = 'test/fixtures/risk-heldout.jsonl';
+/**
+ * Two held-out sets, each written by a separate hand from the training data: the first; the second
+ * (mostly indirect wordings) by one that never saw the corpus or the first set.
+ */
+const SETS = [
+  { file: 'test/fixtures/risk-heldout.jsonl', floors: { recall: 0.92, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.04 } },
+  { file: 'test/fixtures/risk-heldout-2.jsonl', floors: { recall: 0.88, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.03 } },
+];
 /** Same normal form for both sides: a held-out sentence differing only in case, spaces or punctuation is the same sentence. */
 const normal = (t: string) => t.toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
 
-/**
- * The held-out risk set: written separately from the training corpus, never trained on. Floors sit
- * a few points under the figures measured at commit time (`npm run nlu -- eval-risk --test
- * test/fixtures/risk-heldout.jsonl`; BENCHMARKS.md "Risk"), so a change that loses ground fails.
+/*
+ * The held-out risk sets: never trained on. Floors sit a few points under the figures measured at
+ * commit time (`npm run nlu -- eval-risk --test <file>`; BENCHMARKS.md "Risk"), so a change that
+ * loses ground fails.
  */
-const FLOORS = { recall: 0.9, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.04 };
+for (const { file, floors: FLOORS } of SETS)
+  describe(`high-risk detection on the held-out set ${file}`, function () {
+    this.timeout(180_000);
+    const rows = readRiskLabelled(fromRoot(file));
+    const data = loadData(parseEnv({}));
 
-describe('high-risk detection on the held-out set', function () {
-  this.timeout(180_000);
-  const rows = readRiskLabelled(fromRoot(HELDOUT));
-  const data = loadData(parseEnv({}));
+    it('is big enough and covers every category in both languages, with benign traps', () => {
+      const risky = rows.filter((r) => r.category !== 'none');
+      expect(risky.length).to.be.at.least(150);
+      expect(rows.length - risky.length).to.be.at.least(80);
+      const zh = (t: string) => /\p{Script=Han}/u.test(t);
+      for (const c of RISK_CLASSES) {
+        const of = rows.filter((r) => r.category === c);
+        expect(of.filter((r) => zh(r.text)).length, `${c} in Chinese`).to.be.at.least(10);
+        expect(of.filter((r) => !zh(r.text)).length, `${c} in English`).to.be.at.least(10);
+      }
+    });
 
-  it('is big enough and covers every category in both languages, with benign traps', () => {
-    const risky = rows.filter((r) => r.category !== 'none');
-    expect(risky.length).to.be.at.least(150);
-    expect(rows.length - risky.length).to.be.at.least(80);
-    const zh = (t: string) => /\p{Script=Han}/u.test(t);
-    for (const c of RISK_CLASSES) {
-      const of = rows.filter((r) => r.category === c);
-      expect(of.filter((r) => zh(r.text)).length, `${c} in Chinese`).to.be.at.least(10);
-      expect(of.filter((r) => !zh(r.text)).length, `${c} in English`).to.be.at.least(10);
-    }
+    it('shares no sentence with the training corpus (risk corpus, intent corpus, lexicon)', () => {
+      const trained = new Set<string>();
+      for (const l of ['zh', 'en'] as const) {
+        for (const texts of Object.values(data.riskCorpus[l].categories)) for (const t of texts) trained.add(normal(t));
+        for (const texts of Object.values(data.corpus[l].intents)) for (const t of texts) trained.add(normal(t));
+      }
+      const shared = rows.filter((r) => trained.has(normal(r.text))).map((r) => r.text);
+      expect(shared).to.deep.equal([]);
+    });
+
+    it(`recall ≥ ${String(FLOORS.recall)}, right category ≥ ${String(FLOORS.categoryAccuracy)}, false alarms ≤ ${String(FLOORS.maxFalseAlarmRate)}`, async () => {
+      const env = parseEnv({});
+      const cacheDir = fromRoot(env.NLU_MODEL_CACHE_DIR);
+      const [risk, intents] = await Promise.all([
+        loadOrTrainRisk({ corpus: data.riskCorpus, lexicon: data.risk, intents: data.corpus }, cacheDir, () => undefined),
+        loadOrTrain(data.corpus, { zhFeatures: env.NLU_ZH_FEATURES, linearWeight: env.NLU_LINEAR_WEIGHT }, cacheDir, () => undefined),
+      ]);
+      const scanner = new RiskScanner(data.risk);
+      scanner.useModel(risk.model);
+      const recognizer = new KefuRecognizer({ threshold: env.NLU_THRESHOLD, emotion: new EmotionDetector(data.emotion) });
+      recognizer.useClassifier(intents.classifier);
+      const report = await evaluateRisk(scanner, rows, async (text) => intentSignalOf(await recognizer.recognize(text)));
+      expect(report.recall, 'recall').to.be.at.least(FLOORS.recall);
+      expect(report.category_accuracy, 'category accuracy').to.be.at.least(FLOORS.categoryAccuracy);
+      expect(report.false_alarm_rate, 'false alarms').to.be.at.most(FLOORS.maxFalseAlarmRate);
+    });
   });
-
-  it('shares no sentence with the training corpus (risk corpus, intent corpus, lexicon)', () => {
-    const trained = new Set<string>();
-    for (const l of ['zh', 'en'] as const) {
-      for (const texts of Object.values(data.riskCorpus[l].categories)) for (const t of texts) trained.add(normal(t));
-      for (const texts of Object.values(data.corpus[l].intents)) for (const t of texts) trained.add(normal(t));
-    }
-    const shared = rows.filter((r) => trained.has(normal(r.text))).map((r) => r.text);
-    expect(shared).to.deep.equal([]);
-  });
-
-  it(`recall ≥ ${String(FLOORS.recall)}, right category ≥ ${String(FLOORS.categoryAccuracy)}, false alarms ≤ ${String(FLOORS.maxFalseAlarmRate)}`, async () => {
-    const env = parseEnv({});
-    const cacheDir = fromRoot(env.NLU_MODEL_CACHE_DIR);
-    const [risk, intents] = await Promise.all([
-      loadOrTrainRisk({ corpus: data.riskCorpus, lexicon: data.risk, intents: data.corpus }, cacheDir, () => undefined),
-      loadOrTrain(data.corpus, { zhFeatures: env.NLU_ZH_FEATURES, linearWeight: env.NLU_LINEAR_WEIGHT }, cacheDir, () => undefined),
-    ]);
-    const scanner = new RiskScanner(data.risk);
-    scanner.useModel(risk.model);
-    const recognizer = new KefuRecognizer({ threshold: env.NLU_THRESHOLD, emotion: new EmotionDetector(data.emotion) });
-    recognizer.useClassifier(intents.classifier);
-    const report = await evaluateRisk(scanner, rows, async (text) => intentSignalOf(await recognizer.recognize(text)));
-    expect(report.recall, 'recall').to.be.at.least(FLOORS.recall);
-    expect(report.category_accuracy, 'category accuracy').to.be.at.least(FLOORS.categoryAccuracy);
-    expect(report.false_alarm_rate, 'false alarms').to.be.at.most(FLOORS.maxFalseAlarmRate);
-  });
-});

@@ -104,6 +104,23 @@ describe('configuration is validated at start-up', () => {
       .and.to.contain('duplicate');
   });
 
+  it('WEBHOOKS_FILE: a short secret or an unknown event is refused naming file and field; production refuses a plain-http receiver off this machine', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kefu-hooks-'));
+    const file = join(dir, 'hooks.json');
+    const hook = { id: 'crm', url: 'https://crm.example.com/kefu', secret: 'x'.repeat(32), events: ['handoff.opened'] };
+    writeFileSync(file, JSON.stringify({ webhooks: [{ ...hook, secret: 'short' }] }));
+    expect(thrown(() => loadData(parseEnv({ WEBHOOKS_FILE: file }))))
+      .to.contain('hooks.json')
+      .and.to.contain('webhooks.0.secret');
+    writeFileSync(file, JSON.stringify({ webhooks: [{ ...hook, events: ['handoff.exploded'] }] }));
+    expect(thrown(() => loadData(parseEnv({ WEBHOOKS_FILE: file })))).to.contain('webhooks.0.events.0');
+    writeFileSync(file, JSON.stringify({ webhooks: [{ ...hook, url: 'http://crm.example.com/kefu' }] }));
+    expect(loadData(parseEnv({ WEBHOOKS_FILE: file })).webhooks).to.have.length(1);
+    expect(thrown(() => loadData(parseEnv({ ...PRODUCTION, WEBHOOKS_FILE: file }))))
+      .to.contain('webhooks.0.url')
+      .and.to.contain('https');
+  });
+
   describe('data files', () => {
     const copy = () => {
       const dir = mkdtempSync(join(tmpdir(), 'kefu-data-'));

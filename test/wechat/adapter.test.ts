@@ -123,6 +123,12 @@ describe('WeChat Official Account adapter over real HTTP', function () {
     expect(await reply(eventXml(user, 'unsubscribe'))).to.equal('');
   });
 
+  it('a high-risk message is answered in the passive reply (the handoff gate speaks before the bot: its words still reach WeChat)', async () => {
+    const answer = await reply(textXml('oUser-risk', '外卖里吃出了虫子，吃完一直拉肚子'));
+    expect(answer).to.contain('食品安全');
+    expect(await kefu.kefu.store.openFor('wechat:oUser-risk')).to.include({ priority: 'urgent' });
+  });
+
   it('encrypted mode: verifies msg_signature, decrypts, and answers with an encrypted, signed reply', async () => {
     const crypto = new WeChatCrypto([AES], APPID);
     const encrypt = crypto.encrypt(textXml('oUser-enc', '你好'));
@@ -166,6 +172,9 @@ describe('WeChat Official Account adapter over real HTTP', function () {
     expect(answers.filter((a) => a.text.includes('申请开票'))).to.have.length(3);
     const transcript = await kefu.kefu.store.transcript('wechat:oUser-retry');
     expect(transcript.filter((e) => e.speaker === 'customer')).to.have.length(1);
+    // Operators see the retries WeChat made and how they were absorbed.
+    const metrics = await (await fetch(`${kefu.url}/metrics`)).text();
+    expect(metrics).to.match(/kefu_wechat_retries_total\{kind="wechat",outcome="answered"\} [2-9]/);
   });
 
   it('two pushes from one user at once: each passive reply answers its own message', async () => {
