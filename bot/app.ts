@@ -41,7 +41,7 @@ import { agentAssist } from './agentAssist';
 import { requireChannelSecret, secretsEqual } from './channelAuth';
 import { ComplianceFilter } from './compliance';
 import { ComplianceMiddleware } from './complianceMiddleware';
-import { DEV_USER_TOKEN_SECRET, loadContent, type Env, type KefuContent, type KefuData } from './config';
+import { DEV_USER_TOKEN_SECRET, directLineOrigins, loadContent, type Env, type KefuContent, type KefuData } from './config';
 import { ContentReloader, type ReloadOutcome } from './contentReload';
 import { BotCustomerActions } from './customerActions';
 import { CustomerLink } from './customerLink';
@@ -349,7 +349,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
       '/v3/directline',
       directLineRouter({
         credentials: directLine,
-        corsOrigins: env.DIRECTLINE_CORS_ORIGINS,
+        corsOrigins: directLineOrigins(env),
         log: activityLog,
         clock,
         runTurn: runChannelTurn,

@@ -56,9 +56,15 @@ export const EnvSchema = z
       commaList(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a channel id (letters, digits, _ . -)')).default([]),
     ),
     /** Origins whose pages may call Direct Line (Web Chat on the customer's site): "*" or a comma list. */
+    /** Origins whose pages may call Direct Line (CORS): "*" or origins. Unset: any in development, none in production. */
+    DIRECTLINE_ALLOWED_ORIGINS: z.preprocess(
+      emptyAsUndefined,
+      commaList(z.string().regex(/^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, 'expected * or an origin like https://shop.example.com')).optional(),
+    ),
+    /** The earlier name of DIRECTLINE_ALLOWED_ORIGINS, still read. */
     DIRECTLINE_CORS_ORIGINS: z.preprocess(
       emptyAsUndefined,
-      commaList(z.string().regex(/^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, 'expected * or an origin like https://shop.example.com')).default(['*']),
+      commaList(z.string().regex(/^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, 'expected * or an origin like https://shop.example.com')).optional(),
     ),
     ORDER_SERVICE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
     ORDER_SERVICE_TOKEN: z.preprocess(emptyAsUndefined, optionalString),
@@ -191,6 +197,9 @@ export const EnvSchema = z
     if (!env.USER_TOKEN_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['USER_TOKEN_SECRET'], message: 'required when KEFU_MODE=production' });
     }
+    if (!env.METRICS_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['METRICS_TOKEN'], message: 'required when KEFU_MODE=production: /metrics shows queue depths and traffic' });
+    }
     if (env.USER_TOKEN_SECRET === DEV_USER_TOKEN_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['USER_TOKEN_SECRET'], message: 'is the public development secret: anyone could mint tokens; set your own' });
     }
@@ -209,6 +218,11 @@ export const EnvSchema = z
       });
     }
   });
+
+/** The origins whose pages may call Direct Line: as configured, else any in development and none in production. */
+export function directLineOrigins(env: Pick<Env, 'DIRECTLINE_ALLOWED_ORIGINS' | 'DIRECTLINE_CORS_ORIGINS' | 'KEFU_MODE'>): string[] {
+  return env.DIRECTLINE_ALLOWED_ORIGINS ?? env.DIRECTLINE_CORS_ORIGINS ?? (env.KEFU_MODE === 'development' ? ['*'] : []);
+}
 
 /** The secrets a production deployment must not leave guessable. */
 const PRODUCTION_SECRETS = ['BOT_CHANNEL_SECRET', 'USER_TOKEN_SECRET', 'DIRECTLINE_SECRET'] as const;

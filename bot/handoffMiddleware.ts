@@ -65,6 +65,8 @@ export class HandoffMiddleware implements Middleware {
     if (a.type === (ActivityTypes.Event as string) && a.name === 'ContinueConversation') return next();
     const { desk, clock } = this.deps;
     const conversationId = a.conversation.id;
+    // The customer is typing: the agent holding the chat sees it; nothing else happens (no transcript, no bot).
+    if (a.type === (ActivityTypes.Typing as string)) return void (await desk.customerTyping(conversationId));
     const now = clock();
     const reference = TurnContext.getConversationReference(a) as StoredReference;
     const text = activityText(a).trim();

@@ -49,6 +49,8 @@ export function pageRoutes(options: PageOptions): Router {
   router.get('/console', (_req, res) => file(res, 'handoff/console/index.html'));
   router.get('/console/console.css', (_req, res) => file(res, 'handoff/console/console.css'));
   router.get('/console/console.js', (_req, res) => file(res, 'dist/web/handoff/console/console.js'));
+  // Chart.js, served from the npm package as is (no CDN: the page's CSP allows only its own scripts).
+  router.get('/console/chart.js', (_req, res) => file(res, 'node_modules/chart.js/dist/chart.umd.min.js'));
   router.get('/console/i18n.js', (_req, res) => file(res, 'dist/web/handoff/console/i18n.js'));
   return router;
 }

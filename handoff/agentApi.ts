@@ -13,6 +13,7 @@ import type { HandoffRecord, TransitionError } from './store';
 import { AgentPresence, SkillGroup } from './types';
 import { OwnCannedReplies, type CannedLibrary, type OwnCannedReplyStore } from './cannedReplies';
 import type { Viewers } from './viewers';
+import type { FloorStats } from './floorStats';
 
 /** A suggested answer from the knowledge base for the customer's last question (agent assist). */
 export interface Suggestion {
@@ -429,6 +430,15 @@ export function agentRouter(deps: AgentApiDeps): Router {
       active: assigned.map((h) => view(h)),
       flaggedSurveys: flagged.map((h) => view(h)),
     });
+  });
+
+  // Charts of the day, hour by hour (cached briefly: every supervisor's screen asks every few seconds).
+  let charts: { at: number; stats: Promise<FloorStats> } | undefined;
+  router.get('/supervisor/charts', async (req, res) => {
+    if (!me(req).supervisor) return void sendError(res, 'forbidden', 'supervisors only');
+    const now = clock().getTime();
+    if (!charts || now - charts.at > 15_000) charts = { at: now, stats: desk.floorStats() };
+    res.json(await charts.stats);
   });
 
   router.get('/events', (req, res) => {

@@ -3,6 +3,7 @@ import { maskPersonalData } from '../kernel/pii';
 import type { RiskAssessment } from '../nlu/riskTypes';
 import type { Agent, AgentDirectory } from './agents';
 import { Dispatcher, acceptMember, type Assignment } from './dispatcher';
+import { floorStats, type FloorStats } from './floorStats';
 import { HandoffEngine, noticeMember, parseNoticeMember, told } from './engine';
 import { CustomerUnreachableError } from './errors';
 import type { EventBus } from './events';
@@ -108,6 +109,19 @@ export class HandoffDesk implements HandoffService, SurveyService {
       conversationId: held.conversationId,
       agentId: held.assignedTo,
       text: shown,
+      at: this.now().toISOString(),
+    });
+  }
+
+  /** The customer is typing: the agent holding the chat hears it (a live event only, never stored). */
+  async customerTyping(conversationId: string): Promise<void> {
+    const held = await this.heldFor(conversationId);
+    if (held?.status !== 'assigned') return;
+    await this.deps.events.publish({
+      type: 'handoff.customer_typing',
+      handoffId: held.id,
+      conversationId,
+      agentId: held.assignedTo,
       at: this.now().toISOString(),
     });
   }
@@ -598,6 +612,12 @@ export class HandoffDesk implements HandoffService, SurveyService {
 
   flagged(limit: number): Promise<HandoffRecord[]> {
     return this.deps.store.flagged(limit);
+  }
+
+  /** The supervisor's charts of the last 24 hours, from the handoffs opened in them (at most 20,000). */
+  async floorStats(): Promise<FloorStats> {
+    const now = this.now().getTime();
+    return floorStats(await this.deps.store.createdSince(now - 25 * 3600_000, 20_000), now);
   }
 
   /** The customer's other handoffs, newest first: what the agent should know happened before. */

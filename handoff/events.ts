@@ -9,6 +9,8 @@ export const HandoffEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('handoff.updated'), ...base, group: SkillGroup, priority: Priority, reasons: z.array(z.string()) }),
   z.object({ type: z.literal('handoff.assigned'), ...base, agentId: z.string() }),
   z.object({ type: z.literal('handoff.customer_message'), ...base, agentId: z.string().optional(), text: z.string() }),
+  /** The customer is typing (where the channel says so): shown to the agent holding the chat for a few seconds. */
+  z.object({ type: z.literal('handoff.customer_typing'), ...base, agentId: z.string().optional() }),
   z.object({ type: z.literal('handoff.agent_message'), ...base, agentId: z.string(), text: z.string() }),
   z.object({ type: z.literal('handoff.transferred'), ...base, by: z.string(), toGroup: SkillGroup.optional(), toAgent: z.string().optional() }),
   z.object({ type: z.literal('handoff.callback'), ...base, group: SkillGroup.optional() }),

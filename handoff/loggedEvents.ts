@@ -11,7 +11,10 @@ export function withEventLog(bus: EventBus, log: Logger): EventBus {
       const { type, at: _at, ...rest } = event;
       // Message texts stay out of the log: the transcript keeps them (masked) where agents read them.
       const { text: _text, ...fields } = rest as Record<string, unknown>;
-      log.info(type, { handoff: fields.handoffId, conversation: fields.conversationId, ...fields, handoffId: undefined, conversationId: undefined });
+      // Typing comes every few seconds while a customer writes: worth a line only when debugging.
+      const line = { handoff: fields.handoffId, conversation: fields.conversationId, ...fields, handoffId: undefined, conversationId: undefined };
+      if (type === 'handoff.customer_typing') log.debug(type, line);
+      else log.info(type, line);
       await bus.publish(event);
     },
     subscribe: (listener) => bus.subscribe(listener),

@@ -94,6 +94,8 @@ export interface HandoffQueries {
   assigned(): Promise<HandoffRecord[]>;
   /** Closed handoffs with a flagged survey, newest first (at most `limit`). */
   flagged(limit: number): Promise<HandoffRecord[]>;
+  /** Handoffs opened at or after `since` (ms), oldest first, at most `limit`: the supervisor's charts of the day. */
+  createdSince(since: number, limit: number): Promise<HandoffRecord[]>;
   /** The customer's handoffs, newest first (at most `limit`; closed ones while they are retained). */
   customerHistory(customerId: string, limit: number): Promise<HandoffRecord[]>;
   loads(): Promise<Record<string, number>>;

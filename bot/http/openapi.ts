@@ -180,6 +180,14 @@ export const AGENT_ROUTES: readonly RouteDoc[] = [
     errors: ['unauthorized', 'forbidden'],
     supervisor: true,
   },
+  {
+    method: 'get',
+    path: '/supervisor/charts',
+    summary: 'The last 24 hours, hour by hour: handoffs by reason, queue depth by group, time to agent, SLA attainment; CSAT per dimension',
+    ok: [200, 'the charts'],
+    errors: ['unauthorized', 'forbidden'],
+    supervisor: true,
+  },
 ];
 
 const NLU_PARSE: RouteDoc = {

@@ -92,6 +92,17 @@ async function send(text: string): Promise<void> {
   await poll();
 }
 
+// The agent sees "typing…" while the customer writes: one typing activity every few seconds at most.
+let lastTyping = 0;
+input.addEventListener('input', () => {
+  if (!input.value.trim() || Date.now() - lastTyping < 3000) return;
+  lastTyping = Date.now();
+  void dl(`/conversations/${session.conversationId}/activities`, {
+    method: 'POST',
+    body: JSON.stringify({ type: 'typing', from: { id: session.userId, name: 'customer' } }),
+  });
+});
+
 let polling = false;
 async function poll(): Promise<void> {
   if (polling) return;

@@ -151,7 +151,10 @@ function setLanguage(next: UiLocale, chosen = false): void {
   renderQueue();
   renderInbox();
   if (active) void select(active.id);
-  if (!$('supervisor').hidden) void refreshSupervisor();
+  if (!$('supervisor').hidden) {
+    void refreshSupervisor();
+    void refreshCharts();
+  }
 }
 document.querySelectorAll<HTMLSelectElement>('.lang-select').forEach((s) =>
   s.addEventListener('change', () => {
@@ -214,7 +217,10 @@ function showTab(tab: 'work' | 'supervisor'): void {
   $('supervisor').hidden = tab !== 'supervisor';
   $('tab-work').classList.toggle('active', tab === 'work');
   $('tab-supervisor').classList.toggle('active', tab === 'supervisor');
-  if (tab === 'supervisor') void refreshSupervisor();
+  if (tab === 'supervisor') {
+    void refreshSupervisor();
+    void refreshCharts();
+  }
 }
 
 // ---------- queue: one list across groups, most urgent first, then longest waiting ----------
@@ -780,6 +786,7 @@ async function listen(): Promise<void> {
     }
   });
   on('handoff.customer_message', (e) => {
+    if (active?.id === e.handoffId) q<HTMLElement>(active.panel, '.typing').hidden = true;
     const entry = inbox.get(e.handoffId);
     if (entry) {
       entry.waitingSince ??= e.at ? Date.parse(e.at) : Date.now();
@@ -789,6 +796,15 @@ async function listen(): Promise<void> {
     void refreshPanel(e.handoffId);
   });
   for (const t of ['handoff.agent_message', 'handoff.note']) on(t, (e) => void refreshPanel(e.handoffId));
+  // The customer is typing: shown under the transcript until they send, or for 6 s after the last sign.
+  let typingTimer: number | undefined;
+  on('handoff.customer_typing', (e) => {
+    if (active?.id !== e.handoffId) return;
+    const hint = q<HTMLElement>(active.panel, '.typing');
+    hint.hidden = false;
+    window.clearTimeout(typingTimer);
+    typingTimer = window.setTimeout(() => (hint.hidden = true), 6000);
+  });
   for (const t of ['handoff.transferred', 'handoff.requeued', 'handoff.closed']) {
     on(t, (e) => {
       void refreshQueue();
@@ -827,6 +843,80 @@ window.addEventListener('focus', () => {
   unseen = 0;
   document.title = me ? S.title : baseTitle;
 });
+
+// ---------- supervisor: charts of the day (Chart.js, loaded by its own script tag) ----------
+interface FloorStats {
+  hours: string[];
+  openedByReason: Record<string, number[]>;
+  queueDepth: Record<string, number[]>;
+  timeToAgentP50: Array<number | null>;
+  timeToAgentP90: Array<number | null>;
+  slaAttainment: Array<number | null>;
+  csat: { dimensions: Record<string, number>; surveys: number };
+}
+interface ChartInstance {
+  destroy(): void;
+}
+type ChartConstructor = new (canvas: HTMLCanvasElement, config: unknown) => ChartInstance;
+const charts = new Map<string, ChartInstance>();
+const PALETTE = ['#0969da', '#cf222e', '#1a7f37', '#9a6700', '#8250df', '#bc4c00', '#57606a', '#0550ae'];
+
+function draw(id: string, config: unknown): void {
+  const Chart = (globalThis as { Chart?: ChartConstructor }).Chart;
+  if (!Chart) return; // the chart script did not load: the tables below still tell the story
+  charts.get(id)?.destroy();
+  charts.set(id, new Chart($<HTMLCanvasElement>(id), config));
+}
+
+async function refreshCharts(): Promise<void> {
+  const r = await api<FloorStats>('GET', '/supervisor/charts');
+  if (r.status !== 200) return;
+  const d = r.data;
+  const labels = d.hours.map((h) => new Date(h).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', hour12: false }));
+  const options = (extra: Record<string, unknown> = {}) => ({ animation: false, maintainAspectRatio: false, responsive: true, ...extra });
+  const series = (m: Record<string, number[]>, names: Record<string, string>) =>
+    Object.entries(m)
+      .filter(([, v]) => v.some((x) => x > 0))
+      .map(([k, v], i) => ({ label: word(names, k), data: v, backgroundColor: PALETTE[i % PALETTE.length], borderColor: PALETTE[i % PALETTE.length] }));
+  draw('chart-reasons', {
+    type: 'bar',
+    data: { labels, datasets: series(d.openedByReason, S.handoffReasons) },
+    options: options({ scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } }),
+  });
+  draw('chart-queue', {
+    type: 'line',
+    data: { labels, datasets: series(d.queueDepth, S.groups) },
+    options: options({ scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }),
+  });
+  draw('chart-wait', {
+    type: 'line',
+    data: {
+      labels,
+      datasets: [
+        { label: S.p50, data: d.timeToAgentP50, borderColor: PALETTE[0], spanGaps: true },
+        { label: S.p90, data: d.timeToAgentP90, borderColor: PALETTE[1], spanGaps: true },
+      ],
+    },
+    options: options({ scales: { y: { beginAtZero: true } } }),
+  });
+  draw('chart-sla', {
+    type: 'line',
+    data: {
+      labels,
+      datasets: [{ label: S.chartSla, data: d.slaAttainment.map((x) => (x === null ? null : Math.round(x * 100))), borderColor: PALETTE[2], spanGaps: true }],
+    },
+    options: options({ scales: { y: { min: 0, max: 100 } } }),
+  });
+  const dims = Object.keys(d.csat.dimensions);
+  draw('chart-csat', {
+    type: 'bar',
+    data: {
+      labels: dims.map((x) => word(S.csatDimensions, x)),
+      datasets: [{ label: S.surveysN(d.csat.surveys), data: dims.map((x) => d.csat.dimensions[x]), backgroundColor: PALETTE[4] }],
+    },
+    options: options({ scales: { y: { min: 0, max: 5 } } }),
+  });
+}
 
 // ---------- supervisor ----------
 async function refreshSupervisor(): Promise<void> {
@@ -905,6 +995,9 @@ setInterval(() => {
 setInterval(() => {
   if (me?.supervisor && !$('supervisor').hidden) void refreshSupervisor();
 }, 5000);
+setInterval(() => {
+  if (me?.supervisor && !$('supervisor').hidden) void refreshCharts();
+}, 30_000);
 
 setLanguage(lang);
 if (token) void signIn();

@@ -180,6 +180,14 @@ export class MemoryHandoffStore implements HandoffStore {
     return [...this.handoffs.values()].filter((h) => h.status === 'assigned').map(clone);
   }
 
+  async createdSince(since: number, limit: number): Promise<HandoffRecord[]> {
+    return [...this.handoffs.values()]
+      .filter((h) => h.createdAt >= since)
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .slice(0, limit)
+      .map(clone);
+  }
+
   async customerHistory(customerId: string, limit: number): Promise<HandoffRecord[]> {
     return [...this.handoffs.values()]
       .filter((h) => h.packet.customer.id === customerId)

@@ -87,6 +87,8 @@ const GROUPS: readonly SkillGroup[] = SkillGroup.options;
 
 /** How many of a customer's handoffs the history index keeps. */
 const HISTORY_KEPT = 50;
+/** How far back the creation-time index reaches (the charts show the last 24 hours). */
+const CREATED_KEPT_MS = 2 * 24 * 3600_000;
 
 /** The store for many processes: every transition is one Lua script (infra/redis/lua/). */
 
@@ -136,6 +138,8 @@ export class RedisHandoffStore implements HandoffStore {
         .zadd(key, record.createdAt, id)
         .zremrangebyrank(key, 0, -(HISTORY_KEPT + 1))
         .expire(key, this.options.ttlSeconds)
+        .zadd(k.created, record.createdAt, id)
+        .zremrangebyscore(k.created, '-inf', record.createdAt - CREATED_KEPT_MS)
         .exec();
     }
     const handoff = await this.get(id);
@@ -316,6 +320,11 @@ export class RedisHandoffStore implements HandoffStore {
     const ids = Object.values(await this.redis.hgetall(this.keys.open));
     const records = await Promise.all(ids.map((id) => this.get(id)));
     return records.filter((r): r is HandoffRecord => r?.status === 'assigned');
+  }
+
+  async createdSince(since: number, limit: number): Promise<HandoffRecord[]> {
+    const ids = await this.redis.zrangebyscore(this.keys.created, since, '+inf', 'LIMIT', 0, limit);
+    return (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is HandoffRecord => r !== undefined);
   }
 
   async customerHistory(customerId: string, limit: number): Promise<HandoffRecord[]> {

@@ -50,6 +50,10 @@ export class RedisKeys {
   get deadlines(): string {
     return `${this.tag}deadlines`;
   }
+  /** Every handoff by creation time, for two days (a read index for the supervisor's charts). */
+  get created(): string {
+    return `${this.tag}created`;
+  }
   /** The customer's handoffs by creation time (a read index for the agent's history view). */
   customer(customerId: string): string {
     return `${this.tag}customer:${customerId}`;

@@ -113,6 +113,9 @@ describe('the agent console in a real browser: layout, inbox, notes, canned repl
     expect(await other.locator('.waiting').textContent()).to.contain('客户等待回复');
 
     const panel = alice.locator('.panel');
+    // The customer starts typing: the agent sees it under the transcript.
+    await first.c.post(first.c.activity('typing', { serviceUrl }));
+    await panel.locator('.typing:not([hidden])').waitFor();
     await panel.locator('.note-text').fill('客户情绪还好，已核实订单，等骑手回电');
     await panel.locator('.note-form button').click();
     await panel.locator('.notes li', { hasText: '等骑手回电' }).waitFor();
@@ -123,7 +126,7 @@ describe('the agent console in a real browser: layout, inbox, notes, canned repl
     await composer.press('Enter');
     expect(await composer.inputValue()).to.contain('KF202611220001');
     await composer.press('Control+Enter');
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 10_000;
     while (!heard(first.c).some((t) => t.includes('已联系骑手加急配送订单 KF202611220001')) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
     expect(heard(first.c).some((t) => t.includes('已联系骑手加急配送订单 KF202611220001'))).to.equal(true);
@@ -149,7 +152,7 @@ describe('the agent console in a real browser: layout, inbox, notes, canned repl
     await panel.locator('button.transfer').click();
     await panel.locator('.confirm-yes').click();
     await alice.locator('#empty:not([hidden])').waitFor();
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 10_000;
     while (!heard(en.c).some((t) => t.includes('payments team')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(heard(en.c).filter((t) => t.includes('payments team'))).to.have.length(1);
     expect(heard(en.c).join(' ')).to.contain('no need to repeat');
@@ -183,9 +186,38 @@ describe('the agent console in a real browser: layout, inbox, notes, canned repl
     await watch.locator('.confirm-yes').click();
     await alice.locator('.panel .action-error', { hasText: '已接管' }).waitFor();
     await watch.locator('form.reply textarea:not([disabled])').waitFor();
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 10_000;
     while (!heard(cust.c).some((t) => t.includes('Sue')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(heard(cust.c).filter((t) => t.includes('已接入') && t.includes('Sue'))).to.have.length(1);
     await sue.screenshot({ path: join(SHOTS, 'console-supervisor-barge.png') });
+  });
+
+  it('the supervisor’s charts of the day: handoffs by reason, queue depth, time to agent, SLA attainment, CSAT — drawn by the bundled Chart.js under the strict CSP', async () => {
+    const alice = await signIn('test-token-alice');
+    await online(alice);
+    const first = customer();
+    await first.say('转人工');
+    await customer().say('外卖里吃出了虫子，吃完一直拉肚子'); // food safety: Alice lacks the skill, it waits
+    const sue = await signIn('test-token-sue');
+    await sue.click('#tab-supervisor');
+    // Polled from here: the page's CSP (no eval) refuses Playwright's in-page waitForFunction predicate.
+    const drawn = () =>
+      sue.evaluate<boolean>(
+        "['chart-reasons', 'chart-queue', 'chart-wait', 'chart-sla', 'chart-csat'].every((id) => Boolean(window.Chart && window.Chart.getChart(document.getElementById(id))))",
+      );
+    const deadline = Date.now() + 15_000;
+    while (!(await drawn()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await drawn(), 'all five charts drawn').to.equal(true);
+    const opened = await sue.evaluate<number>(
+      "window.Chart.getChart(document.getElementById('chart-reasons')).data.datasets.flatMap((d) => d.data).reduce((a, b) => a + b, 0)",
+    );
+    expect(opened, 'two handoffs opened this hour').to.equal(2);
+    const labels = await sue.evaluate<string[]>("window.Chart.getChart(document.getElementById('chart-reasons')).data.datasets.map((d) => d.label)");
+    expect(labels).to.have.members(['客户要求', '高危']);
+    const waiting = await sue.evaluate<number>(
+      "window.Chart.getChart(document.getElementById('chart-queue')).data.datasets.map((d) => d.data.at(-1)).reduce((a, b) => a + b, 0)",
+    );
+    expect(waiting, 'the food-safety case waits now').to.equal(1);
+    await sue.screenshot({ path: join(SHOTS, 'console-supervisor-charts.png'), fullPage: true });
   });
 });

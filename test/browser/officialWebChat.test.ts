@@ -49,7 +49,7 @@ describe('the official Web Chat (botframework-webchat 4.18, from another origin)
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
     siteUrl = `http://127.0.0.1:${String((site.address() as AddressInfo).port)}`;
-    kefu = await startKefu({ DIRECTLINE_SECRET: SECRET, DIRECTLINE_CORS_ORIGINS: siteUrl, AGENTS_FILE: 'test/fixtures/agents.test.json' });
+    kefu = await startKefu({ DIRECTLINE_SECRET: SECRET, DIRECTLINE_ALLOWED_ORIGINS: siteUrl, AGENTS_FILE: 'test/fixtures/agents.test.json' });
     browser = await launchChromium();
   });
   after(async () => {

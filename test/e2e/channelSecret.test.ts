@@ -14,6 +14,7 @@ describe('production mode: /api/messages requires the channel secret', function 
       USER_TOKEN_SECRET: 'user-token-secret-for-tests-9f3Kq2Lm8Zx',
       SERVICE_URL_ALLOWLIST: 'http://127.0.0.1:9/',
       AGENTS_FILE: 'test/fixtures/agents.test.json',
+      METRICS_TOKEN: 'metrics-token-for-tests-7Hq2Xv9Lp4',
     });
   });
   after(() => kefu.close());

@@ -229,6 +229,19 @@ function contract(name: string, make: () => Promise<HandoffStore>): void {
       expect((await store.get(r.id))?.survey).to.deep.equal(survey);
     });
 
+    it('handoffs opened since a time, oldest first, closed ones included (the supervisor’s charts)', async () => {
+      const base = Date.now() + 10 * 24 * 3600_000; // after every other test's handoffs
+      const first = record({ createdAt: base + 1000 });
+      const second = record({ createdAt: base + 2000 });
+      await store.open(second);
+      await store.open(first);
+      await store.claim(first.id, alice, base + 1500);
+      await store.close(first.id, alice, 'done', [], base + 1600);
+      expect((await store.createdSince(base, 10)).map((h) => h.id)).to.deep.equal([first.id, second.id]);
+      expect((await store.createdSince(base + 1500, 10)).map((h) => h.id)).to.deep.equal([second.id]);
+      expect((await store.createdSince(base, 1)).map((h) => h.id)).to.deep.equal([first.id]);
+    });
+
     it("a customer's history: their handoffs newest first, closed ones included, nobody else's", async () => {
       const customer = `cust-${randomUUID()}`;
       const mine = (createdAt: number) => {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadData, parseEnv } from '../../bot/config';
+import { directLineOrigins, loadData, parseEnv } from '../../bot/config';
 import { ConfigError } from '../../kernel/configError';
 import { fromRoot } from '../../kernel/paths';
 
@@ -23,6 +23,7 @@ const PRODUCTION = {
   USER_TOKEN_SECRET: 'Zr8Tq1Wm5Xc2Vn7Bk4Lp9Hs3Jd6Fg0Ya',
   SERVICE_URL_ALLOWLIST: 'https://smba.trafficmanager.net/',
   AGENTS_FILE: 'test/fixtures/agents.test.json',
+  METRICS_TOKEN: 'Pq7Ws2Ex9Rc4Tv1Yb6Un3Im8Ok5Lz0Ha',
 };
 
 describe('configuration is validated at start-up', () => {
@@ -119,6 +120,15 @@ describe('configuration is validated at start-up', () => {
     expect(thrown(() => loadData(parseEnv({ ...PRODUCTION, WEBHOOKS_FILE: file }))))
       .to.contain('webhooks.0.url')
       .and.to.contain('https');
+  });
+
+  it('Direct Line CORS: any origin in development, none in production unless configured; /metrics needs its token in production', () => {
+    expect(directLineOrigins(parseEnv({}))).to.deep.equal(['*']);
+    expect(directLineOrigins(parseEnv(PRODUCTION))).to.deep.equal([]);
+    expect(directLineOrigins(parseEnv({ ...PRODUCTION, DIRECTLINE_ALLOWED_ORIGINS: 'https://shop.example.com' }))).to.deep.equal(['https://shop.example.com']);
+    expect(directLineOrigins(parseEnv({ DIRECTLINE_CORS_ORIGINS: 'https://old.example.com' }))).to.deep.equal(['https://old.example.com']);
+    const { METRICS_TOKEN: _token, ...withoutMetricsToken } = PRODUCTION;
+    expect(thrown(() => parseEnv(withoutMetricsToken))).to.contain('METRICS_TOKEN');
   });
 
   describe('data files', () => {
