@@ -795,7 +795,16 @@ async function listen(): Promise<void> {
     }
     void refreshPanel(e.handoffId);
   });
-  for (const t of ['handoff.agent_message', 'handoff.note']) on(t, (e) => void refreshPanel(e.handoffId));
+  on('handoff.agent_message', (e) => {
+    // Answered (from this console or any other): the customer no longer waits on this agent.
+    const entry = inbox.get(e.handoffId);
+    if (entry) {
+      entry.waitingSince = undefined;
+      renderInbox();
+    }
+    void refreshPanel(e.handoffId);
+  });
+  on('handoff.note', (e) => void refreshPanel(e.handoffId));
   // The customer is typing: shown under the transcript until they send, or for 6 s after the last sign.
   let typingTimer: number | undefined;
   on('handoff.customer_typing', (e) => {
