@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { uniqueIds } from '../kernel/uniqueIds';
 import { SkillGroup } from './types';
 
 const Agent = z
@@ -23,13 +24,7 @@ export type Agent = z.infer<typeof Agent>;
 export const AgentsFile = z
   .object({ agents: z.array(Agent).min(1) })
   .strict()
-  .superRefine((f, ctx) => {
-    const seen = new Set<string>();
-    f.agents.forEach((a, i) => {
-      if (seen.has(a.id)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'id'], message: `duplicate agent id "${a.id}"` });
-      seen.add(a.id);
-    });
-  });
+  .superRefine(uniqueIds('agents', 'agent id'));
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 

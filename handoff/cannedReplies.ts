@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uniqueIds } from '../kernel/uniqueIds';
 
 /**
  * Canned replies: the operator's shared set (`CANNED_REPLIES_FILE`) and each agent's own. A reply may
@@ -22,13 +23,7 @@ export type CannedReply = z.infer<typeof CannedReply>;
 export const CannedRepliesFile = z
   .object({ replies: z.array(CannedReply).max(500) })
   .strict()
-  .superRefine((f, ctx) => {
-    const seen = new Set<string>();
-    f.replies.forEach((r, i) => {
-      if (seen.has(r.id)) ctx.addIssue({ code: 'custom', path: ['replies', i, 'id'], message: `duplicate id "${r.id}"` });
-      seen.add(r.id);
-    });
-  });
+  .superRefine(uniqueIds('replies'));
 
 /** The operator's shared set, swapped on content reload. */
 export class CannedLibrary {

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { uniqueIds } from '../kernel/uniqueIds';
 import type { HandoffEvent } from './events';
 
 /** What other systems can subscribe to: the handoff's life, its survey, its SLA. */
@@ -27,13 +28,7 @@ export type Webhook = z.infer<typeof Webhook>;
 export const WebhooksFile = z
   .object({ webhooks: z.array(Webhook).max(20) })
   .strict()
-  .superRefine((f, ctx) => {
-    const seen = new Set<string>();
-    f.webhooks.forEach((w, i) => {
-      if (seen.has(w.id)) ctx.addIssue({ code: 'custom', path: ['webhooks', i, 'id'], message: `duplicate id "${w.id}"` });
-      seen.add(w.id);
-    });
-  });
+  .superRefine(uniqueIds('webhooks'));
 
 /** The webhook event a handoff event is, if any, and the fields it carries (message texts never: they stay in the transcript). */
 export function webhookEventOf(e: HandoffEvent): { name: WebhookEventName; data: Record<string, unknown> } | undefined {
