@@ -2,7 +2,7 @@ import type { Middleware, TurnContext } from 'botbuilder';
 import type { RequestHandler, Router } from 'express';
 import { Router as router } from 'express';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { EventBus, HandoffEvent } from '../handoff/events';
+import { onPublished, type EventBus, type HandoffEvent } from '../handoff/events';
 import type { HandoffService } from '../handoff/handoffService';
 import type { HandoffQueries, HandoffRecord } from '../handoff/store';
 import type { KeyValueStore } from '../infra/kv';
@@ -156,14 +156,7 @@ export class Metrics {
 
   /** The event bus, counting each transition as it is published. */
   events(bus: EventBus): EventBus {
-    return {
-      publish: async (event: HandoffEvent) => {
-        await bus.publish(event);
-        await this.observe(event).catch(() => this.storeErrors.inc({ where: 'metrics' }));
-      },
-      subscribe: (listener) => bus.subscribe(listener),
-      dispose: () => bus.dispose(),
-    };
+    return onPublished(bus, (event) => this.observe(event).catch(() => this.storeErrors.inc({ where: 'metrics' })));
   }
 
   private async observe(e: HandoffEvent): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventBus, HandoffEvent } from '../handoff/events';
+import { onPublished, type EventBus } from '../handoff/events';
 import type { HandoffStore } from '../handoff/store';
 import { decodeDelivery, encodeDelivery, signWebhook, WEBHOOK_BACKOFF_S, webhookEventOf, type Webhook } from '../handoff/webhooks';
 import type { Logger } from '../kernel/log';
@@ -26,20 +26,15 @@ export function storeOutbox(store: Pick<HandoffStore, 'scheduleTimer' | 'takeDue
  */
 export function withWebhooks(bus: EventBus, hooks: readonly Webhook[], outbox: WebhookOutbox, clock: () => Date): EventBus {
   if (hooks.length === 0) return bus;
-  return {
-    publish: async (event: HandoffEvent) => {
-      await bus.publish(event);
-      const mapped = webhookEventOf(event);
-      if (!mapped) return;
-      for (const hook of hooks.filter((h) => h.events.includes(mapped.name))) {
-        const id = randomUUID();
-        const body = JSON.stringify({ id, event: mapped.name, at: event.at, data: mapped.data });
-        await outbox.schedule(encodeDelivery({ d: id, h: hook.id, n: 1, b: body }), clock().getTime());
-      }
-    },
-    subscribe: (listener) => bus.subscribe(listener),
-    dispose: () => bus.dispose(),
-  };
+  return onPublished(bus, async (event) => {
+    const mapped = webhookEventOf(event);
+    if (!mapped) return;
+    for (const hook of hooks.filter((h) => h.events.includes(mapped.name))) {
+      const id = randomUUID();
+      const body = JSON.stringify({ id, event: mapped.name, at: event.at, data: mapped.data });
+      await outbox.schedule(encodeDelivery({ d: id, h: hook.id, n: 1, b: body }), clock().getTime());
+    }
+  });
 }
 
 /**

@@ -54,3 +54,19 @@ export interface EventBus {
   subscribe(listener: (event: HandoffEvent) => void): () => void;
   dispose(): Promise<void>;
 }
+
+/**
+ * The bus, with `after` run for each event this instance publishes, once it is published: the place
+ * for what must happen once per transition (a log line, a metric, a webhook) — every instance hears
+ * every event, so doing it on hearing would repeat it per instance.
+ */
+export function onPublished(bus: EventBus, after: (event: HandoffEvent) => Promise<void> | void): EventBus {
+  return {
+    publish: async (event) => {
+      await bus.publish(event);
+      await after(event);
+    },
+    subscribe: (listener) => bus.subscribe(listener),
+    dispose: () => bus.dispose(),
+  };
+}

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { parseJson } from '../kernel/json';
 import { uniqueIds } from '../kernel/uniqueIds';
 import type { HandoffEvent } from './events';
 
@@ -75,12 +76,8 @@ export type Delivery = z.infer<typeof Delivery>;
 
 export const encodeDelivery = (d: Delivery): string => JSON.stringify(d);
 export function decodeDelivery(member: string): Delivery | undefined {
-  try {
-    const parsed = Delivery.safeParse(JSON.parse(member));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = Delivery.safeParse(parseJson(member));
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** Seconds before attempt n+1 (after attempt n failed); after the last, the delivery is given up (and logged). */
