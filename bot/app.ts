@@ -19,6 +19,7 @@ import { KvOwnCannedReplies } from './kvOwnCannedReplies';
 import { KvViewers } from './kvViewers';
 import { AttachmentStore } from './directLine/uploads';
 import { KefuAdapter } from './kefuAdapter';
+import { ReusedClientsAuthentication } from './reusedClients';
 import { openApiDocument } from './http/openapi';
 import { requestLog } from './http/requestLog';
 import { withEventLog } from '../handoff/loggedEvents';
@@ -170,12 +171,14 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   });
 
   const adapter = new KefuAdapter(
-    new ConfigurationBotFrameworkAuthentication({
-      MicrosoftAppId: env.MICROSOFT_APP_ID,
-      MicrosoftAppPassword: env.MICROSOFT_APP_PASSWORD,
-      MicrosoftAppTenantId: env.MICROSOFT_APP_TENANT_ID,
-      MicrosoftAppType: env.MICROSOFT_APP_TYPE,
-    }),
+    new ReusedClientsAuthentication(
+      new ConfigurationBotFrameworkAuthentication({
+        MicrosoftAppId: env.MICROSOFT_APP_ID,
+        MicrosoftAppPassword: env.MICROSOFT_APP_PASSWORD,
+        MicrosoftAppTenantId: env.MICROSOFT_APP_TENANT_ID,
+        MicrosoftAppType: env.MICROSOFT_APP_TYPE,
+      }),
+    ),
   );
   // Order matters: the handoff gate sees the customer's message before the bot; compliance sees every reply last.
   // Only a listed agent hub may receive the context packet; a customer's own client never does.

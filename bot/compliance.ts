@@ -33,6 +33,7 @@ export interface ComplianceViolation {
 }
 
 const NEGATION_WINDOW = 12;
+const VERDICTS_KEPT = 2000;
 
 export class ComplianceFilter {
   private rules: ReadonlyArray<{
@@ -41,6 +42,9 @@ export class ComplianceFilter {
     patterns: RegExp[];
     negations: string[];
   }> = [];
+
+  /** Replies repeat (FAQ answers, prompts): the verdict on a text is remembered, up to a bound. */
+  private readonly verdicts = new Map<string, ComplianceViolation[]>();
 
   constructor(data: ComplianceData) {
     this.replace(data);
@@ -54,6 +58,7 @@ export class ComplianceFilter {
       patterns: r.patterns.map((p) => new RegExp(simplified(p), 'giu')),
       negations: r.negations.map((n) => normalise(n)),
     }));
+    this.verdicts.clear();
   }
 
   /**
@@ -62,15 +67,27 @@ export class ComplianceFilter {
    * Latin phrases as whole words; patterns against the normalised text.
    */
   check(text: string, verbatim: readonly string[] = []): ComplianceViolation[] {
+    const key = verbatim.length ? `${text}\u0000${verbatim.join('\u0000')}` : text;
+    const known = this.verdicts.get(key);
+    if (known) return known.map((v) => ({ ...v }));
+    const found = this.judge(text, verbatim);
+    if (this.verdicts.size >= VERDICTS_KEPT) this.verdicts.delete(this.verdicts.keys().next().value as string);
+    this.verdicts.set(key, found);
+    return found.map((v) => ({ ...v }));
+  }
+
+  private judge(text: string, verbatim: readonly string[]): ComplianceViolation[] {
     const asWritten = normalise(text);
     // Names the order service gave (a merchant called "最佳烧烤") and the customer's own words quoted
     // back are not the bot's claims: they are read past — except by the credential rule, which no
     // quoted name excuses.
     const withoutVerbatim = verbatim.reduce((t, v) => (v.trim() ? t.split(normalise(v)).join(' ') : t), asWritten);
+    const compacts = new Map([[asWritten, compactForm(asWritten)]]);
     const found: ComplianceViolation[] = [];
     for (const rule of this.rules) {
       const normal = rule.id === 'credential_request' ? asWritten : withoutVerbatim;
-      const compact = compactForm(normal);
+      let compact = compacts.get(normal);
+      if (compact === undefined) compacts.set(normal, (compact = compactForm(normal)));
       for (const phrase of rule.phrases) {
         if (phrase.cjk ? compact.includes(phrase.compact) : phrase.words.test(normal)) found.push({ rule: rule.id, match: phrase.shown });
       }
@@ -94,8 +111,11 @@ const TRADITIONAL: Record<string, string> = Object.fromEntries(
   ]),
 );
 
+/** Only the listed characters: a callback per listed character, not per Chinese character. */
+const TRADITIONAL_CHARS = new RegExp(`[${Object.keys(TRADITIONAL).join('')}]`, 'g');
+
 function simplified(text: string): string {
-  return text.replace(/[\u4e00-\u9fff]/g, (c) => TRADITIONAL[c] ?? c);
+  return text.replace(TRADITIONAL_CHARS, (c) => TRADITIONAL[c] ?? c);
 }
 
 /** Full-width to half-width (NFKC), traditional to simplified, lower case, runs of whitespace as one space. */
@@ -103,7 +123,7 @@ function normalise(text: string): string {
   return text
     .normalize('NFKC')
     .replace(/[\u200B-\u200D\u2060\uFEFF]/g, '')
-    .replace(/[\u4e00-\u9fff]/g, (c) => TRADITIONAL[c] ?? c)
+    .replace(TRADITIONAL_CHARS, (c) => TRADITIONAL[c] ?? c)
     .toLowerCase()
     .replace(/\s+/g, ' ');
 }

@@ -1,3 +1,4 @@
+import { keepDialogStateConfiguration, reuseDialogStateConfiguration } from '../dialogs/stateConfiguration';
 import { createHash } from 'node:crypto';
 import { ActivityHandler, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import { DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
@@ -95,7 +96,9 @@ export class KefuBot extends ActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
+    reuseDialogStateConfiguration(context);
     await super.run(context);
+    keepDialogStateConfiguration(context);
     await this.deps.conversationState.saveChanges(context, false);
   }
 

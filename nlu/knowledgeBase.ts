@@ -99,8 +99,20 @@ export class KnowledgeBase {
   }
 
   isNight(now: Date): boolean {
-    const hour = Number(dateFormat('en-GB', { hour: 'numeric', hourCycle: 'h23', timeZone: this.menu.timeZone }).format(now));
+    const hour = this.hourAt(now);
     const [start, end] = this.menu.nightHours.split('-').map(Number);
     return start > end ? hour >= start || hour < end : hour >= start && hour < end;
+  }
+
+  /** The hour in the operator's time zone, formatted once a minute (every turn asks; zones shift by whole minutes). */
+  private lastHour = { minute: NaN, hour: 0, timeZone: '' };
+  private hourAt(now: Date): number {
+    const minute = Math.floor(now.getTime() / 60_000);
+    const timeZone = this.menu.timeZone;
+    if (minute !== this.lastHour.minute || timeZone !== this.lastHour.timeZone) {
+      const hour = Number(dateFormat('en-GB', { hour: 'numeric', hourCycle: 'h23', timeZone }).format(now));
+      this.lastHour = { minute, hour, timeZone };
+    }
+    return this.lastHour.hour;
   }
 }

@@ -18,6 +18,7 @@ const NLP_LOCALE: Record<Locale, 'zh' | 'en'> = { 'zh-CN': 'zh', en: 'en' };
  * on the hot path (sentiment, NLG, context).
  */
 export class NlpjsClassifier {
+  private sinceForgotten = 0;
   private constructor(private readonly nlp: NlpInstance) {}
 
   static async train(corpus: Corpus, settings: ClassifierSettings): Promise<NlpjsClassifier> {
@@ -45,13 +46,21 @@ export class NlpjsClassifier {
   async classify(text: string, locale: Locale): Promise<IntentScore[]> {
     if (text.trim() === '') return [];
     const out = await this.nlp.nluManager.process({ locale: NLP_LOCALE[locale], utterance: text, settings: this.nlp.nluManager.settings });
-    forgetTexts(this.nlp, NLP_LOCALE[locale]);
+    // Emptied every so many calls: bounded all the same, and walking NLP.js's registry is not paid per message.
+    this.sinceForgotten += 1;
+    if (this.sinceForgotten >= FORGET_EVERY) {
+      this.sinceForgotten = 0;
+      for (const l of Object.values(NLP_LOCALE)) forgetTexts(this.nlp, l);
+    }
     return out.classifications
       .filter((c) => Number.isFinite(c.score))
       .sort((a, b) => b.score - a.score)
       .map((c) => ({ intent: c.intent, score: c.score }));
   }
 }
+
+/** Texts prepared between two emptyings of NLP.js's caches. */
+const FORGET_EVERY = 256;
 
 /** The parts of NLP.js that hold per-text caches (not in its typings). */
 interface NlpInternals {
