@@ -11,9 +11,11 @@ import { NO_RATE_LIMITS, startKefuProcess } from '../testkit/kefuProcess';
 import { testRedis, uniqueNamespace } from '../testkit/redisServer';
 import { percentile, recordResults, round2 } from './results';
 
-export async function dispatchBench(n: number, redisUrl: string): Promise<Record<string, number>> {
-  const env = { REDIS_URL: redisUrl, REDIS_NAMESPACE: uniqueNamespace('bench-dispatch'), LOG_LEVEL: 'error' };
-  const [a, b] = await Promise.all([startKefuProcess({ ...NO_RATE_LIMITS, ...env }), startKefuProcess({ ...NO_RATE_LIMITS, ...env })]);
+/** `store`: a Redis URL, or the environment naming the store (REDIS_CLUSTER_NODES…); `instances` kefu processes share it, A the first, B the last. */
+export async function dispatchBench(n: number, store: string | Record<string, string>, instances = 2): Promise<Record<string, number>> {
+  const env = { ...(typeof store === 'string' ? { REDIS_URL: store } : store), REDIS_NAMESPACE: uniqueNamespace('bench-dispatch'), LOG_LEVEL: 'error' };
+  const all = await Promise.all(Array.from({ length: instances }, () => startKefuProcess({ ...NO_RATE_LIMITS, ...env })));
+  const [a, b] = [all[0], all[all.length - 1]];
   const serviceUrl = `${a.url}/dev/inbox/`;
   try {
     // Bob (capacity 3) on A does the work; his event stream is on B.
@@ -68,7 +70,7 @@ export async function dispatchBench(n: number, redisUrl: string): Promise<Record
       'dispatch.high_risk_to_screen_p99_ms': round2(percentile(highRisk, 0.99)),
     };
   } finally {
-    await Promise.all([a.kill(), b.kill()]);
+    await Promise.all(all.map((k) => k.kill()));
   }
 }
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fromRoot } from '../kernel/paths';
 import { NO_RATE_LIMITS, startKefuProcess } from '../testkit/kefuProcess';
 import { freePort } from '../testkit/freePort';
+import type { ScriptName } from './script';
 
 export interface LoadResult {
   rps: number;
@@ -15,17 +16,19 @@ export interface LoadResult {
 }
 export interface TargetResult {
   saturation: LoadResult[];
+  /** Closed loop on the order-flow script (bench/script.ts ORDER_SCRIPT). */
+  orderScript: LoadResult[];
   at200: LoadResult[];
   cpuPercent: number;
   rssMiB: number;
 }
 
 /** Closed loop (autocannon, `connections` in flight) or, with `rate`, open loop (fixed arrivals). */
-function runLoad(url: string, connections: number, durationS: number, rate?: number): Promise<LoadResult> {
+function runLoad(url: string, connections: number, durationS: number, rate?: number, script: ScriptName = 'main'): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const script = rate ? 'dist/bench/openLoop.js' : 'dist/bench/loadgen.js';
-    const args = rate ? { url, rate, conversations: connections, durationS } : { url, connections, durationS };
-    const child = spawn(process.execPath, [fromRoot(script), JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const program = rate ? 'dist/bench/openLoop.js' : 'dist/bench/loadgen.js';
+    const args = rate ? { url, rate, conversations: connections, durationS } : { url, connections, durationS, script };
+    const child = spawn(process.execPath, [fromRoot(program), JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
@@ -54,17 +57,36 @@ async function startEcho(): Promise<{ url: string; child: ChildProcess }> {
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-export async function measureTarget(url: string, pid: number, o: { durationS: number; runs: number; connections: number }): Promise<TargetResult> {
-  await runLoad(url, o.connections, 3); // warm-up: JIT, caches, the model
-  const before = procStats(pid);
-  const t0 = performance.now();
-  const saturation: LoadResult[] = [];
-  for (let i = 0; i < o.runs; i += 1) saturation.push(await runLoad(url, o.connections, o.durationS));
-  const after = procStats(pid);
-  const wallS = (performance.now() - t0) / 1000;
-  const at200: LoadResult[] = [];
-  for (let i = 0; i < o.runs; i += 1) at200.push(await runLoad(url, 200, o.durationS, 200));
-  return { saturation, at200, cpuPercent: (100 * (after.cpuS - before.cpuS)) / wallS, rssMiB: procStats(pid).rssMiB };
+type Target = { url: string; pid: number };
+
+/**
+ * Every target measured round by round — echo, memory, Redis, then again — so a machine that slows
+ * down mid-run (it is shared) weighs on all three alike, and the ratios stay fair.
+ */
+async function measureAll(targets: Record<'echo' | 'memory' | 'redis', Target>, o: { durationS: number; runs: number; connections: number }) {
+  const names = ['echo', 'memory', 'redis'] as const;
+  for (const n of names) await runLoad(targets[n].url, o.connections, 3); // warm-up: JIT, caches, the model
+  const out = Object.fromEntries(names.map((n) => [n, { saturation: [], orderScript: [], at200: [], cpuPercent: 0, rssMiB: 0 }])) as unknown as Record<
+    (typeof names)[number],
+    TargetResult
+  >;
+  const cpu = Object.fromEntries(names.map((n) => [n, { cpuS: 0, wallS: 0 }]));
+  for (let i = 0; i < o.runs; i += 1) {
+    for (const n of names) {
+      const before = procStats(targets[n].pid);
+      const t0 = performance.now();
+      out[n].saturation.push(await runLoad(targets[n].url, o.connections, o.durationS));
+      cpu[n].cpuS += procStats(targets[n].pid).cpuS - before.cpuS;
+      cpu[n].wallS += (performance.now() - t0) / 1000;
+    }
+    for (const n of names) out[n].orderScript.push(await runLoad(targets[n].url, o.connections, o.durationS, undefined, 'order'));
+    for (const n of names) out[n].at200.push(await runLoad(targets[n].url, 200, o.durationS, 200));
+  }
+  for (const n of names) {
+    out[n].cpuPercent = (100 * cpu[n].cpuS) / cpu[n].wallS;
+    out[n].rssMiB = procStats(targets[n].pid).rssMiB;
+  }
+  return out;
 }
 
 export async function e2eBench(o: {
@@ -78,12 +100,14 @@ export async function e2eBench(o: {
   const memory = await startKefuProcess({ ...NO_RATE_LIMITS, LOG_LEVEL: 'error' });
   const redis = await startKefuProcess({ ...NO_RATE_LIMITS, LOG_LEVEL: 'error', REDIS_URL: o.redisUrl, REDIS_NAMESPACE: o.namespace });
   try {
-    const results = {
-      echo: await measureTarget(echo.url, echo.child.pid as number, o),
-      memory: await measureTarget(memory.url, memory.child.pid as number, o),
-      redis: await measureTarget(redis.url, redis.child.pid as number, o),
-    };
-    return results;
+    return await measureAll(
+      {
+        echo: { url: echo.url, pid: echo.child.pid as number },
+        memory: { url: memory.url, pid: memory.child.pid as number },
+        redis: { url: redis.url, pid: redis.child.pid as number },
+      },
+      o,
+    );
   } finally {
     echo.child.kill();
     await Promise.all([memory.kill(), redis.kill()]);

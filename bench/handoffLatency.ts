@@ -9,9 +9,11 @@ import { NO_RATE_LIMITS, startKefuProcess } from '../testkit/kefuProcess';
 import { testRedis, uniqueNamespace } from '../testkit/redisServer';
 import { percentile, recordResults, round2 } from './results';
 
-export async function handoffBench(n: number, runs: number, redisUrl: string): Promise<Record<string, number | string>> {
-  const env = { REDIS_URL: redisUrl, REDIS_NAMESPACE: uniqueNamespace('bench'), LOG_LEVEL: 'error' };
-  const [a, b] = await Promise.all([startKefuProcess({ ...NO_RATE_LIMITS, ...env }), startKefuProcess({ ...NO_RATE_LIMITS, ...env })]);
+/** `store`: a Redis URL, or the environment naming the store (REDIS_CLUSTER_NODES…); `instances` kefu processes share it, A the first, B the last. */
+export async function handoffBench(n: number, runs: number, store: string | Record<string, string>, instances = 2): Promise<Record<string, number | string>> {
+  const env = { ...(typeof store === 'string' ? { REDIS_URL: store } : store), REDIS_NAMESPACE: uniqueNamespace('bench'), LOG_LEVEL: 'error' };
+  const all = await Promise.all(Array.from({ length: instances }, () => startKefuProcess({ ...NO_RATE_LIMITS, ...env })));
+  const [a, b] = [all[0], all[all.length - 1]];
   try {
     const agent = new AgentClient(b.url, 'demo-token-carol'); // a supervisor hears every event
     await agent.listen();
@@ -67,7 +69,7 @@ export async function handoffBench(n: number, runs: number, redisUrl: string): P
     out['handoff.per_run_p99_ms'] = perRun.map((r) => round2(r['handoff.p99_ms'])).join(', ');
     return out;
   } finally {
-    await Promise.all([a.kill(), b.kill()]);
+    await Promise.all(all.map((k) => k.kill()));
   }
 }
 

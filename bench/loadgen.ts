@@ -1,10 +1,11 @@
 /* Runs in its own process: autocannon against /api/messages with scripted conversations.
- * argv: JSON {url, connections, durationS, rate?} → prints one JSON result line. */
+ * argv: JSON {url, connections, durationS, rate?, script?} → prints one JSON result line. */
 import { randomUUID } from 'node:crypto';
-import { SCRIPT } from './script';
+import { SCRIPTS, type ScriptName } from './script';
 import autocannon from 'autocannon';
 
-const opts = JSON.parse(process.argv[2] ?? '{}') as { url: string; connections: number; durationS: number; rate?: number };
+const opts = JSON.parse(process.argv[2] ?? '{}') as { url: string; connections: number; durationS: number; rate?: number; script?: ScriptName };
+const SCRIPT = SCRIPTS[opts.script ?? 'main'];
 
 interface Ctx {
   step?: number;

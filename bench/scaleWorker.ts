@@ -1,13 +1,24 @@
 /* One scale measurement, in its own process (run with --expose-gc): N active conversations, each
  * left inside the order dialog waiting for the phone digits (profile, dialog state, transcript,
  * conversation reference), then the memory they hold — in this process and in Redis.
- * argv: JSON {n, transcript, redisUrl?, namespace?} */
+ * argv: JSON {n, transcript, redisUrl?, clusterNodes?, namespace?, offset?, fillOnly?} — with fillOnly
+ * (one of several instances filling a shared Redis) it fills conversations offset…offset+n-1 and
+ * reports only its time; the caller measures the cluster. */
 import { createRedis, type Redis } from '../infra/redis/connection';
 import { createKefu } from '../bot/app';
 import { loadData, parseEnv } from '../bot/config';
 import { createLogger } from '../kernel/log';
 
-const o = JSON.parse(process.argv[2] ?? '{}') as { n: number; transcript: boolean; redisUrl?: string; namespace?: string };
+const o = JSON.parse(process.argv[2] ?? '{}') as {
+  n: number;
+  transcript: boolean;
+  redisUrl?: string;
+  clusterNodes?: string;
+  namespace?: string;
+  offset?: number;
+  fillOnly?: boolean;
+};
+const offset = o.offset ?? 0;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
 async function usedMemory(redis: Redis | undefined): Promise<number> {
@@ -22,6 +33,7 @@ async function main(): Promise<void> {
     STATE_MAX_CONVERSATIONS: String(o.n + 10_000),
     TRANSCRIPT_MAX_ENTRIES: o.transcript ? '500' : '0',
     ...(o.redisUrl ? { REDIS_URL: o.redisUrl, REDIS_NAMESPACE: o.namespace ?? 'scale' } : {}),
+    ...(o.clusterNodes ? { REDIS_CLUSTER_NODES: o.clusterNodes, REDIS_NAMESPACE: o.namespace ?? 'scale' } : {}),
   });
   const kefu = createKefu(env, loadData(env), createLogger('error'));
   await kefu.ready;
@@ -40,6 +52,18 @@ async function main(): Promise<void> {
       text: '查物流 KF202611220001',
       timestamp: new Date(),
     } as never);
+  if (o.fillOnly) {
+    const started = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        while (next < o.n) await turn(offset + next++);
+      }),
+    );
+    process.stdout.write(`${JSON.stringify({ n: o.n, seconds: (performance.now() - started) / 1000 })}\n`);
+    await kefu.close();
+    process.exit(0);
+  }
   // Warm up on a few conversations so one-off allocations (JIT, caches) are not counted per conversation.
   for (let i = 0; i < 200; i += 1) await turn(o.n + i);
   // Memory after two collections with a pause between (finalisers run, the heap settles).

@@ -223,7 +223,9 @@ export class HandoffMiddleware implements Middleware {
     if (first.level !== 'none' || !this.deps.recognizer.ready) return first;
     const nlu = await this.deps.recognizer.recognize(text, hint ? { hint } : {});
     rememberReading(context, text, hint, nlu);
-    return this.deps.risk.scan(text, intentSignalOf(nlu));
+    // Most intents are no risk topic: the first scan stands, without reading the text a second time.
+    const signal = intentSignalOf(nlu);
+    return this.deps.risk.isRiskTopic(signal) ? this.deps.risk.scan(text, signal) : first;
   }
 
   private async reply(context: TurnContext, text: string, speaker: 'bot' | 'system'): Promise<void> {

@@ -57,6 +57,11 @@ export class RiskScanner {
     this.model = model;
   }
 
+  /** Whether the intent names a risk topic at its score (food_safety…): only then can it change a scan. */
+  isRiskTopic(intent: IntentSignal | undefined): boolean {
+    return intent !== undefined && this.lexicon.intentSignal(intent) !== undefined;
+  }
+
   get modelReady(): boolean {
     return this.model !== undefined;
   }

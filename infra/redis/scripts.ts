@@ -34,7 +34,7 @@ const VERSION = 'v2';
 const LUA_DIR = fromRoot('infra/redis/lua');
 
 type Command = `kefu_${ScriptName}_${typeof VERSION}`;
-export type RedisWithScripts = Redis & Record<Command, (...args: Array<string | number>) => Promise<unknown>>;
+export type RedisWithScripts = Redis & Record<Command, (...args: Array<string | number | Buffer>) => Promise<unknown>>;
 
 /** Script files by name, with their key counts read from the file names. */
 function scriptFiles(): Map<ScriptName, { file: string; keys: number }> {
@@ -61,7 +61,7 @@ export function loadScripts(redis: Redis): RedisWithScripts {
   return redis as RedisWithScripts;
 }
 
-export function run(redis: RedisWithScripts, name: ScriptName, ...args: Array<string | number>): Promise<unknown> {
+export function run(redis: RedisWithScripts, name: ScriptName, ...args: Array<string | number | Buffer>): Promise<unknown> {
   return redis[`kefu_${name}_${VERSION}`](...args);
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Storage, StoreItems } from 'botbuilder';
 import type { RedisKeys } from './keys';
 import { run, ScriptCode, type RedisWithScripts } from './scripts';
@@ -7,6 +8,11 @@ import { run, ScriptCode, type RedisWithScripts } from './scripts';
  * botbuilder Storage in Redis: each item a hash {json, eTag} with a TTL, written by one Lua script
  * that rejects a stale eTag. (BotState writes with eTag "*"; the turn lock keeps turns apart, and
  * FencedStorage turns a stale turn's "*" back into the eTag it read.)
+ *
+ * The JSON is stored deflated (a zero byte, then raw deflate) once it passes a few hundred bytes:
+ * a conversation's dialog state repeats its prompts and keys, and compressed it takes about half
+ * the memory — the difference between a Redis that holds a million conversations in 2 GB or in 3.
+ * Items written as plain JSON by an earlier version are still read.
  */
 export class RedisStorage implements Storage {
   constructor(
@@ -19,10 +25,10 @@ export class RedisStorage implements Storage {
     const items: StoreItems = {};
     await Promise.all(
       keys.map(async (key) => {
-        const [json, eTag] = await this.redis.hmget(this.keys.state(key), 'json', 'eTag');
-        if (json === null) return;
+        const [stored, eTag] = await this.redis.hmgetBuffer(this.keys.state(key), 'json', 'eTag');
+        if (stored === null) return;
         try {
-          items[key] = { ...(JSON.parse(json) as object), eTag: eTag ?? '*' };
+          items[key] = { ...(JSON.parse(decode(stored)) as object), eTag: eTag?.toString('utf8') ?? '*' };
         } catch {
           // A corrupt item is treated as absent: the conversation starts afresh rather than failing every turn.
         }
@@ -36,7 +42,7 @@ export class RedisStorage implements Storage {
       Object.entries(changes).map(async ([key, item]) => {
         const { eTag, ...data } = item as Record<string, unknown> & { eTag?: string };
         const next = randomUUID();
-        const code = await run(this.redis, 'storageWrite', this.keys.state(key), JSON.stringify(data), eTag ?? '', next, this.ttlSeconds);
+        const code = await run(this.redis, 'storageWrite', this.keys.state(key), encode(JSON.stringify(data)), eTag ?? '', next, this.ttlSeconds);
         if (code === ScriptCode.eTagConflict) throw new Error(`storage write for "${key}" rejected: eTag conflict`);
         (item as { eTag?: string }).eTag = next; // reported back, as botbuilder's MemoryStorage does (fencing reads it)
       }),
@@ -46,4 +52,19 @@ export class RedisStorage implements Storage {
   async delete(keys: string[]): Promise<void> {
     if (keys.length) await this.redis.del(...keys.map((k) => this.keys.state(k)));
   }
+}
+
+/** Below this many bytes the JSON is stored as it is (deflate would save little). */
+const DEFLATE_FROM = 256;
+const DEFLATED = 0;
+
+function encode(json: string): string | Buffer {
+  if (Buffer.byteLength(json) < DEFLATE_FROM) return json;
+  const packed = deflateRawSync(json);
+  return Buffer.concat([Buffer.of(DEFLATED), packed]);
+}
+
+/** JSON text never starts with a zero byte: a leading zero marks the deflated form. */
+function decode(stored: Buffer): string {
+  return stored[0] === DEFLATED ? inflateRawSync(stored.subarray(1)).toString('utf8') : stored.toString('utf8');
 }

@@ -95,3 +95,28 @@ describe('Redis conversation state expires', () => {
     await redis.quit();
   });
 });
+
+describe('Redis conversation state is stored compactly', () => {
+  it('a dialog state of a few hundred bytes is stored deflated, smaller than its JSON, and reads back the same', async () => {
+    const redis = loadScripts(createRedis((await testRedis()).url));
+    const keys = new RedisKeys(uniqueNamespace('deflate'));
+    const prompt = '为保护您的隐私，请输入该订单预留手机号的后四位数字。';
+    const state = { dialogStack: [{ id: 'order.last4', state: { options: { prompt, retryPrompt: `请输入 4 位数字。${prompt}` } } }], lastReply: prompt };
+    await new RedisStorage(redis, keys, 120).write({ conv: { ...state } });
+    const stored = await redis.hgetBuffer(keys.state('conv'), 'json');
+    expect(stored?.length).to.be.lessThan(Buffer.byteLength(JSON.stringify(state)));
+    const read = await new RedisStorage(redis, keys, 120).read(['conv']);
+    expect(read.conv).to.deep.include(state);
+    await redis.quit();
+  });
+
+  it('an item an earlier version wrote as plain JSON is still read', async () => {
+    const redis = loadScripts(createRedis((await testRedis()).url));
+    const keys = new RedisKeys(uniqueNamespace('plain'));
+    const state = { profile: { locale: 'en', turns: 3, lastReply: 'x'.repeat(400) } };
+    await redis.hset(keys.state('old'), 'json', JSON.stringify(state), 'eTag', 'e1');
+    const read = await new RedisStorage(redis, keys, 120).read(['old']);
+    expect(read.old).to.deep.equal({ ...state, eTag: 'e1' });
+    await redis.quit();
+  });
+});
