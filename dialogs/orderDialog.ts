@@ -98,6 +98,17 @@ export class OrderDialog extends ComponentDialog {
         retryPrompt: MessageFactory.suggestedActions(remembered.slice(-4).reverse(), p.whichOrder),
       });
     }
+    // A customer the app vouched for (signed token): their own orders, without asking for a number.
+    const mine = await this.signedInOrders(step.context);
+    if (mine.length === 1) return step.next(mine[0].id);
+    if (mine.length > 1) {
+      const ids = mine.map((o) => o.id);
+      const list = mine.map((o) => `${o.id} · ${o.merchant} · ${p.status[o.status]}`).join('\n');
+      return step.prompt(ORDER_ID_PROMPT, {
+        prompt: MessageFactory.suggestedActions(ids, `${opener}${p.recentOrders}\n${list}\n${p.whichOrder}`),
+        retryPrompt: MessageFactory.suggestedActions(ids, p.whichOrder),
+      });
+    }
     return step.prompt(ORDER_ID_PROMPT, {
       prompt: `${opener}${p.askOrderId}`,
       retryPrompt: MessageFactory.suggestedActions([p.noOrderIdButton, p.personButton], p.orderIdFormat),
@@ -238,6 +249,18 @@ export class OrderDialog extends ComponentDialog {
     return step.endDialog();
   }
 
+  /** The signed-in customer's recent orders (none without a valid token, or when the order service is down: then the number is asked). */
+  private async signedInOrders(context: TurnContext): Promise<Order[]> {
+    const { identity } = getTurnInfo(context);
+    if (identity.status !== 'verified') return [];
+    try {
+      return await this.deps.orders.customerOrders(identity.user.userId, RECENT_ORDERS_SHOWN);
+    } catch (err) {
+      if (!(err instanceof OrderServiceUnavailableError)) throw err;
+      return [];
+    }
+  }
+
   /** The order, undefined when there is none, or 'unavailable' after telling the customer. */
   private async lookup(context: TurnContext, orderId: string): Promise<Order | undefined | 'unavailable'> {
     try {
@@ -250,6 +273,9 @@ export class OrderDialog extends ComponentDialog {
     }
   }
 }
+
+/** Orders offered as buttons to a signed-in customer who gave no number. */
+const RECENT_ORDERS_SHOWN = 4;
 
 function recordVerified(profile: ConversationProfile, orderId: string, method: VerificationMethod, now: Date): void {
   // Failures are not reset: verifying one's own order must not buy more guesses at another.

@@ -60,6 +60,8 @@ export interface Prompts {
   phoneLast4Format: string;
   /** Several orders verified in this conversation: which one? (buttons follow) */
   whichOrder: string;
+  /** Heads the list of a signed-in customer's recent orders, before whichOrder. */
+  recentOrders: string;
   /** Button labels offered when the customer cannot give an order number. */
   noOrderIdButton: string;
   personButton: string;
@@ -172,6 +174,7 @@ const zh: Prompts = {
   askPhoneLast4: '为保护您的隐私，请输入该订单预留手机号的后四位数字。',
   phoneLast4Format: '请输入 4 位数字（订单预留手机号的后四位）。如需更换订单，直接发送新的订单号即可。',
   whichOrder: '您想办理的是哪个订单？点选下面的订单号，或直接发送其他订单号。',
+  recentOrders: '您最近的订单：',
   noOrderIdButton: '没有订单号',
   personButton: '转人工',
   myOrdersButton: '在哪找订单号',
@@ -299,6 +302,7 @@ const en: Prompts = {
   askPhoneLast4: 'To protect your privacy, please enter the last four digits of the phone number on this order.',
   phoneLast4Format: 'Please enter 4 digits (the last four of the phone number on the order). To switch orders, just send the other order number.',
   whichOrder: 'Which order is this about? Tap one below, or send another order number.',
+  recentOrders: 'Your recent orders:',
   noOrderIdButton: "I don't have it",
   personButton: 'Talk to a person',
   myOrdersButton: 'Where is my order number?',

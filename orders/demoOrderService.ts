@@ -21,6 +21,13 @@ export class DemoOrderService implements OrderService {
     return this.orders.get(orderId);
   }
 
+  async customerOrders(customerId: string, limit: number): Promise<Order[]> {
+    return [...this.orders.values()]
+      .filter((o) => o.customerId === customerId)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, limit);
+  }
+
   async submitRequest(orderId: string, kind: ServiceRequestKind, details: ServiceRequestDetails = {}): Promise<ServiceRequest> {
     const request: ServiceRequest = {
       id: `R${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`,

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   OrderSchema,
   OrderServiceUnavailableError,
@@ -16,7 +17,8 @@ export interface HttpOrderServiceOptions {
 }
 
 /**
- * The operator's order API: `GET {base}/orders/{id}` → 200 Order | 404, and
+ * The operator's order API: `GET {base}/orders/{id}` → 200 Order | 404,
+ * `GET {base}/customers/{id}/orders?limit=N` → 200 {orders: Order[]} (newest first), and
  * `POST {base}/orders/{id}/requests {kind}` → 201 ServiceRequest. Every reply is validated;
  * a slow, failing or malformed reply is "unavailable", never a guess.
  */
@@ -31,6 +33,16 @@ export class HttpOrderService implements OrderService {
     // Never trust the back end to have answered about a different order.
     if (order.data.id !== orderId) throw new OrderServiceUnavailableError('order API returned a different order than asked for');
     return order.data;
+  }
+
+  async customerOrders(customerId: string, limit: number): Promise<Order[]> {
+    const res = await this.call('GET', `/customers/${encodeURIComponent(customerId)}/orders?limit=${String(limit)}`);
+    if (res.status === 404) return [];
+    const reply = CustomerOrdersReply.safeParse(await this.json(res, 200));
+    if (!reply.success) throw new OrderServiceUnavailableError(`order API returned an invalid order list: ${reply.error.issues[0]?.message ?? ''}`);
+    // Another customer's order in the list would be shown to this one: the whole reply is refused.
+    if (reply.data.orders.some((o) => o.customerId !== customerId)) throw new OrderServiceUnavailableError("order API listed another customer's order");
+    return [...reply.data.orders].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
   }
 
   async submitRequest(orderId: string, kind: ServiceRequestKind, details: ServiceRequestDetails = {}): Promise<ServiceRequest> {
@@ -72,6 +84,9 @@ export class HttpOrderService implements OrderService {
     }
   }
 }
+
+/** A customer's order list: bounded, strict — the same order schema as a single order. */
+const CustomerOrdersReply = z.object({ orders: z.array(OrderSchema).max(50) }).strict();
 
 /** An order is a few KiB: a reply past this is refused, not buffered (a 50 MB reply must not reach the customer). */
 const MAX_REPLY_BYTES = 256 * 1024;

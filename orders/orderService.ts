@@ -63,6 +63,11 @@ export interface ServiceRequestDetails {
 export interface OrderService {
   /** The order, or undefined when there is none with that ID. */
   findOrder(orderId: string): Promise<Order | undefined>;
+  /**
+   * The customer's most recent orders, newest first, at most `limit`: asked only for a customer the
+   * app vouched for (a signed user token), so "cancel it" needs no order number.
+   */
+  customerOrders(customerId: string, limit: number): Promise<Order[]>;
   /** Files a cancellation, refund, return or wrong-item request for the order. */
   submitRequest(orderId: string, kind: ServiceRequestKind, details?: ServiceRequestDetails): Promise<ServiceRequest>;
 }

@@ -148,6 +148,31 @@ describe('conversations over /api/messages (expectReplies)', function () {
       expect(answer).to.contain('配送中');
     });
 
+    it('signed in with several orders, "帮我取消吧" lists them as buttons; tapping one acts on it without the digits', async () => {
+      const c = client({ userId: 'u1001', channelData: { userToken: token('u1001', 600) } });
+      const ask = await c.sayFull('帮我取消吧');
+      const last = ask.at(-1);
+      expect(last?.text).to.contain('您最近的订单').and.to.contain('KF202611220002').and.not.to.contain('KF202611190003'); // u1002's
+      const buttons = last?.suggestedActions?.actions.map((a) => a.title) ?? [];
+      expect(buttons).to.include.members(['KF202611220001', 'KF202611220002', 'KF202611220006']);
+      expect(last?.text).not.to.match(/后四位|请提供您的订单号/);
+      const offer = await c.say('KF202611220002');
+      expect(offer).to.contain('可以取消').and.not.to.contain('后四位');
+    });
+
+    it('signed in with one order, "where is my order" answers for it without asking anything', async () => {
+      const c = client({ userId: 'u1003', locale: 'en', channelData: { userToken: token('u1003', 600) } });
+      const answer = await c.say('where is my order');
+      expect(answer).to.contain('KF202611010005').and.not.to.match(/last four digits|order number/i);
+    });
+
+    it('an order list from a token never reaches a customer without one', async () => {
+      const c = client({ userId: 'u1001' });
+      const ask = await c.say('帮我取消吧');
+      expect(ask).not.to.contain('KF2026');
+      expect(ask).to.match(/订单号/);
+    });
+
     it('a token for another user gets the same reply as an unknown order', async () => {
       const c = client({ userId: 'u1001', channelData: { userToken: token('u1001', 600) } });
       const other = await c.say('查物流 KF202611190003'); // belongs to u1002

@@ -8,6 +8,9 @@ class BrokenOrderService implements OrderService {
   async findOrder(): Promise<Order | undefined> {
     throw new Error('a bug in the order adapter');
   }
+  async customerOrders(): Promise<Order[]> {
+    throw new Error('a bug in the order adapter');
+  }
   async submitRequest(): Promise<ServiceRequest> {
     throw new Error('unreachable');
   }

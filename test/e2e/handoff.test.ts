@@ -331,6 +331,9 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
               } satisfies Order)
             : undefined;
         },
+        async customerOrders(): Promise<Order[]> {
+          return [];
+        },
         async submitRequest(): Promise<ServiceRequest> {
           throw new Error('not used');
         },

@@ -16,6 +16,11 @@ class SlowOrders implements OrderService {
     return this.inner.findOrder(id);
   }
 
+  async customerOrders(customerId: string, limit: number): Promise<Order[]> {
+    await new Promise((r) => setTimeout(r, this.delayMs));
+    return this.inner.customerOrders(customerId, limit);
+  }
+
   submitRequest(id: string, kind: ServiceRequestKind): Promise<ServiceRequest> {
     return this.inner.submitRequest(id, kind);
   }

@@ -46,6 +46,20 @@ describe('HttpOrderService against a real HTTP order API', () => {
           return void res.status(404).json({});
       }
     });
+    app.get('/api/customers/:id/orders', (req, res) => {
+      seen.push({ path: req.path, auth: req.header('authorization') });
+      const older = { ...ORDER, id: 'KF202611210009', createdAt: '2026-11-21T01:00:00Z' };
+      switch (req.params.id) {
+        case 'u1':
+          return void res.json({ orders: [older, ORDER] });
+        case 'leaky':
+          return void res.json({ orders: [{ ...ORDER, customerId: 'leaky' }, ORDER] }); // lists u1's order too
+        case 'flood':
+          return void res.json({ orders: Array.from({ length: 51 }, () => ({ ...ORDER, customerId: 'flood' })) });
+        default:
+          return void res.status(404).json({});
+      }
+    });
     app.post('/api/orders/:id/requests', (req, res) => {
       seen.push({ path: req.path, body: req.body });
       res.status(201).json({ id: 'R1', orderId: req.params.id, kind: (req.body as { kind: string }).kind, createdAt: '2026-11-22T02:00:00Z' });
@@ -72,6 +86,26 @@ describe('HttpOrderService against a real HTTP order API', () => {
     expect(await service().findOrder('KF202611220001')).to.deep.equal(ORDER);
     expect(seen.find((s) => s.path === '/api/orders/KF202611220001')?.auth).to.equal('Bearer svc-token');
   });
+  it("lists a customer's orders newest first, at most the limit asked", async () => {
+    const orders = await service().customerOrders('u1', 4);
+    expect(orders.map((o) => o.id)).to.deep.equal(['KF202611220001', 'KF202611210009']);
+    expect((await service().customerOrders('u1', 1)).map((o) => o.id)).to.deep.equal(['KF202611220001']);
+    expect(await service().customerOrders('nobody', 4)).to.deep.equal([]);
+  });
+  for (const [name, customer] of [
+    ["a list holding another customer's order", 'leaky'],
+    ['a list past 50 orders', 'flood'],
+  ] as const) {
+    it(`refuses ${name} as unavailable`, async () => {
+      let err: unknown;
+      await service()
+        .customerOrders(customer, 4)
+        .catch((e: unknown) => {
+          err = e;
+        });
+      expect(err).to.be.instanceOf(OrderServiceUnavailableError);
+    });
+  }
   it('returns undefined for 404', async () => {
     expect(await service().findOrder('KF999999999999')).to.equal(undefined);
   });

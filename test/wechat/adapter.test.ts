@@ -63,6 +63,7 @@ describe('WeChat Official Account adapter over real HTTP', function () {
             } satisfies Order)
           : undefined;
       },
+      customerOrders: async (): Promise<Order[]> => [],
       submitRequest: async (): Promise<ServiceRequest> => {
         throw new Error('unused');
       },
