@@ -21,7 +21,7 @@ export const ORDER_DIALOG = 'order';
 const FLOW = 'order.flow';
 export const ORDER_ID_PROMPT = 'order.id';
 export const LAST4_PROMPT = 'order.last4';
-const CONFIRM_PROMPT = 'order.confirm';
+export const CONFIRM_PROMPT = 'order.confirm';
 const REASON_PROMPT = 'order.reason';
 /** A second answer that is not an order number ends the asking: buttons, not a third lecture. */
 const MAX_ORDER_ID_ATTEMPTS = 2;

@@ -6,7 +6,7 @@ import { isOrderIntent } from '../nlu/catalogue';
 import { bestReading, NONE_INTENT, type NluResult } from '../nlu/types';
 import { type DialogDeps, greetingText, handOff, withQuickReplies } from './deps';
 import { detectInterruption } from './interruptions';
-import { LAST4_PROMPT, ORDER_DIALOG, ORDER_ID_PROMPT, OrderDialog, parseYesNo, phoneProofIn, type OrderDialogOptions } from './orderDialog';
+import { CONFIRM_PROMPT, LAST4_PROMPT, ORDER_DIALOG, ORDER_ID_PROMPT, OrderDialog, parseYesNo, phoneProofIn, type OrderDialogOptions } from './orderDialog';
 import { loadProfile, MAX_INTENT_HISTORY, type ConversationProfile } from './profile';
 import { PROMPTS } from './prompts';
 import { activityText, getTurnInfo, setTurnInfo } from './turnInfo';
@@ -37,6 +37,11 @@ const REPEAT =
 const ACKNOWLEDGE = /^(👍|👌|🙏|好的?|好吧|嗯+|哦+|噢|收到|明白了?|知道了|了解|行|ok|okay|k|got it|cool|alright|noted)[\s\p{P}\p{Extended_Pictographic}]*$/iu;
 
 /** Whether a message could be the awaited order number or digits (then the prompt reads it). */
+/** How sure a reading must be for a message in a yes/no offer to count as a question of its own. */
+const CONFIRM_QUESTION_THRESHOLD = 0.5;
+/** A question by its form: a question mark, or a question word of either language. */
+const QUESTION = /[?？]\s*$|^(how|what|when|why|where|which|can|could|is|are|do|does)\b|多久|多少|怎么|什么|为什么|几天|吗[?？]?\s*$/i;
+
 function looksLikeSlot(text: string): boolean {
   const t = normaliseTyped(text);
   return /\d{4}/.test(t) || /kf/i.test(t) || /[一二三四五六七八九零〇幺两]{4}/u.test(t);
@@ -89,6 +94,18 @@ export class RootDialog extends ComponentDialog {
     if ((waiting === ORDER_ID_PROMPT || waiting === LAST4_PROMPT) && !looksLikeSlot(text)) {
       const heard = await this.listen(innerDc, text, nlu, profile, waiting);
       if (heard) return heard;
+    }
+    // "Shall I submit it?" answered with a question ("how long does the refund take"): the question is
+    // answered, not met with the same offer again. A yes or a no, however worded, stays the answer.
+    if (waiting === CONFIRM_PROMPT && parseYesNo(text) === undefined) {
+      const best = bestReading(nlu);
+      // Asked as a question, the reading needs only the bar every other prompt uses.
+      const bar = QUESTION.test(text) ? this.options.promptTopicSwitchThreshold : CONFIRM_QUESTION_THRESHOLD;
+      if (best && best.score >= bar && best.intent !== 'greet') {
+        await innerDc.cancelAllDialogs();
+        setTurnInfo(innerDc.context, { ...getTurnInfo(innerDc.context), nlu: { ...nlu, intent: best.intent, score: best.score } });
+        return innerDc.beginDialog(ROUTE);
+      }
     }
     return super.onContinueDialog(innerDc);
   }
@@ -198,6 +215,8 @@ export class RootDialog extends ComponentDialog {
     // An order number with little else ("还有这个 KF…") is a request to look the order up.
     if (nlu.entities.orderIds.length > 0 && !isOrderIntent(intent) && intent !== 'human_agent' && (intent === NONE_INTENT || nlu.score < 0.7))
       intent = 'order_status';
+    // "那你们就这样？太差劲了" is no goodbye: an angry "bye" or "thanks" gets the complaint's answer, never a cheerful farewell.
+    if ((intent === 'goodbye' || intent === 'thanks') && nlu.emotion.label === 'anger') intent = 'complaint';
     recordIntent(profile, intent, nlu.score, now);
     // Only the very last answer counts as "the same question again".
     const askedAgain = profile.lastAnswered === intent;

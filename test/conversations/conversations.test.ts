@@ -180,6 +180,47 @@ const conversations: Conversation[] = [
       { say: '算了不查了', expect: [/取消/], not: [ORDER_LECTURE] },
     ],
   },
+  {
+    title: 'a question in answer to "shall I submit?" is answered, not met with the same offer',
+    locale: 'en-US',
+    steps: [
+      { say: 'order KF202611190003 please', expect: [ASK_LAST4] },
+      { say: '5678', expect: ['KF202611190003'] },
+      { say: 'i want to send it back', expect: [/submit/i] },
+      { say: 'wait how many days until i get my money back?', expect: [/working days/i], not: [/Shall I submit/i] },
+    ],
+  },
+  {
+    title: 'a plain yes to the offer is still a yes',
+    steps: [
+      { say: '我要取消 KF202611220002', expect: [ASK_LAST4] },
+      { say: '1234', expect: ['可以取消'] },
+      { say: '嗯嗯 可以的', expect: [/原因/] },
+    ],
+  },
+  {
+    title: 'urging after the status: a request to hurry, not a product suggestion',
+    steps: [
+      { say: '外卖咋还没到 KF202611220001', expect: [ASK_LAST4] },
+      { say: '1234', expect: ['配送中'] },
+      { say: '能不能让骑手快点啊', not: [/建议|意见反馈/] },
+    ],
+  },
+  {
+    title: 'an angry "that\'s it?" is a complaint, never a cheerful goodbye',
+    steps: [
+      { say: '怎么开发票', expect: [/发票/] },
+      { say: '就这么回复我？？太敷衍了吧', expect: [/抱歉|投诉|转人工/], not: [/祝您生活愉快|很高兴能帮到您/] },
+    ],
+  },
+  {
+    title: 'English: "bye, useless!!" gets an apology and a way forward, not a farewell',
+    locale: 'en-US',
+    steps: [
+      { say: 'how do I use a coupon?', expect: [/coupon/i] },
+      { say: 'ugh forget it, you are useless, bye!!', expect: [/sorry|apolog/i], not: [/have a great day|glad I could help/i] },
+    ],
+  },
   // 3. Empathy first, and once.
   {
     title: 'anger about a late delivery: empathy before the question',
