@@ -42,7 +42,10 @@ function fill(o: { n: number; offset: number; clusterNodes: string; namespace: s
   });
 }
 
-export async function clusterScaleBench(conversations: number, o: { handoffN: number; handoffRuns: number; dispatchN: number }): Promise<Record<string, number | string>> {
+export async function clusterScaleBench(
+  conversations: number,
+  o: { handoffN: number; handoffRuns: number; dispatchN: number },
+): Promise<Record<string, number | string>> {
   const cluster = await testRedisCluster();
   try {
     const namespace = uniqueNamespace('cluster-scale');
@@ -51,9 +54,7 @@ export async function clusterScaleBench(conversations: number, o: { handoffN: nu
     log(`cluster: ${INSTANCES} instances filling ${conversations} conversations`);
     const started = performance.now();
     await Promise.all(
-      Array.from({ length: INSTANCES }, (_, i) =>
-        fill({ n: Math.min(per, conversations - i * per), offset: i * per, clusterNodes: cluster.env, namespace }),
-      ),
+      Array.from({ length: INSTANCES }, (_, i) => fill({ n: Math.min(per, conversations - i * per), offset: i * per, clusterNodes: cluster.env, namespace })),
     );
     const seconds = (performance.now() - started) / 1000;
     const after = await clusterMemory(cluster);

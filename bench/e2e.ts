@@ -57,7 +57,10 @@ async function startEcho(): Promise<{ url: string; child: ChildProcess }> {
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-type Target = { url: string; pid: number };
+interface Target {
+  url: string;
+  pid: number;
+}
 
 /**
  * Every target measured round by round — echo, memory, Redis, then again — so a machine that slows

@@ -71,11 +71,14 @@ async function main(): Promise<void> {
       results[`e2e.${store}.ratio`] = round2(n(results, `e2e.${store}.rps`) / n(results, 'e2e.echo.rps'));
       results[`e2e.${store}.order_script_ratio`] = round2(n(results, `e2e.${store}.order_script_rps`) / n(results, 'e2e.echo.order_script_rps'));
     }
-    if (quick) return guard(results);
+    if (quick) {
+      guard(results);
+      return;
+    }
     log('handoff latency: two instances on Redis');
     Object.assign(results, await handoffBench(cfg.handoffN, cfg.handoffRuns, redis.url));
     log('dispatch: slot freed → next assignment, high risk → agent screen (two instances on Redis)');
-    Object.assign(results, await dispatchBench(quick ? 50 : 200, redis.url));
+    Object.assign(results, await dispatchBench(200, redis.url));
     log(`deadlines: ${cfg.deadlines} across two instances`);
     Object.assign(results, await deadlineBench({ url: redis.url, namespace: uniqueNamespace('dl'), total: cfg.deadlines, pollMs: 100 }));
     const scale: ScaleResult[] = [];
@@ -103,7 +106,7 @@ async function main(): Promise<void> {
       log(`scale: ${clusterConversations} conversations on a 3-node Redis Cluster, 4 instances`);
       Object.assign(results, await clusterScaleBench(clusterConversations, { handoffN: 200, handoffRuns: 1, dispatchN: 100 }));
     }
-    results['bench.mode'] = quick ? 'quick' : 'full';
+    results['bench.mode'] = 'full';
     results['bench.machine'] = `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
     recordResults(results);
     writeSystemSection({ ...readResults(), ...results }, scale, cfg);

@@ -6,7 +6,6 @@ import {
   type ClaimsIdentity,
   ConnectorFactory,
   type ConnectorClient,
-  JwtTokenValidation,
   type UserTokenClient,
 } from 'botframework-connector';
 
@@ -102,6 +101,10 @@ export class ReusedClientsAuthentication extends BotFrameworkAuthentication {
   }
 }
 
+/** The app a token speaks for (v1 tokens name it `appid`, v2 `azp`): clients are kept per app. */
 function appIdOf(claims: ClaimsIdentity): string {
-  return JwtTokenValidation.getAppIdFromClaims(claims.claims) ?? '';
+  return claims.claims
+    .filter((c) => c.type === 'appid' || c.type === 'azp')
+    .map((c) => c.value)
+    .join('|');
 }

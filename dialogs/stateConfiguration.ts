@@ -16,5 +16,5 @@ export function reuseDialogStateConfiguration(context: TurnContext): void {
 
 /** After a turn: keeps the configuration botbuilder built, if this is the first. */
 export function keepDialogStateConfiguration(context: TurnContext): void {
-  shared ??= context.turnState.get(KEY) as unknown;
+  shared ??= context.turnState.get<unknown>(KEY);
 }

@@ -532,7 +532,7 @@ export class HandoffDesk implements HandoffService, SurveyService {
   private async escalateStuck(): Promise<void> {
     const { store, agents, routing } = this.deps;
     if ((await store.waiting()) === 0) return;
-    const [queued, presence, loads] = await Promise.all([store.queued(), store.presence(), store.loads()]);
+    const [queued, presence, loads] = await Promise.all([store.queued({ callbacks: false }), store.presence(), store.loads()]);
     const now = this.now();
     for (const h of queued) {
       if (h.status !== 'queued' || !HandoffEngine.neverParked(h)) continue;

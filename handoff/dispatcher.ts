@@ -52,7 +52,9 @@ export class Dispatcher {
       }
       free = stillFree;
     }
-    if (callbacks > 0) assigned.push(...(await this.dispatchCallbacks(options, loads, presence)));
+    // Tickets pile up while nobody is free: they are read only when some agent online has room.
+    const room = agents.agents.some((a) => presence[a.id] === 'online' && !options.exclude?.includes(a.id) && load(a) < a.capacity);
+    if (callbacks > 0 && room) assigned.push(...(await this.dispatchCallbacks(options, loads, presence)));
     return assigned;
   }
 

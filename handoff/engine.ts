@@ -233,7 +233,12 @@ export class HandoffEngine {
    */
   async wait(handoff: HandoffRecord): Promise<Pick<HandoffTicket, 'position' | 'etaMinutes' | 'nobodyOnline' | 'callbackOffered'>> {
     const { store, routing } = this.deps;
-    const [serving, queued, loads, handleTimes] = await Promise.all([this.servingAgents(handoff.group), store.queued(), store.loads(), store.handleTimes()]);
+    const [serving, queued, loads, handleTimes] = await Promise.all([
+      this.servingAgents(handoff.group),
+      store.queued({ callbacks: false }),
+      store.loads(),
+      store.handleTimes(),
+    ]);
     const groups = new Set<SkillGroup>([handoff.group, ...serving.flatMap((a) => a.skills)]);
     const rank = (h: HandoffRecord) => PRIORITY_RANK[h.priority] * 1e13 + h.createdAt;
     const ahead = queued.filter((h) => h.status === 'queued' && h.id !== handoff.id && groups.has(h.group) && rank(h) < rank(handoff)).length;

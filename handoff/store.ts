@@ -88,8 +88,12 @@ export interface HandoffQueries {
   get(id: string): Promise<HandoffRecord | undefined>;
   /** The conversation's handoff that is not closed (queued, assigned or awaiting a callback). */
   openFor(conversationId: string): Promise<HandoffRecord | undefined>;
-  /** Queued handoffs, most urgent first then longest waiting; callbacks after them, earliest promise first. */
-  queued(): Promise<HandoffRecord[]>;
+  /**
+   * Queued handoffs, most urgent first then longest waiting; callbacks after them, earliest promise
+   * first — unless `callbacks: false`: tickets can pile up while nobody is online, and a caller that
+   * only needs the live queue (a customer's place, escalation) should not read them all.
+   */
+  queued(options?: { callbacks?: boolean }): Promise<HandoffRecord[]>;
   /** Open handoffs assigned to agents. */
   assigned(): Promise<HandoffRecord[]>;
   /** Closed handoffs with a flagged survey, newest first (at most `limit`). */

@@ -170,8 +170,9 @@ export class MemoryHandoffStore implements HandoffStore {
     return { ok: true, handoff: clone(h) };
   }
 
-  async queued(): Promise<HandoffRecord[]> {
+  async queued(options: { callbacks?: boolean } = {}): Promise<HandoffRecord[]> {
     const all = this.sortedQueue();
+    if (options.callbacks === false) return all.filter((h) => h.status === 'queued').map(clone);
     const callbacks = all.filter((h) => h.status === 'callback').sort((a, b) => (a.callback?.dueAt ?? a.createdAt) - (b.callback?.dueAt ?? b.createdAt));
     return [...all.filter((h) => h.status === 'queued'), ...callbacks].map(clone);
   }

@@ -305,9 +305,9 @@ export class RedisHandoffStore implements HandoffStore {
     );
   }
 
-  async queued(): Promise<HandoffRecord[]> {
+  async queued(options: { callbacks?: boolean } = {}): Promise<HandoffRecord[]> {
     const ids = await Promise.all(this.queueKeys.map((key) => this.redis.zrange(key, 0, -1)));
-    const callbacks = await this.redis.zrange(this.keys.callbacks, 0, -1);
+    const callbacks = options.callbacks === false ? [] : await this.redis.zrange(this.keys.callbacks, 0, -1);
     const records = (await Promise.all([...ids.flat(), ...callbacks].map((id) => this.get(id)))).filter((r): r is HandoffRecord => r !== undefined);
     const queued = records
       .filter((r) => r.status === 'queued')

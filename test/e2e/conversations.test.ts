@@ -163,7 +163,9 @@ describe('conversations over /api/messages (expectReplies)', function () {
     it('signed in with one order, "where is my order" answers for it without asking anything', async () => {
       const c = client({ userId: 'u1003', locale: 'en', channelData: { userToken: token('u1003', 600) } });
       const answer = await c.say('where is my order');
-      expect(answer).to.contain('KF202611010005').and.not.to.match(/last four digits|order number/i);
+      expect(answer)
+        .to.contain('KF202611010005')
+        .and.not.to.match(/last four digits|order number/i);
     });
 
     it('an order list from a token never reaches a customer without one', async () => {

@@ -107,6 +107,12 @@ function contract(name: string, make: () => Promise<HandoffStore>): void {
       expect((await store.toCallback(r.id, 1, { dueAt: 5000 })).ok).to.equal(true);
       expect(await store.claimNext(alice, ['general'], 2)).to.equal(undefined);
       expect((await store.queued()).map((h) => h.status)).to.deep.equal(['callback']);
+      // The live queue alone, for a customer's place in line: the ticket is not in it.
+      const live = record();
+      await store.open(live);
+      expect((await store.queued({ callbacks: false })).map((h) => h.id)).to.deep.equal([live.id]);
+      expect((await store.queued()).map((h) => h.id)).to.deep.equal([live.id, r.id]);
+      expect((await store.claim(live.id, bob, 2)).ok).to.equal(true);
       expect(await store.callbacksWaiting()).to.equal(1);
       expect((await store.claim(r.id, alice, 3)).ok).to.equal(true);
       expect(await store.callbacksWaiting()).to.equal(0);
