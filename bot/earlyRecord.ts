@@ -21,6 +21,9 @@ export class EarlyRecords {
     reference: StoredReference,
   ): Promise<void> {
     if (activity.type !== 'message' || !activity.id) return;
+    // A resend of a message already recorded here (its first turn gave up waiting) that must wait
+    // again is not written twice.
+    if (this.done.has(activity.id)) return;
     const shown = transcriptLine((activity.text ?? '').trim(), activity.attachments?.length ?? 0);
     const held = await this.desk.recordInbound(reference, shown, attachmentsOf(activity));
     let relayed = false;

@@ -30,6 +30,9 @@ const NO_ORDER_ID =
 /** A short follow-up on the same matter ("那还要多久", "how much longer?", "still not here"). */
 const FOLLOW_UP = /^.{0,12}(多久|多长时间|什么时候|几点|还要|还没|到哪|how long|how much longer|when|still|any update|eta)/i;
 
+/** Urging a delivery ("能不能快点", "can you hurry it up"): the classifier can read "能不能…" as a suggestion. */
+const URGE = /快点|快一点|快些|催一?催|催一下|催单|赶紧送|hurry|speed (it|this|things) up|taking forever|chase (the|my) (rider|driver|courier)/i;
+
 /** "能再说一遍吗", "say that again": the bot's last message, again. */
 const REPEAT =
   /(再说一遍|再说一次|重复一下|重复一遍|没看清|再发一遍|再发一次|刚才说(的)?什么|say (that|it) again|repeat (that|it|please)|come again\??$|what did you (just )?say)/i;
@@ -212,6 +215,7 @@ export class RootDialog extends ComponentDialog {
     ) {
       intent = previousIntent.intent;
     }
+    if ((intent === 'suggestion' || intent === NONE_INTENT || nlu.score < 0.5) && URGE.test(text)) intent = 'delivery_delay';
     // An order number with little else ("还有这个 KF…") is a request to look the order up.
     if (nlu.entities.orderIds.length > 0 && !isOrderIntent(intent) && intent !== 'human_agent' && (intent === NONE_INTENT || nlu.score < 0.7))
       intent = 'order_status';
