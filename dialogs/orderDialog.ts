@@ -198,9 +198,11 @@ export class OrderDialog extends ComponentDialog {
     const profile = await this.profile(step.context);
     const p = PROMPTS[profile.locale];
     const { now } = getTurnInfo(step.context);
-    const reply = replyForOrder(step.options.intent, order, profile.locale, now, this.deps.kb.menu.timeZone);
+    // A meal is never "returned": "退了吧" about a food order asks for its money back.
+    const intent = step.options.intent === 'return_exchange' && order.category === 'food' ? 'refund_request' : step.options.intent;
+    const reply = replyForOrder(intent, order, profile.locale, now, this.deps.kb.menu.timeZone);
     quoteVerbatim(step.context, order.merchant);
-    const policy = this.deps.kb.answer(step.options.intent, profile.locale);
+    const policy = this.deps.kb.answer(intent, profile.locale);
     const sep = profile.locale === 'en' ? ' ' : '';
     const opener = this.takeOpener(step, profile.locale).trim() || (reply.late ? p.sorryLate : undefined);
     const others = (step.options.otherOrderIds ?? []).filter((id) => id !== order.id);

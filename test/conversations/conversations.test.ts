@@ -221,6 +221,14 @@ const conversations: Conversation[] = [
       { say: 'ugh forget it, you are useless, bye!!', expect: [/sorry|apolog/i], not: [/have a great day|glad I could help/i] },
     ],
   },
+  {
+    title: '"退了吧" about a meal on its way is about the money, never the 7-day return of goods',
+    steps: [
+      { say: '我点的外卖还没到 KF202611220001', expect: [ASK_LAST4] },
+      { say: '1234', expect: ['配送中'] },
+      { say: '算了 退了吧', expect: ['KF202611220001', /退款/], not: [/7 ?天无理由/] },
+    ],
+  },
   // 3. Empathy first, and once.
   {
     title: 'anger about a late delivery: empathy before the question',
