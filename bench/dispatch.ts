@@ -7,14 +7,13 @@
 import { cpus, totalmem } from 'node:os';
 import { AgentClient, type HandoffListJson } from '../testkit/agentClient';
 import { BotClient } from '../testkit/botClient';
-import { NO_RATE_LIMITS, startKefuProcess } from '../testkit/kefuProcess';
-import { testRedis, uniqueNamespace } from '../testkit/redisServer';
+import { startInstances } from './instances';
+import { testRedis } from '../testkit/redisServer';
 import { percentile, recordResults, round2 } from './results';
 
-/** `store`: a Redis URL, or the environment naming the store (REDIS_CLUSTER_NODES…); `instances` kefu processes share it, A the first, B the last. */
+/** On `store` (see startInstances), `instances` kefu processes: A the first, B the last. */
 export async function dispatchBench(n: number, store: string | Record<string, string>, instances = 2): Promise<Record<string, number>> {
-  const env = { ...(typeof store === 'string' ? { REDIS_URL: store } : store), REDIS_NAMESPACE: uniqueNamespace('bench-dispatch'), LOG_LEVEL: 'error' };
-  const all = await Promise.all(Array.from({ length: instances }, () => startKefuProcess({ ...NO_RATE_LIMITS, ...env })));
+  const all = await startInstances(store, instances, 'bench-dispatch');
   const [a, b] = [all[0], all[all.length - 1]];
   const serviceUrl = `${a.url}/dev/inbox/`;
   try {

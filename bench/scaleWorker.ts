@@ -27,6 +27,16 @@ async function usedMemory(redis: Redis | undefined): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
 }
 
+/** Conversations 0…n-1, 64 turns in flight at a time. */
+async function fill(n: number, turn: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (next < n) await turn(next++);
+    }),
+  );
+}
+
 async function main(): Promise<void> {
   const env = parseEnv({
     LOG_LEVEL: 'error',
@@ -54,12 +64,7 @@ async function main(): Promise<void> {
     } as never);
   if (o.fillOnly) {
     const started = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 64 }, async () => {
-        while (next < o.n) await turn(offset + next++);
-      }),
-    );
+    await fill(o.n, (i) => turn(offset + i));
     process.stdout.write(`${JSON.stringify({ n: o.n, seconds: (performance.now() - started) / 1000 })}\n`);
     await kefu.close();
     process.exit(0);
@@ -76,12 +81,7 @@ async function main(): Promise<void> {
   };
   const before = await settled();
   const started = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 64 }, async () => {
-      while (next < o.n) await turn(next++);
-    }),
-  );
+  await fill(o.n, turn);
   const seconds = (performance.now() - started) / 1000;
   const after = await settled();
   process.stdout.write(

@@ -7,6 +7,7 @@ import type { DueQueue } from '../handoff/store';
 import { normaliseLocale } from '../kernel/locale';
 import type { CustomerLink } from './customerLink';
 import type { Logger } from '../kernel/log';
+import { Poller } from '../kernel/poller';
 
 export interface HandoffWorkerDeps {
   desk: HandoffDesk;
@@ -28,47 +29,42 @@ export interface HandoffWorkerDeps {
  * death of the instance that set it — or of the one that took it — and fires once.
  */
 export class HandoffWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
+  private readonly poller: Poller;
   private ticks = 0;
   private lastSweep = 0;
 
-  constructor(private readonly deps: HandoffWorkerDeps) {}
+  constructor(private readonly deps: HandoffWorkerDeps) {
+    this.poller = new Poller(deps.pollMs, () => this.round(), deps.log, 'handoff worker tick failed');
+  }
 
   start(): void {
-    this.timer = setInterval(() => void this.tick(), this.deps.pollMs);
-    this.timer.unref();
+    this.poller.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.poller.stop();
   }
 
-  async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      const now = this.deps.clock().getTime();
-      // Drain in batches: a burst of due deadlines is not spread over many ticks.
-      for (let batch = await this.deps.desk.takeDueDeadlines(now, 100); ; batch = await this.deps.desk.takeDueDeadlines(this.deps.clock().getTime(), 100)) {
-        if (batch.length && this.deps.pauseAfterTakeMs) await new Promise((r) => setTimeout(r, this.deps.pauseAfterTakeMs));
-        await Promise.all(batch.map((conversationId) => this.handled('deadlines', conversationId, () => this.fireTimeout(conversationId))));
-        if (batch.length < 100) break;
-      }
-      // SLA and queue notices need less precision than the response deadline.
-      if (this.ticks++ % 10 === 0) {
-        for (const id of await this.deps.desk.takeSlaBreaches(now, 100)) await this.handled('sla', id, () => this.slaBreached(id));
-        for (const id of await this.deps.desk.takeDueNotices(now, 100)) await this.handled('notices', id, () => this.queueNotice(id));
-      }
-      if (now - this.lastSweep >= this.deps.sweepMs) {
-        this.lastSweep = now;
-        await this.safely(() => this.deps.desk.sweep());
-      }
-    } catch (err) {
-      this.deps.log.error('handoff worker tick failed', { error: String(err) });
-    } finally {
-      this.running = false;
+  tick(): Promise<void> {
+    return this.poller.tick();
+  }
+
+  private async round(): Promise<void> {
+    const now = this.deps.clock().getTime();
+    // Drain in batches: a burst of due deadlines is not spread over many ticks.
+    for (let batch = await this.deps.desk.takeDueDeadlines(now, 100); ; batch = await this.deps.desk.takeDueDeadlines(this.deps.clock().getTime(), 100)) {
+      if (batch.length && this.deps.pauseAfterTakeMs) await new Promise((r) => setTimeout(r, this.deps.pauseAfterTakeMs));
+      await Promise.all(batch.map((conversationId) => this.handled('deadlines', conversationId, () => this.fireTimeout(conversationId))));
+      if (batch.length < 100) break;
+    }
+    // SLA and queue notices need less precision than the response deadline.
+    if (this.ticks++ % 10 === 0) {
+      for (const id of await this.deps.desk.takeSlaBreaches(now, 100)) await this.handled('sla', id, () => this.slaBreached(id));
+      for (const id of await this.deps.desk.takeDueNotices(now, 100)) await this.handled('notices', id, () => this.queueNotice(id));
+    }
+    if (now - this.lastSweep >= this.deps.sweepMs) {
+      this.lastSweep = now;
+      await this.safely(() => this.deps.desk.sweep());
     }
   }
 

@@ -3,6 +3,7 @@ import { onPublished, type EventBus } from '../handoff/events';
 import type { HandoffStore } from '../handoff/store';
 import { decodeDelivery, encodeDelivery, signWebhook, WEBHOOK_BACKOFF_S, webhookEventOf, type Webhook } from '../handoff/webhooks';
 import type { Logger } from '../kernel/log';
+import { Poller } from '../kernel/poller';
 
 /** The store's durable, leased timer queue for deliveries (entries survive a restart; a taken one not acknowledged is taken again). */
 export interface WebhookOutbox {
@@ -44,36 +45,29 @@ export function withWebhooks(bus: EventBus, hooks: readonly Webhook[], outbox: W
  * the next attempt is in the outbox before this one is acknowledged, so at least once, never lost.
  */
 export class WebhookSender {
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
+  private readonly poller: Poller;
   private readonly byId: Map<string, Webhook>;
 
   constructor(private readonly deps: { hooks: readonly Webhook[]; outbox: WebhookOutbox; clock: () => Date; log: Logger; pollMs: number; timeoutMs?: number }) {
     this.byId = new Map(deps.hooks.map((h) => [h.id, h]));
+    this.poller = new Poller(deps.pollMs, () => this.deliverDue(), deps.log, 'webhook outbox unavailable');
   }
 
   start(): void {
-    if (this.deps.hooks.length === 0) return;
-    this.timer = setInterval(() => void this.tick(), this.deps.pollMs);
-    this.timer.unref();
+    if (this.deps.hooks.length > 0) this.poller.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.poller.stop();
   }
 
-  async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      const due = await this.deps.outbox.take(this.deps.clock().getTime(), 20);
-      await Promise.all(due.map((member) => this.attempt(member)));
-    } catch (err) {
-      this.deps.log.error('webhook outbox unavailable', { error: String(err) });
-    } finally {
-      this.running = false;
-    }
+  tick(): Promise<void> {
+    return this.poller.tick();
+  }
+
+  private async deliverDue(): Promise<void> {
+    const due = await this.deps.outbox.take(this.deps.clock().getTime(), 20);
+    await Promise.all(due.map((member) => this.attempt(member)));
   }
 
   private async attempt(member: string): Promise<void> {

@@ -104,11 +104,7 @@ export class RootDialog extends ComponentDialog {
       const best = bestReading(nlu);
       // Asked as a question, the reading needs only the bar every other prompt uses.
       const bar = QUESTION.test(text) ? this.options.promptTopicSwitchThreshold : CONFIRM_QUESTION_THRESHOLD;
-      if (best && best.score >= bar && best.intent !== 'greet') {
-        await innerDc.cancelAllDialogs();
-        setTurnInfo(innerDc.context, { ...getTurnInfo(innerDc.context), nlu: { ...nlu, intent: best.intent, score: best.score } });
-        return innerDc.beginDialog(ROUTE);
-      }
+      if (best && best.score >= bar && best.intent !== 'greet') return this.routeAs(innerDc, nlu, best);
     }
     return super.onContinueDialog(innerDc);
   }
@@ -150,9 +146,7 @@ export class RootDialog extends ComponentDialog {
     // The best reading, even one the classifier would not commit to: this message is not the answer anyway.
     const best = bestReading(nlu);
     if (best && best.score >= this.options.promptTopicSwitchThreshold && !isOrderIntent(best.intent) && best.intent !== 'greet') {
-      await innerDc.cancelAllDialogs();
-      setTurnInfo(context, { ...getTurnInfo(context), nlu: { ...nlu, intent: best.intent, score: best.score } });
-      return innerDc.beginDialog(ROUTE);
+      return this.routeAs(innerDc, nlu, best);
     }
     // The digits are awaited and the message has none: ask again, and it is no failed attempt.
     if (waiting === LAST4_PROMPT && !/\d/.test(normaliseTyped(text)) && !/[一二三四五六七八九零]{4}/u.test(text)) {
@@ -160,6 +154,13 @@ export class RootDialog extends ComponentDialog {
       return Dialog.EndOfTurn;
     }
     return undefined;
+  }
+
+  /** Leaves the prompt: the message is routed afresh, read as its best reading. */
+  private async routeAs(innerDc: DialogContext, nlu: NluResult, best: { intent: string; score: number }): Promise<DialogTurnResult> {
+    await innerDc.cancelAllDialogs();
+    setTurnInfo(innerDc.context, { ...getTurnInfo(innerDc.context), nlu: { ...nlu, intent: best.intent, score: best.score } });
+    return innerDc.beginDialog(ROUTE);
   }
 
   private isTopicSwitch(nlu: NluResult, text: string): boolean {
