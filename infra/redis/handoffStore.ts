@@ -413,7 +413,7 @@ export class RedisHandoffStore implements HandoffStore {
   async appendTranscript(conversationId: string, entry: TranscriptEntry): Promise<void> {
     if (this.options.transcriptEntries === 0) return;
     const key = this.keys.transcript(conversationId);
-    await this.redis.multi().rpush(key, JSON.stringify(entry)).ltrim(key, -this.options.transcriptEntries, -1).expire(key, this.options.ttlSeconds).exec();
+    await run(this.redis, 'appendTranscript', key, JSON.stringify(entry), this.options.transcriptEntries, this.options.ttlSeconds);
   }
 
   async transcript(conversationId: string): Promise<TranscriptEntry[]> {

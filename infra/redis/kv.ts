@@ -29,9 +29,7 @@ export class RedisKeyValueStore implements KeyValueStore {
   }
 
   async increment(key: string, ttlMs: number): Promise<number> {
-    const k = this.k(key);
-    const [[, count]] = (await this.redis.multi().incr(k).pexpire(k, ttlMs, 'NX').exec()) as [[null, number], unknown];
-    return count;
+    return (await run(this.redis, 'increment', this.k(key), ttlMs)) as number;
   }
 
   async replaceIfEquals(key: string, expected: string, value: string, ttlMs: number): Promise<boolean> {

@@ -28,6 +28,8 @@ export const SCRIPT_NAMES = [
   'replacePacket',
   'extendLock',
   'compareAndSet',
+  'increment',
+  'appendTranscript',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 const VERSION = 'v2';

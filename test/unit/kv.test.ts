@@ -25,6 +25,21 @@ function contract(name: string, make: () => Promise<{ kv: KeyValueStore; dispose
       }
     });
 
+    it('increment: concurrent counts are all counted; the window starts at the first count and is not pushed back', async () => {
+      const { kv, dispose } = await make();
+      try {
+        const counts = await Promise.all(Array.from({ length: 15 }, () => kv.increment('rate:a', 1000)));
+        expect([...counts].sort((x, y) => x - y)).to.deep.equal(Array.from({ length: 15 }, (_, i) => i + 1));
+        await new Promise((r) => setTimeout(r, 600));
+        expect(await kv.increment('rate:a', 1000)).to.equal(16); // still the first window, not pushed back
+        await new Promise((r) => setTimeout(r, 600)); // past the first count's window (a pushed-back one would still run): a new one
+        expect(await kv.increment('rate:a', 1000)).to.equal(1);
+        expect(await kv.increment('rate:b', 1000)).to.equal(1);
+      } finally {
+        await dispose();
+      }
+    });
+
     it('replaceIfEquals: only the value expected is replaced, with a new lifetime; of concurrent replacers one wins', async () => {
       const { kv, dispose } = await make();
       try {
