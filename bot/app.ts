@@ -295,6 +295,9 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
 
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on API replies: express hashes every body (POSTs too) for a 304 that API clients never ask for;
+  // static files keep theirs (serve-static's own).
+  app.set('etag', false);
   app.use(requestLog(log));
   // Draining (after SIGTERM) refuses new work before anything else is read.
   const drain = new Drain();

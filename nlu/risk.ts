@@ -20,6 +20,11 @@ export function intentSignalOf(result: Pick<NluResult, 'alternatives'>): IntentS
 const SEVERITY_RANK: Record<Severity, number> = { critical: 2, high: 1 };
 /** On equal severity the operator's words decide the category, then the model, then the intent. */
 const SOURCE_RANK: Record<RiskSource, number> = { lexicon: 3, model: 2, intent: 1 };
+/**
+ * Then legal before security: a customer who names a legal step ("报案 告你们诈骗", "police report
+ * … fraud") is escalating, whatever the fraud (every such sentence of the risk corpus is legal).
+ */
+const TIE_RANK: Partial<Record<RiskCategory, number>> = { legal: 1 };
 
 interface Candidate {
   category: RiskCategory;
@@ -107,7 +112,13 @@ export class RiskScanner {
     }
 
     if (candidates.length === 0) return { level: 'none', matched: [], score: round(prediction?.score ?? 0), source: model ? 'model' : 'lexicon' };
-    candidates.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || SOURCE_RANK[b.source] - SOURCE_RANK[a.source] || b.score - a.score);
+    candidates.sort(
+      (a, b) =>
+        SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+        SOURCE_RANK[b.source] - SOURCE_RANK[a.source] ||
+        (TIE_RANK[b.category] ?? 0) - (TIE_RANK[a.category] ?? 0) ||
+        b.score - a.score,
+    );
     const best = candidates[0];
     // The deciding evidence first, then every listed phrase found (an agent reads them in the summary).
     const matched = [...new Set([...best.matched, ...hits.map((h) => h.term)])];

@@ -14,6 +14,12 @@ export const RiskLexiconFile = z
     exclusions: z.object({ zh: Words, en: Words }).strict(),
     /** A risk word shortly after one of these is negated ("没有被盗", "I'm not going to sue"), and vetoes its category for the model and the intent too. */
     negations: z.object({ zh: Words, en: Words }).strict(),
+    /**
+     * A message that says it is only asking, or joking ("就是问问", "asking in advance", "lol"): a
+     * listed phrase of these categories in it does not fire on its own; the model and the intent
+     * still read it. Never for a category a hypothetical can hide (self-harm is said with 哈哈 too).
+     */
+    framings: z.object({ zh: Words, en: Words, categories: z.array(RiskCategory).min(1) }).strict().optional(),
     /** Topic intents that are a risk by themselves once the recogniser is this sure of them (score ≥ minScore). */
     intents: z.record(z.string(), z.object({ category: RiskCategory, minScore: z.number().min(0).max(1) }).strict()),
     /**
@@ -46,6 +52,8 @@ export class RiskLexicon {
   private readonly terms: Array<LexiconHit & { latin: boolean }> = [];
   private readonly exclusions: string[];
   private readonly negations: Array<{ word: string; latin: boolean }>;
+  private readonly framings: Array<{ word: string; latin: boolean }>;
+  private readonly framed: ReadonlySet<RiskCategory>;
   readonly severity: Record<RiskCategory, Severity>;
 
   constructor(readonly data: RiskLexiconData) {
@@ -55,6 +63,8 @@ export class RiskLexicon {
     // Longest first, so an exclusion inside a longer one cannot leave half of the longer one behind.
     this.exclusions = [...data.exclusions.zh, ...data.exclusions.en].map((e) => e.toLowerCase()).sort((a, b) => b.length - a.length);
     this.negations = [...data.negations.zh, ...data.negations.en].map((w) => ({ word: w.toLowerCase(), latin: isLatin(w) }));
+    this.framings = [...(data.framings?.zh ?? []), ...(data.framings?.en ?? [])].map((w) => ({ word: w.toLowerCase(), latin: isLatin(w) }));
+    this.framed = new Set(data.framings?.categories ?? []);
     this.severity = Object.fromEntries(Object.entries(data.categories).map(([k, c]) => [k, c.severity])) as Record<RiskCategory, Severity>;
   }
 
@@ -88,7 +98,20 @@ export class RiskLexicon {
       if (negated) vetoed.add(t.category);
     }
     for (const h of hits) vetoed.delete(h.category);
+    if (hits.some((h) => this.framed.has(h.category)) && this.isFramed(masked)) {
+      return { hits: hits.filter((h) => !this.framed.has(h.category)), vetoed };
+    }
     return { hits, vetoed };
+  }
+
+  /** Whether the message says it is only asking or joking (risk.json `framings`). */
+  private isFramed(masked: string): boolean {
+    return this.framings.some((f) => {
+      for (let at = masked.indexOf(f.word); at >= 0; at = masked.indexOf(f.word, at + 1)) {
+        if (!f.latin || wordBoundary(masked, at, f.word.length)) return true;
+      }
+      return false;
+    });
   }
 
   /** The category a confident topic intent stands for, if any. */
@@ -109,9 +132,23 @@ export class RiskLexicon {
       // "won't stop bleeding", "can't stop crying" affirm what follows.
       if (n.latin)
         return !/^(stop|stopped|quit)$/.test(words.at(-1) ?? '') && words.slice(-3).some((w) => w.replace(/[^a-z']/g, '') === n.word || w.endsWith("n't"));
-      return n.word.length === 1 ? clause.endsWith(n.word) : window.includes(n.word);
+      if (n.word.length === 1) return clause.endsWith(n.word) && !isAnotA(clause, clause.length - 1);
+      const i = window.lastIndexOf(n.word);
+      return i >= 0 && !isAnotA(text, at - (clause.slice(-NEGATION_WINDOW).length - i));
     });
   }
+}
+
+/**
+ * Whether the negation at `at` (不 or 没 first) is the middle of an A-not-A question — 是不是, 会不会,
+ * 有没有 ask, they do not deny: "是不是被骗了" is a customer fearing a scam.
+ */
+function isAnotA(text: string, at: number): boolean {
+  const neg = text.charAt(at);
+  if (neg !== '不' && neg !== '没') return false;
+  const before = text.charAt(at - 1);
+  const after = text.charAt(at + 1);
+  return before !== '' && (before === after || (neg === '没' && before === '有'));
 }
 
 function isLatin(s: string): boolean {

@@ -101,6 +101,30 @@ describe('RiskScanner: the lexicon (no model yet)', () => {
     }
   });
 
+  it('an A-not-A question (是不是, 会不会, 有没有) asks, it does not deny', () => {
+    expect(scanner.scan('钱包被偷了 里面的卡会不会被盗刷')).to.deep.include({ category: 'security' });
+    expect(scanner.scan('密码突然登不上了 是不是被盗号了')).to.deep.include({ category: 'security' });
+    expect(scanner.scan('帮我看看有没有被盗刷')).to.deep.include({ category: 'security' });
+    expect(scanner.scan('不是被盗号，是我自己改的密码').level).to.equal('none');
+    expect(scanner.scan('钱没被盗刷').level).to.equal('none');
+  });
+
+  it('a message that says it is only asking or joking does not fire a listed phrase of the framed categories; self-harm always fires', () => {
+    expect(scanner.scan('就是问问 如果账号被盗了一般怎么找回').level).to.equal('none');
+    expect(scanner.scan('if i ever get hacked how do i get my account back? asking in advance').level).to.equal('none');
+    expect(scanner.scan('账号被盗了 怎么找回')).to.deep.include({ category: 'security' });
+    expect(scanner.scan('my account got hacked, how do i get it back')).to.deep.include({ category: 'security' });
+    expect(scanner.scan('哈哈 不想活了')).to.deep.include({ level: 'critical', category: 'safety' });
+    // "lol" must stand as a word: not inside "lollipop".
+    expect(scanner.scan('the lollipop order: my account got hacked')).to.deep.include({ category: 'security' });
+  });
+
+  it('a legal step named beside a fraud is legal (the customer is escalating)', () => {
+    expect(scanner.scan('已经报警了 你们这就是诈骗')).to.deep.include({ category: 'legal', source: 'lexicon' });
+    expect(scanner.scan('I filed a police report for fraud')).to.deep.include({ category: 'legal' });
+    expect(scanner.scan('有人冒充客服诈骗我')).to.deep.include({ category: 'security' });
+  });
+
   it('its result is a valid RiskAssessment (what the context packet stores)', () => {
     const risk = scanner.scan('我要去法院起诉你们');
     expect(RiskAssessment.parse(risk)).to.deep.equal(risk);

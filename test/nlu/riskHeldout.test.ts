@@ -10,14 +10,15 @@ import { evaluateRisk, readRiskLabelled } from '../../nlu/riskEval';
 import { loadOrTrainRisk } from '../../nlu/riskModelCache';
 
 /**
- * Three held-out sets, each written by a separate hand from the training data: the first; the
- * second (mostly indirect wordings) and the third (written after the corpus grew, scored before it
- * was ever looked at) each by one that never saw the corpus or the other sets.
+ * Four held-out sets, each written by a separate hand from the training data: the first; the
+ * second (mostly indirect wordings), the third and the fourth (each written after the corpus grew,
+ * scored before it was ever looked at) each by one that never saw the corpus or the other sets.
  */
 const SETS = [
-  { file: 'test/fixtures/risk-heldout.jsonl', floors: { recall: 0.93, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.04 } },
-  { file: 'test/fixtures/risk-heldout-2.jsonl', floors: { recall: 0.92, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.03 } },
-  { file: 'test/fixtures/risk-heldout-3.jsonl', floors: { recall: 0.87, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.03 } },
+  { file: 'test/fixtures/risk-heldout.jsonl', floors: { recall: 0.94, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.04 } },
+  { file: 'test/fixtures/risk-heldout-2.jsonl', floors: { recall: 0.93, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.03 } },
+  { file: 'test/fixtures/risk-heldout-3.jsonl', floors: { recall: 0.92, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.04 } },
+  { file: 'test/fixtures/risk-heldout-4.jsonl', floors: { recall: 0.96, categoryAccuracy: 0.94, maxFalseAlarmRate: 0.04 } },
 ];
 /** Same normal form for both sides: a held-out sentence differing only in case, spaces or punctuation is the same sentence. */
 const normal = (t: string) => t.toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
