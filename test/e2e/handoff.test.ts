@@ -255,10 +255,10 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
       const c = customer();
       await c.say('刚吃完你们家的寿司');
       expect(await kefu.kefu.store.openFor(c.conversationId), 'the first message alone is no case').to.equal(undefined);
-      expect(await c.say('现在肚子不太舒服')).to.contain('保留剩余的食物');
+      expect(await c.say('现在有点恶心 头也晕')).to.contain('保留剩余的食物');
       const h = await kefu.kefu.store.openFor(c.conversationId);
       expect(h).to.include({ group: 'food_safety', priority: 'urgent' });
-      expect(h?.packet.risk.evidence).to.deep.equal(['刚吃完你们家的寿司', '现在肚子不太舒服']);
+      expect(h?.packet.risk.evidence).to.deep.equal(['刚吃完你们家的寿司', '现在有点恶心 头也晕']);
     });
 
     it('the packet carries the mood over the conversation: the peak and the trend, not only the last message', async () => {

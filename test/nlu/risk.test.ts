@@ -96,6 +96,10 @@ describe('RiskScanner: the lexicon (no model yet)', () => {
       '钱没被盗刷，是我自己买的',
       "I'm not going to sue you, just want my refund",
       '骨折价的活动还有吗',
+      // Prevention is no event: 防/防范/识别, avoid/protect/spot.
+      '平时怎么防范冒充客服的电话',
+      '怎么识别冒充客服的骗子',
+      'any tips to avoid phishing links?',
     ]) {
       expect(scanner.scan(text).level, text).to.equal('none');
     }

@@ -10,15 +10,19 @@ import { evaluateRisk, readRiskLabelled } from '../../nlu/riskEval';
 import { loadOrTrainRisk } from '../../nlu/riskModelCache';
 
 /**
- * Four held-out sets, each written by a separate hand from the training data: the first; the
- * second (mostly indirect wordings), the third and the fourth (each written after the corpus grew,
- * scored before it was ever looked at) each by one that never saw the corpus or the other sets.
+ * Five held-out sets, each written by a separate hand from the training data: the first; the
+ * second (mostly indirect wordings), the third, the fourth and the fifth (each written after the
+ * corpus grew, scored before it was ever looked at; the fifth in the voices the others lack — older
+ * customers' voice input, teenagers' slang, live-commerce buyers, parents, non-native English, and
+ * benign traps for more than half of its benign lines) each by one that never saw the corpus or
+ * the other sets.
  */
 const SETS = [
   { file: 'test/fixtures/risk-heldout.jsonl', floors: { recall: 0.94, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.04 } },
   { file: 'test/fixtures/risk-heldout-2.jsonl', floors: { recall: 0.93, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.03 } },
   { file: 'test/fixtures/risk-heldout-3.jsonl', floors: { recall: 0.92, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.04 } },
   { file: 'test/fixtures/risk-heldout-4.jsonl', floors: { recall: 0.96, categoryAccuracy: 0.94, maxFalseAlarmRate: 0.04 } },
+  { file: 'test/fixtures/risk-heldout-5.jsonl', floors: { recall: 0.96, categoryAccuracy: 0.94, maxFalseAlarmRate: 0.08 } },
 ];
 /** Same normal form for both sides: a held-out sentence differing only in case, spaces or punctuation is the same sentence. */
 const normal = (t: string) => t.toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
