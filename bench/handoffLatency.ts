@@ -25,10 +25,9 @@ export async function handoffBench(n: number, runs: number, store: string | Reco
       for (let i = 0; i < Math.min(n, 300); i += 1) {
         const c = new BotClient(a.url);
         const started = performance.now();
-        const seen = agent.waitFor((e) => e.type === 'handoff.new' && e.conversationId === c.conversationId, 10_000);
+        const seen = agent.arrivalOf((e) => e.type === 'handoff.new' && e.conversationId === c.conversationId, 10_000);
         await c.say('转人工', { serviceUrl: `${a.url}/dev/inbox/` });
-        await seen;
-        newHandoff.push(performance.now() - started);
+        newHandoff.push((await seen) - started);
       }
       // The callback tickets just made would be dispatched to the holder the moment they come online
       // (filling their capacity): the supervisor closes them first.
@@ -42,10 +41,9 @@ export async function handoffBench(n: number, runs: number, store: string | Reco
       for (let i = 0; i < n; i += 1) {
         const text = `还要多久 #${run}.${i}`;
         const started = performance.now();
-        const seen = agent.waitFor((e) => e.type === 'handoff.customer_message' && e.text === text, 10_000);
+        const seen = agent.arrivalOf((e) => e.type === 'handoff.customer_message' && e.text === text, 10_000);
         await c.say(text, { serviceUrl: `${a.url}/dev/inbox/` });
-        await seen;
-        relay.push(performance.now() - started);
+        relay.push((await seen) - started);
       }
       const mine = ((await holder.call('GET', '/handoffs')).body as HandoffListJson).items;
       for (const h of mine) await holder.call('POST', `/handoffs/${h.id}/close`, { resolution: 'bench' });

@@ -114,6 +114,16 @@ export class AgentClient {
     });
   }
 
+  /**
+   * When (performance.now()) a matching event arrives: a latency bench's end mark. Awaiting the
+   * request that caused it as well would measure that whole request instead (a close's paperwork,
+   * the rest of a customer's turn) when the event leaves before it ends.
+   */
+  async arrivalOf(match: (e: LiveEvent) => boolean, timeoutMs = 5000): Promise<number> {
+    await this.waitFor(match, timeoutMs);
+    return performance.now();
+  }
+
   stop(): void {
     this.abort?.abort();
   }
