@@ -92,7 +92,7 @@ export class RiskScanner {
     const lexicon = this.lexicon;
     const model = this.model;
     const masked = lexicon.mask(text);
-    const { hits, vetoed } = lexicon.scan(masked);
+    const { hits, vetoed, framed } = lexicon.scan(masked);
     const candidates: Candidate[] = hits.map((h) => ({ category: h.category, severity: h.severity, score: 1, source: 'lexicon', matched: [h.term] }));
 
     const prediction = model?.predict(masked);
@@ -107,7 +107,8 @@ export class RiskScanner {
       });
     }
     const topic = intent ? lexicon.intentSignal(intent) : undefined;
-    if (intent && topic && !vetoed.has(topic)) {
+    // A topic intent is what a question about the topic reads as too: "just asking" leaves it out.
+    if (intent && topic && !vetoed.has(topic) && !framed.has(topic)) {
       candidates.push({ category: topic, severity: lexicon.severity[topic], score: intent.score, source: 'intent', matched: [`intent:${intent.intent}`] });
     }
 

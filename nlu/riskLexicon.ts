@@ -16,8 +16,8 @@ export const RiskLexiconFile = z
     negations: z.object({ zh: Words, en: Words }).strict(),
     /**
      * A message that says it is only asking, or joking ("就是问问", "asking in advance", "lol"): a
-     * listed phrase of these categories in it does not fire on its own; the model and the intent
-     * still read it. Never for a category a hypothetical can hide (self-harm is said with 哈哈 too).
+     * listed phrase of these categories in it does not fire, nor does their topic intent; the
+     * model still reads it. Never for a category a hypothetical can hide (self-harm is said with 哈哈 too).
      */
     framings: z.object({ zh: Words, en: Words, categories: z.array(RiskCategory).min(1) }).strict().optional(),
     /** Topic intents that are a risk by themselves once the recogniser is this sure of them (score ≥ minScore). */
@@ -43,9 +43,12 @@ export interface LexiconScan {
   hits: LexiconHit[];
   /** Categories with a risk word that was negated ("没有被盗"): the model and the intent may not raise them. */
   vetoed: Set<RiskCategory>;
+  /** The message says it is only asking or joking: these categories' listed phrases and topic intent do not count. */
+  framed: ReadonlySet<RiskCategory>;
 }
 
 const NEGATION_WINDOW = 4;
+const NONE_FRAMED: ReadonlySet<RiskCategory> = new Set();
 
 /** The operator's lists, compiled: exclusions, terms, negations, per-category severity and the intent signals. */
 export class RiskLexicon {
@@ -98,10 +101,10 @@ export class RiskLexicon {
       if (negated) vetoed.add(t.category);
     }
     for (const h of hits) vetoed.delete(h.category);
-    if (hits.some((h) => this.framed.has(h.category)) && this.isFramed(masked)) {
-      return { hits: hits.filter((h) => !this.framed.has(h.category)), vetoed };
+    if (this.framed.size > 0 && this.isFramed(masked)) {
+      return { hits: hits.filter((h) => !this.framed.has(h.category)), vetoed, framed: this.framed };
     }
-    return { hits, vetoed };
+    return { hits, vetoed, framed: NONE_FRAMED };
   }
 
   /** Whether the message says it is only asking or joking (risk.json `framings`). */

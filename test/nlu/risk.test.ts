@@ -119,6 +119,10 @@ describe('RiskScanner: the lexicon (no model yet)', () => {
     expect(scanner.scan('账号被盗了 怎么找回')).to.deep.include({ category: 'security' });
     expect(scanner.scan('my account got hacked, how do i get it back')).to.deep.include({ category: 'security' });
     expect(scanner.scan('哈哈 不想活了')).to.deep.include({ level: 'critical', category: 'safety' });
+    // Nor their topic intent: a question about food safety is the food_safety intent too.
+    const sure = { intent: 'food_safety', score: 0.95 };
+    expect(scanner.scan('就是问问 外卖里吃出虫子一般怎么赔', sure).level).to.equal('none');
+    expect(scanner.scan('外卖里吃出虫子了 怎么赔', sure)).to.deep.include({ category: 'food_safety' });
     // "lol" must stand as a word: not inside "lollipop".
     expect(scanner.scan('the lollipop order: my account got hacked')).to.deep.include({ category: 'security' });
   });
