@@ -10,9 +10,9 @@ import { evaluateRisk, readRiskLabelled } from '../../nlu/riskEval';
 import { loadOrTrainRisk } from '../../nlu/riskModelCache';
 
 /**
- * Five held-out sets, each written by a separate hand from the training data: the first; the
- * second (mostly indirect wordings), the third, the fourth and the fifth (each written after the
- * corpus grew, scored before it was ever looked at; the fifth in the voices the others lack — older
+ * Six held-out sets, each written by a separate hand from the training data: the first; the
+ * second (mostly indirect wordings), the third to the sixth (each written after the corpus grew,
+ * scored before it was ever looked at; the fifth in the voices the others lack — older
  * customers' voice input, teenagers' slang, live-commerce buyers, parents, non-native English, and
  * benign traps for more than half of its benign lines) each by one that never saw the corpus or
  * the other sets.
@@ -23,6 +23,8 @@ const SETS = [
   { file: 'test/fixtures/risk-heldout-3.jsonl', floors: { recall: 0.92, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.04 } },
   { file: 'test/fixtures/risk-heldout-4.jsonl', floors: { recall: 0.96, categoryAccuracy: 0.94, maxFalseAlarmRate: 0.04 } },
   { file: 'test/fixtures/risk-heldout-5.jsonl', floors: { recall: 0.96, categoryAccuracy: 0.94, maxFalseAlarmRate: 0.08 } },
+  // Five of its 150 risky lines were training sentences ("stfu", "nmsl"…) and were removed.
+  { file: 'test/fixtures/risk-heldout-6.jsonl', minRisky: 145, floors: { recall: 0.95, categoryAccuracy: 0.95, maxFalseAlarmRate: 0.05 } },
 ];
 /** Same normal form for both sides: a held-out sentence differing only in case, spaces or punctuation is the same sentence. */
 const normal = (t: string) => t.toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
@@ -32,7 +34,7 @@ const normal = (t: string) => t.toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
  * commit time (`npm run nlu -- eval-risk --test <file>`; BENCHMARKS.md "Risk"), so a change that
  * loses ground fails.
  */
-for (const { file, floors: FLOORS } of SETS)
+for (const { file, floors: FLOORS, minRisky = 150 } of SETS as ReadonlyArray<{ file: string; minRisky?: number; floors: (typeof SETS)[number]['floors'] }>)
   describe(`high-risk detection on the held-out set ${file}`, function () {
     this.timeout(180_000);
     const rows = readRiskLabelled(fromRoot(file));
@@ -40,7 +42,7 @@ for (const { file, floors: FLOORS } of SETS)
 
     it('is big enough and covers every category in both languages, with benign traps', () => {
       const risky = rows.filter((r) => r.category !== 'none');
-      expect(risky.length).to.be.at.least(150);
+      expect(risky.length).to.be.at.least(minRisky);
       expect(rows.length - risky.length).to.be.at.least(80);
       const zh = (t: string) => /\p{Script=Han}/u.test(t);
       for (const c of RISK_CLASSES) {
