@@ -10,8 +10,8 @@ import { evaluateRisk, readRiskLabelled } from '../../nlu/riskEval';
 import { loadOrTrainRisk } from '../../nlu/riskModelCache';
 
 /**
- * Six held-out sets, each written by a separate hand from the training data: the first; the
- * second (mostly indirect wordings), the third to the sixth (each written after the corpus grew,
+ * Seven held-out sets, each written by a separate hand from the training data: the first; the
+ * second (mostly indirect wordings), the third to the seventh (each written after the corpus grew,
  * scored before it was ever looked at; the fifth in the voices the others lack — older
  * customers' voice input, teenagers' slang, live-commerce buyers, parents, non-native English, and
  * benign traps for more than half of its benign lines) each by one that never saw the corpus or
@@ -25,6 +25,7 @@ const SETS = [
   { file: 'test/fixtures/risk-heldout-5.jsonl', floors: { recall: 0.96, categoryAccuracy: 0.94, maxFalseAlarmRate: 0.08 } },
   // Five of its 150 risky lines were training sentences ("stfu", "nmsl"…) and were removed.
   { file: 'test/fixtures/risk-heldout-6.jsonl', minRisky: 145, floors: { recall: 0.95, categoryAccuracy: 0.95, maxFalseAlarmRate: 0.05 } },
+  { file: 'test/fixtures/risk-heldout-7.jsonl', floors: { recall: 0.94, categoryAccuracy: 0.95, maxFalseAlarmRate: 0.05 } },
 ];
 /** Same normal form for both sides: a held-out sentence differing only in case, spaces or punctuation is the same sentence. */
 const normal = (t: string) => t.toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
