@@ -1,7 +1,11 @@
 import type { KeyValueStore } from '../kv';
 
+/** Expired entries are swept out every this many writes (a rate-limit bucket per conversation and minute would otherwise stay until evicted). */
+const SWEEP_EVERY = 5_000;
+
 export class MemoryKeyValueStore implements KeyValueStore {
   private readonly items = new Map<string, { value: string; expiresAt: number }>();
+  private writes = 0;
 
   constructor(
     private readonly maxItems = 200_000,
@@ -25,8 +29,23 @@ export class MemoryKeyValueStore implements KeyValueStore {
 
   private write(key: string, value: string, ttlMs: number): void {
     this.items.delete(key);
-    this.items.set(key, { value, expiresAt: this.now() + ttlMs });
+    this.put(key, { value, expiresAt: this.now() + ttlMs });
+  }
+
+  /** Every write goes through here: the bound holds and expired entries do not pile up. */
+  private put(key: string, item: { value: string; expiresAt: number }): void {
+    this.items.set(key, item);
     if (this.items.size > this.maxItems) this.items.delete(this.items.keys().next().value as string);
+    if (++this.writes % SWEEP_EVERY === 0) this.sweep();
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    for (const [key, item] of this.items) if (item.expiresAt <= now) this.items.delete(key);
+  }
+
+  get size(): number {
+    return this.items.size;
   }
 
   private read(key: string): string | undefined {
@@ -47,13 +66,13 @@ export class MemoryKeyValueStore implements KeyValueStore {
     const current = this.items.get(key);
     const live = current && current.expiresAt > this.now() ? current : undefined;
     const next = Number(live?.value ?? 0) + 1;
-    this.items.set(key, { value: String(next), expiresAt: live?.expiresAt ?? this.now() + ttlMs });
+    this.put(key, { value: String(next), expiresAt: live?.expiresAt ?? this.now() + ttlMs });
     return next;
   }
 
   async replaceIfEquals(key: string, expected: string, value: string, ttlMs: number): Promise<boolean> {
     if (this.read(key) !== expected) return false;
-    this.items.set(key, { value, expiresAt: this.now() + ttlMs });
+    this.put(key, { value, expiresAt: this.now() + ttlMs });
     return true;
   }
 

@@ -77,3 +77,18 @@ contract('Redis Cluster', async () => {
     },
   };
 });
+
+describe('key-value store: memory, bounded', () => {
+  it('counters count against the bound, and expired entries are swept out without being read', async () => {
+    let now = 0;
+    const kv = new MemoryKeyValueStore(1_000, () => now);
+    // A rate-limit bucket per conversation: far more keys than the bound.
+    for (let i = 0; i < 3_000; i += 1) await kv.increment(`rate:conv-${String(i)}`, 60_000);
+    expect(kv.size).to.equal(1_000);
+    // A minute later every bucket has expired; writes alone (no reads) clear them out.
+    now += 61_000;
+    for (let i = 0; i < 5_000; i += 1) await kv.set(`short:${String(i % 10)}`, 'v', 1_000);
+    expect(kv.size).to.equal(10);
+    expect(await kv.increment('rate:conv-2999', 60_000)).to.equal(1);
+  });
+});
