@@ -19,7 +19,10 @@ export const RiskLexiconFile = z
      * listed phrase of these categories in it does not fire, nor does their topic intent; the
      * model still reads it. Never for a category a hypothetical can hide (self-harm is said with 哈哈 too).
      */
-    framings: z.object({ zh: Words, en: Words, categories: z.array(RiskCategory).min(1) }).strict().optional(),
+    framings: z
+      .object({ zh: Words, en: Words, categories: z.array(RiskCategory).min(1) })
+      .strict()
+      .optional(),
     /** Topic intents that are a risk by themselves once the recogniser is this sure of them (score ≥ minScore). */
     intents: z.record(z.string(), z.object({ category: RiskCategory, minScore: z.number().min(0).max(1) }).strict()),
     /**
