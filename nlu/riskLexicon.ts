@@ -133,14 +133,16 @@ export class RiskLexicon {
     const words = clause.trim().split(/\s+/);
     // A Chinese negation may end inside the phrase (没被 in 钱没被盗刷 negates 被盗刷); one of a single
     // character (没, 未) only right before it: 没变质 is negated, 没意思了想死 is not.
-    const window = clause.slice(-NEGATION_WINDOW) + text.charAt(at);
+    const tail = clause.slice(-NEGATION_WINDOW);
+    const window = tail + text.charAt(at);
+    const windowStart = at - tail.length; // window[i] is text[windowStart + i]
     return this.negations.some((n) => {
       // "won't stop bleeding", "can't stop crying" affirm what follows.
       if (n.latin)
         return !/^(stop|stopped|quit)$/.test(words.at(-1) ?? '') && words.slice(-3).some((w) => w.replace(/[^a-z']/g, '') === n.word || w.endsWith("n't"));
       if (n.word.length === 1) return clause.endsWith(n.word) && !isAnotA(clause, clause.length - 1);
       const i = window.lastIndexOf(n.word);
-      return i >= 0 && !isAnotA(text, at - (clause.slice(-NEGATION_WINDOW).length - i));
+      return i >= 0 && !isAnotA(text, windowStart + i);
     });
   }
 }

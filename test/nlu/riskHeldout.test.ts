@@ -17,7 +17,13 @@ import { loadOrTrainRisk } from '../../nlu/riskModelCache';
  * benign traps for more than half of its benign lines) each by one that never saw the corpus or
  * the other sets.
  */
-const SETS = [
+interface HeldOutSet {
+  file: string;
+  /** Risky lines required (the issue asks for 150; a set that lost training sentences says so). */
+  minRisky?: number;
+  floors: { recall: number; categoryAccuracy: number; maxFalseAlarmRate: number };
+}
+const SETS: readonly HeldOutSet[] = [
   { file: 'test/fixtures/risk-heldout.jsonl', floors: { recall: 0.94, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.04 } },
   { file: 'test/fixtures/risk-heldout-2.jsonl', floors: { recall: 0.93, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.03 } },
   { file: 'test/fixtures/risk-heldout-3.jsonl', floors: { recall: 0.92, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.04 } },
@@ -35,7 +41,7 @@ const normal = (t: string) => t.toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
  * commit time (`npm run nlu -- eval-risk --test <file>`; BENCHMARKS.md "Risk"), so a change that
  * loses ground fails.
  */
-for (const { file, floors: FLOORS, minRisky = 150 } of SETS as ReadonlyArray<{ file: string; minRisky?: number; floors: (typeof SETS)[number]['floors'] }>)
+for (const { file, floors: FLOORS, minRisky = 150 } of SETS)
   describe(`high-risk detection on the held-out set ${file}`, function () {
     this.timeout(180_000);
     const rows = readRiskLabelled(fromRoot(file));
