@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Activity, ConfigurationBotFrameworkAuthentication, ConversationState, MessageFactory, type Storage, TurnContext } from 'botbuilder';
+import { type Activity, ConfigurationBotFrameworkAuthentication, MessageFactory, type Storage, TurnContext } from 'botbuilder';
 import express, { type Express } from 'express';
 import { loadProfile, type ConversationProfile } from '../dialogs/profile';
 import { markAgentHub } from '../dialogs/turnInfo';
@@ -24,7 +24,7 @@ import { openApiDocument } from './http/openapi';
 import { requestLog } from './http/requestLog';
 import { withEventLog } from '../handoff/loggedEvents';
 import { storeOutbox, WebhookSender, withWebhooks } from './webhookSender';
-import { isFencedOut } from '../infra/turnFence';
+import { FencedConversationState, isFencedOut } from '../infra/fencedConversationState';
 import { normaliseLocale } from '../kernel/locale';
 import type { Logger } from '../kernel/log';
 import { KefuError } from '../kernel/errors';
@@ -146,7 +146,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   const engine = new HandoffEngine({ store, events, agents, routing: data.routing, orders, clock });
   const desk = new HandoffDesk({ store, events, engine, agents, routing: data.routing, clock });
 
-  const conversationState = new ConversationState(storage);
+  const conversationState = new FencedConversationState(storage);
   const profile = conversationState.createProperty<ConversationProfile>('profile');
   const handoffs = metrics.timedHandoffs(desk);
   const dialogDeps = { kb, orders, handoff: handoffs, surveys: desk, profile, attempts: verificationAttempts(kv) };

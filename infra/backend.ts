@@ -17,7 +17,6 @@ import { RedisKeyValueStore } from './redis/kv';
 import { RedisStorage } from './redis/storage';
 import { RedisTurnLock } from './redis/turnLock';
 import type { TurnLock } from './turnLock';
-import { FencedStorage } from './turnFence';
 
 /** The settings the backend reads (a subset of the validated environment). */
 export interface BackendSettings {
@@ -75,7 +74,7 @@ export function createBackend(settings: BackendSettings, hooks: BackendHooks): B
       kind: 'redis',
       store,
       events,
-      storage: new FencedStorage(hooks.storage ?? new RedisStorage(store.redis, store.keys, settings.STATE_TTL_SECONDS)),
+      storage: hooks.storage ?? new RedisStorage(store.redis, store.keys, settings.STATE_TTL_SECONDS),
       turnLock: new RedisTurnLock(store.redis, store.keys),
       activityLog: new RedisActivityLog(store.redis, store.keys, settings.STATE_TTL_SECONDS),
       kv: new RedisKeyValueStore(store.redis, store.keys),
@@ -98,7 +97,7 @@ export function createBackend(settings: BackendSettings, hooks: BackendHooks): B
     kind: 'memory',
     store,
     events,
-    storage: new FencedStorage(hooks.storage ?? new BoundedMemoryStorage(settings.STATE_MAX_CONVERSATIONS, settings.STATE_TTL_SECONDS * 1000)),
+    storage: hooks.storage ?? new BoundedMemoryStorage(settings.STATE_MAX_CONVERSATIONS, settings.STATE_TTL_SECONDS * 1000),
     turnLock: new LocalTurnLock(),
     activityLog: new MemoryActivityLog(settings.STATE_MAX_CONVERSATIONS),
     kv: new MemoryKeyValueStore(),

@@ -1,14 +1,15 @@
-import type { CloudAdapter, TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
 import { Router, type RequestHandler } from 'express';
 import { formatZodIssues } from '../../kernel/errors';
 import { sendError } from '../../kernel/http';
 import type { TurnLock } from '../../infra/turnLock';
+import type { KefuAdapter } from '../kefuAdapter';
 import { IncomingActivity } from '../activitySchema';
 import { requireJson } from './middleware';
 import { isInternalServiceUrl, serviceUrlAllowed } from './serviceUrl';
 
 export interface MessagesRouteDeps {
-  adapter: CloudAdapter;
+  adapter: KefuAdapter;
   turnLock: TurnLock;
   runBot: (context: TurnContext) => Promise<void>;
   modelReady: () => boolean;
@@ -35,7 +36,7 @@ export function messagesRoute(deps: MessagesRouteDeps): Router {
     // racing a handoff must see it (or be seen by it), never slip past it to the bot.
     await deps.turnLock.run(
       activity.data.conversation.id,
-      () => deps.adapter.process(req, res, deps.runBot),
+      () => deps.adapter.processValidated(req.headers.authorization ?? '', activity.data as unknown as Activity, res, deps.runBot),
       deps.recordEarly && (() => deps.recordEarly?.(activity.data) ?? Promise.resolve()),
     );
   });

@@ -1,5 +1,4 @@
 import type { TurnLock } from '../turnLock';
-import { withTurnFence } from '../turnFence';
 import { TurnQueue } from './turnQueue';
 
 /** One process: an in-memory queue per conversation. */
@@ -8,6 +7,6 @@ export class LocalTurnLock implements TurnLock {
 
   async run<T>(conversationId: string, work: () => Promise<T>, onWait?: () => Promise<void>): Promise<T> {
     if (onWait && this.queue.busy(conversationId)) await onWait().catch(() => undefined);
-    return this.queue.run(conversationId, () => withTurnFence(work));
+    return this.queue.run(conversationId, work);
   }
 }

@@ -7,7 +7,7 @@ import { run, ScriptCode, type RedisWithScripts } from './scripts';
 /**
  * botbuilder Storage in Redis: each item a hash {json, eTag} with a TTL, written by one Lua script
  * that rejects a stale eTag. (BotState writes with eTag "*"; the turn lock keeps turns apart, and
- * FencedStorage turns a stale turn's "*" back into the eTag it read.)
+ * FencedConversationState writes with the eTag the turn read, not "*".)
  *
  * The JSON is stored deflated (a zero byte, then raw deflate) once it passes a few hundred bytes:
  * a conversation's dialog state repeats its prompts and keys, and compressed it takes about half

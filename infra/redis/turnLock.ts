@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { KefuError } from '../../kernel/errors';
 import type { TurnLock } from '../turnLock';
-import { withTurnFence } from '../turnFence';
 import { TurnQueue } from '../memory/turnQueue';
 import type { RedisKeys } from './keys';
 import { run, type RedisWithScripts } from './scripts';
@@ -47,7 +46,7 @@ export class RedisTurnLock implements TurnLock {
         void run(this.redis, 'extendLock', key, token, this.ttlMs).catch(() => undefined);
       }, this.ttlMs / 3);
       try {
-        return await withTurnFence(work);
+        return await work();
       } finally {
         clearInterval(renew);
         await run(this.redis, 'compareAndDelete', key, token).catch(() => undefined);

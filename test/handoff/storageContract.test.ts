@@ -1,12 +1,25 @@
 import { expect } from 'chai';
-import type { Storage, StoreItem } from 'botbuilder';
+import { TestAdapter, TurnContext, type Activity, type Storage, type StoreItem } from 'botbuilder';
 import { createRedis } from '../../infra/redis/connection';
 import { BoundedMemoryStorage } from '../../infra/memory/storage';
 import { RedisStorage } from '../../infra/redis/storage';
 import { RedisKeys } from '../../infra/redis/keys';
 import { loadScripts } from '../../infra/redis/scripts';
-import { FencedStorage, withTurnFence } from '../../infra/turnFence';
+import { FencedConversationState, isFencedOut } from '../../infra/fencedConversationState';
 import { testRedis, testRedisCluster, uniqueNamespace } from '../../testkit/redisServer';
+
+/** A turn of conversation `id` on the channel "test": its state key is test/conversations/<id>/. */
+function turnOf(id: string): TurnContext {
+  const activity: Partial<Activity> = {
+    type: 'message',
+    channelId: 'test',
+    conversation: { id } as Activity['conversation'],
+    from: { id: 'customer', name: 'customer' },
+    recipient: { id: 'kefu', name: 'kefu' },
+    text: 'hi',
+  };
+  return new TurnContext(new TestAdapter(), activity);
+}
 
 /** botbuilder Storage: the same behaviour in memory and in Redis. */
 function contract(name: string, make: () => Promise<{ storage: Storage; dispose: () => Promise<void> }>): void {
@@ -17,27 +30,47 @@ function contract(name: string, make: () => Promise<{ storage: Storage; dispose:
     afterEach(() => dispose());
 
     it('fenced: a turn that outlived its lock cannot overwrite the state a later turn wrote; one turn may save twice', async () => {
-      // BotState writes with eTag "*"; FencedStorage (what the bot is given) writes with the eTag the turn read.
-      const fenced = new FencedStorage(storage);
-      const key = 'test/conversations/fence/';
-      await fenced.write({ [key]: { step: 'asked for the order id' } });
-      let resumeStale!: () => void;
-      const paused = new Promise<void>((r) => (resumeStale = r));
-      const stale = withTurnFence(async () => {
-        const state = (await fenced.read([key]))[key] as StoreItem;
-        await paused; // e.g. the process was stopped past its lease
-        await fenced.write({ [key]: { ...state, step: 'stale', eTag: '*' } });
-      });
-      await withTurnFence(async () => {
-        const state = (await fenced.read([key]))[key] as StoreItem;
-        await fenced.write({ [key]: { ...state, step: 'verified', eTag: '*' } });
-        await fenced.write({ [key]: { ...state, step: 'verified, answered', eTag: '*' } });
-      });
-      resumeStale();
+      // botbuilder's BotState writes with eTag "*"; the bot's FencedConversationState writes with the eTag the turn read.
+      const state = new FencedConversationState(storage);
+      const step = state.createProperty<string>('step');
+      const first = turnOf('fence');
+      await step.set(first, 'asked for the order id');
+      await state.saveChanges(first);
+
+      const stale = turnOf('fence'); // e.g. its process was stopped past its lease, after reading
+      expect(await step.get(stale)).to.equal('asked for the order id');
+      const next = turnOf('fence');
+      await step.set(next, 'verified');
+      await state.saveChanges(next);
+      await step.set(next, 'verified, answered');
+      await state.saveChanges(next);
+
+      await step.set(stale, 'stale');
       let refused: unknown;
-      await stale.catch((err: unknown) => (refused = err));
-      expect(String(refused)).to.contain('eTag conflict');
-      expect((await storage.read([key]))[key]).to.deep.include({ step: 'verified, answered' });
+      await state.saveChanges(stale).catch((err: unknown) => (refused = err));
+      expect(isFencedOut(refused), String(refused)).to.equal(true);
+      expect(await step.get(turnOf('fence'))).to.equal('verified, answered');
+    });
+
+    it('state: a turn that changed nothing writes nothing; a change deep inside is written', async () => {
+      const state = new FencedConversationState(storage);
+      const dialog = state.createProperty<{ stack: Array<{ id: string; state: Record<string, unknown> }> }>('dialogState');
+      const first = turnOf('quiet');
+      await dialog.set(first, { stack: [{ id: 'order', state: { asked: 'orderId' } }] });
+      await state.saveChanges(first);
+      const key = 'test/conversations/quiet/';
+      const eTag = ((await storage.read([key]))[key] as StoreItem).eTag;
+
+      const reader = turnOf('quiet');
+      expect(await dialog.get(reader)).to.deep.equal({ stack: [{ id: 'order', state: { asked: 'orderId' } }] });
+      await state.saveChanges(reader);
+      expect(((await storage.read([key]))[key] as StoreItem).eTag).to.equal(eTag);
+
+      const changer = turnOf('quiet');
+      const value = await dialog.get(changer);
+      if (value) value.stack[0].state.asked = 'last four digits';
+      await state.saveChanges(changer);
+      expect(await dialog.get(turnOf('quiet'))).to.deep.equal({ stack: [{ id: 'order', state: { asked: 'last four digits' } }] });
     });
 
     it('reads back what it wrote, with an eTag, and forgets deleted items', async () => {
