@@ -64,7 +64,11 @@ export class RiskLexicon {
 
   constructor(readonly data: RiskLexiconData) {
     for (const [category, c] of Object.entries(data.categories) as Array<[RiskCategory, z.infer<typeof Category>]>) {
-      for (const term of [...c.zh, ...c.en]) this.terms.push({ term: term.toLowerCase(), category, severity: c.severity, latin: isLatin(term) });
+      for (const term of [...c.zh, ...c.en]) {
+        const latin = isLatin(term);
+        for (const form of latin ? inflections(term.toLowerCase()) : [term.toLowerCase()])
+          this.terms.push({ term: form, category, severity: c.severity, latin });
+      }
     }
     // Longest first, so an exclusion inside a longer one cannot leave half of the longer one behind.
     this.exclusions = [...data.exclusions.zh, ...data.exclusions.en].map((e) => e.toLowerCase()).sort((a, b) => b.length - a.length);
@@ -157,6 +161,21 @@ function isAnotA(text: string, at: number): boolean {
   const before = text.charAt(at - 1);
   const after = text.charAt(at + 1);
   return before !== '' && (before === after || (neg === '没' && before === '有'));
+}
+
+/**
+ * An English phrase as listed and with its first word inflected: the operator lists "end it all",
+ * the customer writes "ending it all" or "ended it all". Only a first word in its base form is
+ * inflected (one that already ends in -ed, -ing or -s is left as listed).
+ */
+export function inflections(phrase: string): string[] {
+  const [first, ...rest] = phrase.split(' ');
+  if (!/^[a-z]{3,}$/.test(first) || /(ed|ing|s)$/.test(first)) return [phrase];
+  const tail = rest.length ? ` ${rest.join(' ')}` : '';
+  const stem = first.endsWith('e') ? first.slice(0, -1) : /[^aeiou][aeiou][bdgmnprt]$/.test(first) ? first + first.slice(-1) : first;
+  const third = /(sh|ch|x|z|o)$/.test(first) ? `${first}es` : /[^aeiou]y$/.test(first) ? `${first.slice(0, -1)}ies` : `${first}s`;
+  const past = /[^aeiou]y$/.test(first) ? `${first.slice(0, -1)}ied` : first.endsWith('e') ? `${first}d` : `${stem}ed`;
+  return [...new Set([first, third, past, `${stem}ing`])].map((w) => w + tail);
 }
 
 function isLatin(s: string): boolean {

@@ -6,7 +6,7 @@ import { RiskLexicon, type RiskLexiconData } from './riskLexicon';
 import type { RiskCategory } from './riskTypes';
 
 /** Bump when the way the risk model is built changes, so cached models are not reused. */
-export const RISK_MODEL_VERSION = 'kefu-risk-2';
+export const RISK_MODEL_VERSION = 'kefu-risk-3';
 
 export interface RiskTrainingInput {
   corpus: RiskCorpus;
@@ -26,7 +26,11 @@ export interface RiskModelSettings {
   linear: LinearOptions;
 }
 
-export const DEFAULT_RISK_SETTINGS: RiskModelSettings = { folds: 5, linear: DEFAULT_LINEAR };
+/**
+ * Twice the intent model's epochs: chosen on cross-validation of the risk corpus (recall at the
+ * false-alarm budgets, zh + en: 30 epochs 85.6% + 78.4%, 60 → 86.7% + 79.6%, 100 → 86.0% + 80.3%).
+ */
+export const DEFAULT_RISK_SETTINGS: RiskModelSettings = { folds: 5, linear: { ...DEFAULT_LINEAR, epochs: 60 } };
 
 /** What cross-validation on the risk corpus measured at the chosen threshold (each phrasing scored by a model that did not see it). */
 export interface RiskValidation {

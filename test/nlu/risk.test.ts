@@ -8,7 +8,7 @@ import { CorpusFile, type Corpus } from '../../nlu/corpus';
 import { fromRoot } from '../../kernel/paths';
 import { RiskScanner } from '../../nlu/risk';
 import { RISK_CLASSES, readRiskCorpus, riskCorpusFile, RiskCorpusFile, type RiskCorpus } from '../../nlu/riskCorpus';
-import { RiskLexiconFile, type RiskLexiconData } from '../../nlu/riskLexicon';
+import { inflections, RiskLexiconFile, type RiskLexiconData } from '../../nlu/riskLexicon';
 import { chooseThresholds, RiskModel, type Scored } from '../../nlu/riskModel';
 import { loadOrTrainRisk } from '../../nlu/riskModelCache';
 import { RiskAssessment } from '../../nlu/riskTypes';
@@ -85,6 +85,18 @@ describe('RiskScanner: the lexicon (no model yet)', () => {
     expect(scanner.scan('I want to kill myself')).to.deep.include({ level: 'critical', category: 'safety', source: 'lexicon' });
     expect(scanner.scan('sb客服')).to.deep.include({ level: 'high', category: 'abuse' });
     expect(scanner.scan("I cut myself and it won't stop bleeding")).to.deep.include({ category: 'safety' });
+  });
+
+  it('an English phrase fires in its inflected forms too: "end it all" is also "ending it all", "ended it all"', () => {
+    const data = lexicon();
+    data.categories.safety.en = ['end it all'];
+    const only = new RiskScanner(data);
+    for (const text of ['been thinking about ending it all lately', 'he nearly ended it all last year', 'she says she ends it all tonight']) {
+      expect(only.scan(text), text).to.deep.include({ category: 'safety', source: 'lexicon', matched: [/\w+ it all/.exec(text)?.[0]] });
+    }
+    expect(only.scan('the endings of it all were sad').level).to.equal('none');
+    expect(inflections('take my own life')).to.include.members(['takes my own life', 'taking my own life']);
+    expect(inflections('stabbed')).to.deep.equal(['stabbed']); // already inflected: left as listed
   });
 
   it('exclusions and negations hold', () => {

@@ -32,6 +32,9 @@ const SETS: readonly HeldOutSet[] = [
   // Five of its 150 risky lines were training sentences ("stfu", "nmsl"…) and were removed.
   { file: 'test/fixtures/risk-heldout-6.jsonl', minRisky: 145, floors: { recall: 0.95, categoryAccuracy: 0.95, maxFalseAlarmRate: 0.05 } },
   { file: 'test/fixtures/risk-heldout-7.jsonl', floors: { recall: 0.94, categoryAccuracy: 0.95, maxFalseAlarmRate: 0.05 } },
+  { file: 'test/fixtures/risk-heldout-8.jsonl', floors: { recall: 0.92, categoryAccuracy: 0.95, maxFalseAlarmRate: 0.04 } },
+  { file: 'test/fixtures/risk-heldout-9.jsonl', floors: { recall: 0.92, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.05 } },
+  { file: 'test/fixtures/risk-heldout-10.jsonl', floors: { recall: 0.9, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.05 } },
 ];
 /** Same normal form for both sides: a held-out sentence differing only in case, spaces or punctuation is the same sentence. */
 const normal = (t: string) => t.toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
