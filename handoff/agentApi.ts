@@ -212,7 +212,7 @@ export function agentRouter(deps: AgentApiDeps): Router {
   });
 
   router.get('/handoffs', async (req, res) => {
-    const mine = (await desk.assigned()).filter((h) => h.assignedTo === me(req).id);
+    const mine = await desk.heldBy(me(req).id);
     res.json({ items: mine.map((h) => view(h, me(req).id)) });
   });
 

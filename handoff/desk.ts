@@ -563,7 +563,7 @@ export class HandoffDesk implements HandoffService, SurveyService {
 
   /** Every chat an agent holds goes back to the queue (they went offline or away). */
   private async requeueAll(agentId: string, why: 'offline' | 'away'): Promise<void> {
-    const mine = (await this.deps.store.assigned()).filter((h) => h.assignedTo === agentId);
+    const mine = await this.deps.store.heldBy(agentId);
     for (const h of mine) await this.requeue(h.id, agentId, why);
     if (mine.length > 0) await this.dispatch({ exclude: [agentId] });
   }
@@ -608,6 +608,10 @@ export class HandoffDesk implements HandoffService, SurveyService {
 
   assigned(): Promise<HandoffRecord[]> {
     return this.deps.store.assigned();
+  }
+
+  heldBy(agentId: string): Promise<HandoffRecord[]> {
+    return this.deps.store.heldBy(agentId);
   }
 
   flagged(limit: number): Promise<HandoffRecord[]> {

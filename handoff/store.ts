@@ -96,6 +96,8 @@ export interface HandoffQueries {
   queued(options?: { callbacks?: boolean }): Promise<HandoffRecord[]>;
   /** Open handoffs assigned to agents. */
   assigned(): Promise<HandoffRecord[]>;
+  /** The handoffs one agent holds (an agent's own list), without reading every open handoff. */
+  heldBy(agentId: string): Promise<HandoffRecord[]>;
   /** Closed handoffs with a flagged survey, newest first (at most `limit`). */
   flagged(limit: number): Promise<HandoffRecord[]>;
   /** Handoffs opened at or after `since` (ms), oldest first, at most `limit`: the supervisor's charts of the day. */

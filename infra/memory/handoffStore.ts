@@ -182,6 +182,10 @@ export class MemoryHandoffStore implements HandoffStore {
     return [...this.handoffs.values()].filter((h) => h.status === 'assigned').map(clone);
   }
 
+  async heldBy(agentId: string): Promise<HandoffRecord[]> {
+    return [...this.handoffs.values()].filter((h) => h.status === 'assigned' && h.assignedTo === agentId).map(clone);
+  }
+
   async createdSince(since: number, limit: number): Promise<HandoffRecord[]> {
     return [...this.handoffs.values()]
       .filter((h) => h.createdAt >= since)

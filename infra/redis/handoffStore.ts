@@ -187,6 +187,7 @@ export class RedisHandoffStore implements HandoffStore {
       k.loads,
       k.sla,
       k.callbacks,
+      k.holders,
       ...this.queueKeys,
       agent.id,
       agent.capacity,
@@ -198,8 +199,20 @@ export class RedisHandoffStore implements HandoffStore {
 
   async claimNext(agent: AgentRef, groups: readonly SkillGroup[], now: number): Promise<HandoffRecord | undefined> {
     const k = this.keys;
-    const id = (await run(this.redis, 'claimNext', k.loads, k.sla, ...this.queueKeys, agent.id, agent.capacity, now, k.handoffPrefix, ...GROUPS, ...groups)) as
-      string | null;
+    const id = (await run(
+      this.redis,
+      'claimNext',
+      k.loads,
+      k.sla,
+      k.holders,
+      ...this.queueKeys,
+      agent.id,
+      agent.capacity,
+      now,
+      k.handoffPrefix,
+      ...GROUPS,
+      ...groups,
+    )) as string | null;
     return id ? this.get(id) : undefined;
   }
 
@@ -214,6 +227,7 @@ export class RedisHandoffStore implements HandoffStore {
       k.transfers(id),
       k.callbacks,
       k.sla,
+      k.holders,
       ...this.queueKeys,
       by.id,
       by.supervisor ? '1' : '0',
@@ -238,6 +252,7 @@ export class RedisHandoffStore implements HandoffStore {
       k.sla,
       k.transfers(id),
       k.callbacks,
+      k.holders,
       ...this.queueKeys,
       by.id,
       by.supervisor ? '1' : '0',
@@ -261,6 +276,7 @@ export class RedisHandoffStore implements HandoffStore {
         k.callbacks,
         k.sla,
         k.loads,
+        k.holders,
         ...this.queueKeys,
         now,
         promise.dueAt,
@@ -322,6 +338,21 @@ export class RedisHandoffStore implements HandoffStore {
     return records.filter((r): r is HandoffRecord => r?.status === 'assigned');
   }
 
+  /**
+   * From the holders index the claim, transfer, requeue, callback and close scripts keep. Fewer
+   * found than the agent's load means handoffs assigned before the index existed: read the slow
+   * way (every open handoff) and indexed, once.
+   */
+  async heldBy(agentId: string): Promise<HandoffRecord[]> {
+    const [holders, load] = await Promise.all([this.redis.hgetall(this.keys.holders), this.redis.hget(this.keys.loads, agentId)]);
+    const ids = Object.keys(holders).filter((id) => holders[id] === agentId);
+    const held = (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is HandoffRecord => r?.status === 'assigned' && r.assignedTo === agentId);
+    if (held.length >= Number(load ?? 0)) return held;
+    const all = (await this.assigned()).filter((h) => h.assignedTo === agentId);
+    if (all.length > 0) await this.redis.hset(this.keys.holders, Object.fromEntries(all.map((h) => [h.id, agentId])));
+    return all;
+  }
+
   async createdSince(since: number, limit: number): Promise<HandoffRecord[]> {
     const ids = await this.redis.zrangebyscore(this.keys.created, since, '+inf', 'LIMIT', 0, limit);
     return (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is HandoffRecord => r !== undefined);
@@ -362,6 +393,7 @@ export class RedisHandoffStore implements HandoffStore {
       k.sla,
       k.transfers(id),
       k.callbacks,
+      k.holders,
       ...this.queueKeys,
       agentId,
       entry,

@@ -35,6 +35,10 @@ export class RedisKeys {
   get open(): string {
     return `${this.tag}open`;
   }
+  /** Who holds each assigned handoff (handoff id → agent id): an agent's own list without reading every open handoff. */
+  get holders(): string {
+    return `${this.tag}holders`;
+  }
   get loads(): string {
     return `${this.tag}load`;
   }

@@ -333,6 +333,33 @@ function contract(name: string, make: () => Promise<HandoffStore>): void {
       expect(await store.requeue(older.id, 'alice', 'again', t + 3)).to.deep.equal({ ok: false, error: 'not_yours' });
     });
 
+    it("an agent's own list (heldBy) follows claim, claimNext, transfer, requeue, callback and close", async () => {
+      const ids = async (agent: AgentRef) => (await store.heldBy(agent.id)).map((h) => h.id).sort();
+      const [a, b, c] = [record(), record(), record()];
+      for (const r of [a, b, c]) await store.open(r);
+      await store.claim(a.id, alice, 1);
+      const next = await store.claimNext(alice, ['general'], 2);
+      expect(await ids(alice)).to.deep.equal([a.id, next?.id].sort());
+      expect(await ids(bob)).to.deep.equal([]);
+      // To bob directly, then back to a queue.
+      await store.transfer(a.id, alice, { agent: bob }, undefined, 3);
+      expect(await ids(alice)).to.deep.equal([next?.id]);
+      expect(await ids(bob)).to.deep.equal([a.id]);
+      await store.transfer(a.id, bob, { group: 'orders' }, undefined, 4);
+      expect(await ids(bob)).to.deep.equal([]);
+      // Requeued, made a callback ticket, closed: gone from the list each time.
+      const last = (await store.claimNext(bob, ['general'], 5))?.id ?? '';
+      expect(await ids(bob)).to.deep.equal([last]);
+      await store.requeue(last, bob.id, 'bob went away', 6);
+      expect(await ids(bob)).to.deep.equal([]);
+      await store.toCallback(next?.id ?? '', 7, { dueAt: 60_000 });
+      expect(await ids(alice)).to.deep.equal([]);
+      await store.claim(a.id, alice, 8);
+      await store.close(a.id, alice, 'done', [], 9);
+      expect(await ids(alice)).to.deep.equal([]);
+      expect(await store.assigned()).to.deep.equal([]);
+    });
+
     it('agent timers: only-if-absent keeps the first due time; each due member is taken once; cancelled ones never', async () => {
       const t = Date.now();
       await store.scheduleTimer('agentReply', 'h1|1', t + 100, true);
@@ -403,7 +430,7 @@ describe('Redis store: keys are passed in KEYS', function () {
 
   it("the scripts that move handoffs between queues get every skill group's queue in KEYS", () => {
     // Keys each script takes besides the queues: see the script headers.
-    const fixed: Record<string, number> = { open: 5, claim: 4, claimNext: 2, transfer: 5, close: 6, toCallback: 4, requeue: 5 };
+    const fixed: Record<string, number> = { open: 5, claim: 5, claimNext: 3, transfer: 6, close: 7, toCallback: 5, requeue: 6 };
     for (const [name, n] of Object.entries(fixed)) {
       const script = scripts.find((s) => s.name === name);
       expect(script?.keys, `${name}-N.lua`).to.equal(n + SkillGroup.options.length);
@@ -505,6 +532,32 @@ describe('Redis store: closed handoffs do not stay forever', function () {
       expect(await store.get(old.id)).to.equal(undefined);
       expect(await store.redis.exists(store.keys.handoff(old.id), store.keys.transfers(old.id))).to.equal(0);
       expect((await store.get(open.id))?.status).to.equal('queued');
+    } finally {
+      await store.dispose();
+    }
+  });
+});
+
+describe('Redis store: the holders index', function () {
+  this.timeout(20_000);
+
+  it('handoffs assigned before the index existed are still in their agent’s list, and indexed on that read', async () => {
+    const redis = await testRedis();
+    const store = new RedisHandoffStore(createRedis(redis.url), {
+      namespace: uniqueNamespace('holders'),
+      ttlSeconds: 600,
+      transcriptEntries: 500,
+      closedRetentionSeconds: 60,
+    });
+    try {
+      const [a, b] = [record(), record()];
+      await store.open(a);
+      await store.open(b);
+      await store.claim(a.id, alice, 1);
+      await store.claim(b.id, alice, 2);
+      await store.redis.del(store.keys.holders); // as an earlier version left them
+      expect((await store.heldBy(alice.id)).map((h) => h.id).sort()).to.deep.equal([a.id, b.id].sort());
+      expect(await store.redis.hgetall(store.keys.holders)).to.deep.equal({ [a.id]: 'alice', [b.id]: 'alice' });
     } finally {
       await store.dispose();
     }

@@ -8,22 +8,23 @@
     KEYS[2]       callbacks (zset, scored by the promised time)
     KEYS[3]       SLA due (zset)
     KEYS[4]       agent loads (hash)
-    KEYS[5..12]   every skill group's queue (zset), in the order of ARGV[4..11]
+    KEYS[5]       the holders (hash handoff id -> agent): who holds each assigned handoff
+    KEYS[6..13]   every skill group's queue (zset), in the order of ARGV[4..11]
 
     ARGV[1]       now ms
     ARGV[2]       promised call-back time ms
     ARGV[3]       the number to call ("" when not known yet; a number already on the ticket is kept)
-    ARGV[4..11]   the skill group of each queue in KEYS[5..12]
+    ARGV[4..11]   the skill group of each queue in KEYS[6..13]
 
   Output:
     ok (1)          now a callback ticket
     notFound (-1)   no such handoff
     notQueued (-2)  neither queued nor assigned
 
-  Every key is in KEYS; the record's queue is picked from KEYS[5..12] by its group.
+  Every key is in KEYS; the record's queue is picked from KEYS[6..13] by its group.
 ]]
 local queues = {}
-for i = 0, #KEYS - 5 do queues[ARGV[4 + i]] = KEYS[5 + i] end
+for i = 0, #KEYS - 6 do queues[ARGV[4 + i]] = KEYS[6 + i] end
 
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -33,6 +34,7 @@ if status == 'assigned' then
   local holder = redis.call('HGET', KEYS[1], 'assignedTo')
   if holder then redis.call('HINCRBY', KEYS[4], holder, -1) end
   redis.call('HDEL', KEYS[1], 'assignedTo', 'assignedAt')
+  redis.call('HDEL', KEYS[5], id)
 end
 redis.call('ZREM', queues[redis.call('HGET', KEYS[1], 'group')], id)
 redis.call('ZADD', KEYS[3], tonumber(ARGV[2]), id)

@@ -6,12 +6,13 @@
     KEYS[2]       agent loads (hash)
     KEYS[3]       SLA due (zset)
     KEYS[4]       callbacks (zset)
-    KEYS[5..12]   every skill group's queue (zset), in the order of ARGV[4..11]
+    KEYS[5]       the holders (hash handoff id -> agent): who holds each assigned handoff
+    KEYS[6..13]   every skill group's queue (zset), in the order of ARGV[4..11]
 
     ARGV[1]       agentId
     ARGV[2]       capacity
     ARGV[3]       now ms
-    ARGV[4..11]   the skill group of each queue in KEYS[5..12]
+    ARGV[4..11]   the skill group of each queue in KEYS[6..13]
 
   Output:
     ok (1)           claimed
@@ -19,10 +20,10 @@
     notQueued (-2)   neither queued nor a callback ticket
     atCapacity (-3)  the agent is at capacity
 
-  Every key is in KEYS; the record's queue is picked from KEYS[5..12] by its group.
+  Every key is in KEYS; the record's queue is picked from KEYS[6..13] by its group.
 ]]
 local queues = {}
-for i = 0, #KEYS - 5 do queues[ARGV[4 + i]] = KEYS[5 + i] end
+for i = 0, #KEYS - 6 do queues[ARGV[4 + i]] = KEYS[6 + i] end
 
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -34,4 +35,5 @@ redis.call('ZREM', KEYS[4], id)
 redis.call('ZREM', KEYS[3], id)
 redis.call('HSET', KEYS[1], 'status', 'assigned', 'assignedTo', ARGV[1], 'assignedAt', ARGV[3])
 redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+redis.call('HSET', KEYS[5], id, ARGV[1])
 return 1

@@ -8,7 +8,8 @@
     KEYS[4]       SLA due (zset)
     KEYS[5]       the handoff's transfer history (list)
     KEYS[6]       callbacks (zset)
-    KEYS[7..14]   every skill group's queue (zset), in the order of ARGV[7..14]
+    KEYS[7]       the holders (hash handoff id -> agent): who holds each assigned handoff
+    KEYS[8..15]   every skill group's queue (zset), in the order of ARGV[7..14]
 
     ARGV[1]       by agent
     ARGV[2]       by a supervisor ("1"/"0")
@@ -16,7 +17,7 @@
     ARGV[4]       tags JSON
     ARGV[5]       now ms
     ARGV[6]       how long a closed handoff is kept, ms
-    ARGV[7..14]   the skill group of each queue in KEYS[7..14]
+    ARGV[7..14]   the skill group of each queue in KEYS[8..15]
 
   Output:
     ok (1)          closed
@@ -24,10 +25,10 @@
     notYours (-4)   neither the holder nor a supervisor
     closed (-5)     already closed
 
-  Every key is in KEYS; the record's queue is picked from KEYS[7..14] by its group.
+  Every key is in KEYS; the record's queue is picked from KEYS[8..15] by its group.
 ]]
 local queues = {}
-for i = 0, #KEYS - 7 do queues[ARGV[7 + i]] = KEYS[7 + i] end
+for i = 0, #KEYS - 8 do queues[ARGV[7 + i]] = KEYS[8 + i] end
 
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -38,6 +39,7 @@ local allowed = (status == 'assigned' and (holder == ARGV[1] or ARGV[2] == '1'))
 if not allowed then return -4 end
 local id = redis.call('HGET', KEYS[1], 'id')
 if status == 'assigned' and holder then redis.call('HINCRBY', KEYS[2], holder, -1) end
+redis.call('HDEL', KEYS[7], id)
 redis.call('ZREM', queues[redis.call('HGET', KEYS[1], 'group')], id)
 redis.call('ZREM', KEYS[6], id)
 redis.call('ZREM', KEYS[4], id)

@@ -8,7 +8,8 @@
     KEYS[3]       the handoff's transfer history (list)
     KEYS[4]       callbacks (zset)
     KEYS[5]       SLA due (zset)
-    KEYS[6..13]   every skill group's queue (zset), in the order of ARGV[8..15]
+    KEYS[6]       the holders (hash handoff id -> agent): who holds each assigned handoff
+    KEYS[7..14]   every skill group's queue (zset), in the order of ARGV[8..15]
 
     ARGV[1]       by agent
     ARGV[2]       by a supervisor ("1"/"0")
@@ -17,7 +18,7 @@
     ARGV[5]       target agent's capacity
     ARGV[6]       transfer entry JSON
     ARGV[7]       now ms
-    ARGV[8..15]   the skill group of each queue in KEYS[6..13]
+    ARGV[8..15]   the skill group of each queue in KEYS[7..14]
 
   Output:
     ok (1)           transferred
@@ -27,10 +28,10 @@
     closed (-5)      already closed
     error            ARGV[3] is neither "" nor a skill group (nothing written)
 
-  Every key is in KEYS; queues are picked from KEYS[6..13] by group.
+  Every key is in KEYS; queues are picked from KEYS[7..14] by group.
 ]]
 local queues = {}
-for i = 0, #KEYS - 6 do queues[ARGV[8 + i]] = KEYS[6 + i] end
+for i = 0, #KEYS - 7 do queues[ARGV[8 + i]] = KEYS[7 + i] end
 
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -49,9 +50,11 @@ if ARGV[4] ~= '' then
   redis.call('HSET', KEYS[1], 'status', 'assigned', 'assignedTo', ARGV[4], 'assignedAt', ARGV[7])
   redis.call('HINCRBY', KEYS[2], ARGV[4], 1)
   redis.call('ZREM', KEYS[5], id)
+  redis.call('HSET', KEYS[6], id, ARGV[4])
 else
   redis.call('HSET', KEYS[1], 'status', 'queued', 'group', ARGV[3])
   redis.call('HDEL', KEYS[1], 'assignedTo', 'assignedAt')
+  redis.call('HDEL', KEYS[6], id)
   redis.call('ZADD', queues[ARGV[3]],
     tonumber(redis.call('HGET', KEYS[1], 'rank')) * 1e13 + tonumber(redis.call('HGET', KEYS[1], 'createdAt')), id)
 end

@@ -4,13 +4,14 @@
   Input:
     KEYS[1]       agent loads (hash)
     KEYS[2]       SLA due (zset)
-    KEYS[3..10]   every skill group's queue (zset), in the order of ARGV[5..12]
+    KEYS[3]       the holders (hash handoff id -> agent): who holds each assigned handoff
+    KEYS[4..11]   every skill group's queue (zset), in the order of ARGV[5..12]
 
     ARGV[1]       agentId
     ARGV[2]       capacity
     ARGV[3]       now ms
     ARGV[4]       handoff record key prefix, e.g. "{kefu}:handoff:"
-    ARGV[5..12]   the skill group of each queue in KEYS[3..10]
+    ARGV[5..12]   the skill group of each queue in KEYS[4..11]
     ARGV[13..]    the agent's skill groups (on a tie, the first listed wins)
 
   Output:
@@ -22,11 +23,11 @@
   carries the same "{ns}:" hash tag as every key above, so it is in the same Cluster slot.
 ]]
 local queues = {}
-for i = 0, #KEYS - 3 do queues[ARGV[5 + i]] = KEYS[3 + i] end
+for i = 0, #KEYS - 4 do queues[ARGV[5 + i]] = KEYS[4 + i] end
 
 if tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0') >= tonumber(ARGV[2]) then return false end
 local best, bestScore, bestQueue
-for i = #KEYS + 3, #ARGV do
+for i = #KEYS + 2, #ARGV do
   -- A name that is not a skill group has no queue, so nothing queued.
   local queue = queues[ARGV[i]]
   if queue then
@@ -41,4 +42,5 @@ redis.call('ZREM', bestQueue, best)
 redis.call('ZREM', KEYS[2], best)
 redis.call('HSET', ARGV[4] .. best, 'status', 'assigned', 'assignedTo', ARGV[1], 'assignedAt', ARGV[3])
 redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+redis.call('HSET', KEYS[3], best, ARGV[1])
 return best
