@@ -395,15 +395,13 @@ function contract(name: string, make: () => Promise<HandoffStore>): void {
 }
 
 contract('in-memory', async () => new MemoryHandoffStore());
-contract('Redis', async () => {
+/** A Redis store on the test server, in a namespace of its own. */
+async function redisStore(label: string, closedRetentionSeconds = 86400): Promise<RedisHandoffStore> {
   const redis = await testRedis();
-  return new RedisHandoffStore(createRedis(redis.url), {
-    namespace: uniqueNamespace('contract'),
-    ttlSeconds: 600,
-    transcriptEntries: 500,
-    closedRetentionSeconds: 86400,
-  });
-});
+  return new RedisHandoffStore(createRedis(redis.url), { namespace: uniqueNamespace(label), ttlSeconds: 600, transcriptEntries: 500, closedRetentionSeconds });
+}
+
+contract('Redis', () => redisStore('contract'));
 // The same suite on a 3-master Redis Cluster: every multi-key script must find its keys in one slot.
 contract('Redis Cluster (3 masters)', async () => {
   const cluster = await testRedisCluster();
@@ -449,13 +447,7 @@ describe('Redis store: keys are passed in KEYS', function () {
   });
 
   it('an unknown skill group is refused before anything is written', async () => {
-    const redis = await testRedis();
-    const store = new RedisHandoffStore(createRedis(redis.url), {
-      namespace: uniqueNamespace('groups'),
-      ttlSeconds: 600,
-      transcriptEntries: 500,
-      closedRetentionSeconds: 86400,
-    });
+    const store = await redisStore('groups');
     try {
       const bad = record({ group: 'nowhere' as SkillGroup });
       let refused = false;
@@ -487,13 +479,7 @@ describe('Redis store: closed handoffs do not stay forever', function () {
   this.timeout(20_000);
 
   it('a closed handoff and its transfer history expire after the retention; old review entries are trimmed', async () => {
-    const redis = await testRedis();
-    const store = new RedisHandoffStore(createRedis(redis.url), {
-      namespace: uniqueNamespace('retention'),
-      ttlSeconds: 600,
-      transcriptEntries: 500,
-      closedRetentionSeconds: 2,
-    });
+    const store = await redisStore('retention', 2);
     try {
       const now = Date.now();
       const old = record();
@@ -542,13 +528,7 @@ describe('Redis store: the holders index', function () {
   this.timeout(20_000);
 
   it('handoffs assigned before the index existed are still in their agent’s list, and indexed on that read', async () => {
-    const redis = await testRedis();
-    const store = new RedisHandoffStore(createRedis(redis.url), {
-      namespace: uniqueNamespace('holders'),
-      ttlSeconds: 600,
-      transcriptEntries: 500,
-      closedRetentionSeconds: 60,
-    });
+    const store = await redisStore('holders');
     try {
       const [a, b] = [record(), record()];
       await store.open(a);
