@@ -8,7 +8,6 @@ const opts = JSON.parse(process.argv[2] ?? '{}') as { url: string; connections: 
 const SCRIPT = SCRIPTS[opts.script ?? 'main'];
 
 interface Ctx {
-  step?: number;
   conv?: string;
 }
 
@@ -18,30 +17,29 @@ const instance = autocannon(
     connections: opts.connections,
     duration: opts.durationS,
     ...(opts.rate ? { overallRate: opts.rate } : {}),
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (req: autocannon.Request, ctx: object) => {
-          const context = ctx as Ctx;
-          const step = context.step ?? 0;
-          context.step = step + 1;
-          // A fresh conversation every pass through the script.
-          if (step % SCRIPT.length === 0 || !context.conv) context.conv = `load-${randomUUID()}`;
-          req.body = JSON.stringify({
-            type: 'message',
-            channelId: 'load',
-            serviceUrl: 'http://127.0.0.1:9/',
-            deliveryMode: 'expectReplies',
-            from: { id: context.conv },
-            recipient: { id: 'kefu' },
-            conversation: { id: context.conv },
-            text: SCRIPT[step % SCRIPT.length],
-          });
-          return req;
-        },
+    // One entry per step of the script: autocannon keeps a connection's context through the list
+    // and resets it at the end, so each pass through the list is one fresh conversation. (With a
+    // single entry the context reset after every request: every request was a new conversation's
+    // 你好 — the figures before 2026-12-05 measured greetings only.)
+    requests: SCRIPT.map((text, step) => ({
+      method: 'POST' as const,
+      headers: { 'content-type': 'application/json' },
+      setupRequest: (req: autocannon.Request, ctx: object) => {
+        const context = ctx as Ctx;
+        if (step === 0 || !context.conv) context.conv = `load-${randomUUID()}`;
+        req.body = JSON.stringify({
+          type: 'message',
+          channelId: 'load',
+          serviceUrl: 'http://127.0.0.1:9/',
+          deliveryMode: 'expectReplies',
+          from: { id: context.conv },
+          recipient: { id: 'kefu' },
+          conversation: { id: context.conv },
+          text,
+        });
+        return req;
       },
-    ],
+    })),
   },
   (err, result) => {
     if (err) {
