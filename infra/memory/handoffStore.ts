@@ -13,6 +13,7 @@ import {
 } from '../../handoff/store';
 import { PRIORITY_RANK, type AgentPresence, type SkillGroup, type TranscriptEntry } from '../../handoff/types';
 import type { ContextPacket } from '../../handoff/contextPacket';
+import { pack, unpack, type Packed } from './packed';
 
 /** Values leave and enter as the Redis store's do, as JSON (and a JSON round trip is cheaper than structuredClone). */
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
@@ -27,8 +28,8 @@ export class MemoryHandoffStore implements HandoffStore {
   private readonly openByConversation = new Map<string, string>();
   private readonly load = new Map<string, number>();
   private readonly presenceById = new Map<string, AgentPresence>();
-  private readonly transcripts = new Map<string, TranscriptEntry[]>();
-  private readonly references = new Map<string, StoredReference>();
+  private readonly transcripts = new Map<string, Array<Packed<TranscriptEntry>>>();
+  private readonly references = new Map<string, Packed<StoredReference>>();
   private readonly deadlines = new Map<string, number>();
   private readonly slaDue = new Map<string, number>();
   /** Taken due entries per queue, until their lease runs out. */
@@ -287,23 +288,23 @@ export class MemoryHandoffStore implements HandoffStore {
       // Bounded: drop the oldest conversation's transcript when too many are kept.
       if (this.transcripts.size > this.limits.conversations) this.transcripts.delete(this.transcripts.keys().next().value as string);
     }
-    list.push(entry);
+    list.push(pack(entry));
     if (list.length > this.limits.transcriptEntries) list.splice(0, list.length - this.limits.transcriptEntries);
   }
 
   async transcript(conversationId: string): Promise<TranscriptEntry[]> {
-    return clone(this.transcripts.get(conversationId) ?? []);
+    return (this.transcripts.get(conversationId) ?? []).map(unpack);
   }
 
   async setReference(reference: StoredReference): Promise<void> {
     this.references.delete(reference.conversation.id);
-    this.references.set(reference.conversation.id, clone(reference));
+    this.references.set(reference.conversation.id, pack(reference));
     if (this.references.size > this.limits.conversations) this.references.delete(this.references.keys().next().value as string);
   }
 
   async reference(conversationId: string): Promise<StoredReference | undefined> {
     const r = this.references.get(conversationId);
-    return r ? clone(r) : undefined;
+    return r ? unpack(r) : undefined;
   }
 
   async armDeadline(conversationId: string, dueAt: number): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { Storage, StoreItems } from 'botbuilder';
+import { flatten } from './packed';
 
 /**
  * botbuilder's MemoryStorage never forgets: this one keeps at most `maxEntries` conversations,
@@ -45,7 +46,7 @@ export class BoundedMemoryStorage implements Storage {
       const { eTag: _ignored, ...data } = item as Record<string, unknown>;
       this.entries.delete(key); // re-insert so Map order is least → most recently used
       const next = String(this.nextETag++);
-      this.entries.set(key, { json: JSON.stringify(data), eTag: next, touched: now });
+      this.entries.set(key, { json: flatten(JSON.stringify(data)), eTag: next, touched: now });
       (item as { eTag?: string }).eTag = next; // reported back, as botbuilder's MemoryStorage does (fencing reads it)
     }
     while (this.entries.size > this.maxEntries) {
