@@ -150,7 +150,11 @@ export async function crossValidateScanner(
   const latencies: number[] = [];
   for (let f = 0; f < k; f += 1) {
     const part = (l: 'zh' | 'en', inFold: boolean) => all[l].filter((_, i) => (folds[l][i] === f) === inFold);
-    const train: RiskCorpus = { zh: toCorpus(corpus.zh.locale, part('zh', false)), en: toCorpus(corpus.en.locale, part('en', false)) };
+    // The everyday messages are not scored here: every fold trains and calibrates on all of them.
+    const train: RiskCorpus = {
+      zh: toCorpus(corpus.zh.locale, part('zh', false), corpus.zh.everyday),
+      en: toCorpus(corpus.en.locale, part('en', false), corpus.en.everyday),
+    };
     const scanner = scannerFor(RiskModel.train({ corpus: train, lexicon, intents }, settings));
     const heldZh = part('zh', true);
     const held = [...heldZh, ...part('en', true)];
@@ -207,7 +211,7 @@ export async function intentSignalTable(
   return table;
 }
 
-function toCorpus(locale: 'zh' | 'en', rows: RiskRow[]): RiskCorpus['zh'] {
+function toCorpus(locale: 'zh' | 'en', rows: RiskRow[], everyday: string[]): RiskCorpus['zh'] {
   const categories = Object.fromEntries(RISK_CLASSES.map((c) => [c, rows.filter((r) => r.category === c).map((r) => r.text)]));
-  return { locale, categories: categories as RiskCorpus['zh']['categories'] };
+  return { locale, categories: categories as RiskCorpus['zh']['categories'], everyday };
 }

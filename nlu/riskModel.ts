@@ -102,7 +102,10 @@ export class RiskModel {
     const critical = (Object.keys(input.lexicon.categories) as RiskCategory[]).filter((c) => input.lexicon.categories[c].severity === 'critical');
     const lang = (l: Lang): LanguageModel => {
       const rows = riskRows(input.corpus[l]).map((r) => ({ text: lexicon.mask(r.text), intent: r.category }));
-      const everyday = benignIntentRows(input.intents?.[l].intents, lexicon).map((text) => ({ text, intent: NONE }));
+      const everyday = [...benignIntentRows(input.intents?.[l].intents, lexicon), ...quiet(input.corpus[l].everyday, lexicon)].map((text) => ({
+        text,
+        intent: NONE,
+      }));
       const { corpus, extra } = crossValidate(rows, everyday, critical, settings);
       const chosen = chooseThresholds(corpus, extra, input.lexicon.model, critical);
       return {
@@ -228,18 +231,15 @@ function readable(feature: string, text: string): string | undefined {
   return /\p{Script=Han}{2}|[a-z0-9']{3}/u.test(surface) ? surface : undefined;
 }
 
-/** The intent corpus's phrasings that are surely not a risk, exclusions blanked. */
+/** The intent corpus's phrasings that are surely not a risk (intents with no risk signal), exclusions blanked. */
 function benignIntentRows(intents: Record<string, string[]> | undefined, lexicon: RiskLexicon): string[] {
   if (!intents) return [];
-  const out: string[] = [];
-  for (const [intent, texts] of Object.entries(intents)) {
-    if (Object.hasOwn(lexicon.data.intents, intent)) continue;
-    for (const text of texts) {
-      const masked = lexicon.mask(text);
-      if (lexicon.scan(masked).hits.length === 0) out.push(masked);
-    }
-  }
-  return out;
+  return Object.entries(intents).flatMap(([intent, texts]) => (Object.hasOwn(lexicon.data.intents, intent) ? [] : quiet(texts, lexicon)));
+}
+
+/** Texts as the model sees them (exclusions blanked), less those with a listed phrase: the lexicon flags those whatever the model says. */
+function quiet(texts: readonly string[], lexicon: RiskLexicon): string[] {
+  return texts.map((t) => lexicon.mask(t)).filter((masked) => lexicon.scan(masked).hits.length === 0);
 }
 
 /** Every row (risk corpus and everyday phrasings) scored by a model trained on the other folds. */
