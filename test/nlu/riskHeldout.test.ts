@@ -22,6 +22,8 @@ interface HeldOutSet {
   /** Risky lines required (the issue asks for 150; a set that lost training sentences says so). */
   minRisky?: number;
   floors: { recall: number; categoryAccuracy: number; maxFalseAlarmRate: number };
+  /** A set of everyday messages only (no risk, no traps): what share of ordinary traffic would be escalated. */
+  everyday?: true;
 }
 const SETS: readonly HeldOutSet[] = [
   { file: 'test/fixtures/risk-heldout.jsonl', floors: { recall: 0.94, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.04 } },
@@ -36,6 +38,8 @@ const SETS: readonly HeldOutSet[] = [
   { file: 'test/fixtures/risk-heldout-9.jsonl', floors: { recall: 0.92, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.05 } },
   { file: 'test/fixtures/risk-heldout-10.jsonl', floors: { recall: 0.9, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.05 } },
   { file: 'test/fixtures/risk-heldout-11.jsonl', floors: { recall: 0.93, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.06 } },
+  // 626 ordinary messages (zh and en; 78 that are training sentences dropped) by a writer who read no corpus: 1.6% flagged (10), before and after the corpus's everyday list.
+  { file: 'test/fixtures/risk-everyday-heldout.jsonl', everyday: true, floors: { recall: 0, categoryAccuracy: 0, maxFalseAlarmRate: 0.025 } },
 ];
 /** Same normal form for both sides: a held-out sentence differing only in case, spaces or punctuation is the same sentence. */
 const normal = (t: string) => t.toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
@@ -45,13 +49,18 @@ const normal = (t: string) => t.toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
  * commit time (`npm run nlu -- eval-risk --test <file>`; BENCHMARKS.md "Risk"), so a change that
  * loses ground fails.
  */
-for (const { file, floors: FLOORS, minRisky = 150 } of SETS)
+for (const { file, floors: FLOORS, minRisky = 150, everyday = false } of SETS)
   describe(`high-risk detection on the held-out set ${file}`, function () {
     this.timeout(180_000);
     const rows = readRiskLabelled(fromRoot(file));
     const data = loadData(parseEnv({}));
 
-    it('is big enough and covers every category in both languages, with benign traps', () => {
+    it('is big enough and covers every category in both languages, with benign traps', function () {
+      if (everyday) {
+        expect(rows.length).to.be.at.least(500);
+        expect(rows.every((r) => r.category === 'none')).to.equal(true);
+        return;
+      }
       const risky = rows.filter((r) => r.category !== 'none');
       expect(risky.length).to.be.at.least(minRisky);
       expect(rows.length - risky.length).to.be.at.least(80);
@@ -85,8 +94,10 @@ for (const { file, floors: FLOORS, minRisky = 150 } of SETS)
       const recognizer = new KefuRecognizer({ threshold: env.NLU_THRESHOLD, emotion: new EmotionDetector(data.emotion) });
       recognizer.useClassifier(intents.classifier);
       const report = await evaluateRisk(scanner, rows, async (text) => intentSignalOf(await recognizer.recognize(text)));
-      expect(report.recall, 'recall').to.be.at.least(FLOORS.recall);
-      expect(report.category_accuracy, 'category accuracy').to.be.at.least(FLOORS.categoryAccuracy);
+      if (!everyday) {
+        expect(report.recall, 'recall').to.be.at.least(FLOORS.recall);
+        expect(report.category_accuracy, 'category accuracy').to.be.at.least(FLOORS.categoryAccuracy);
+      }
       expect(report.false_alarm_rate, 'false alarms').to.be.at.most(FLOORS.maxFalseAlarmRate);
     });
   });
