@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import type { Storage, StoreItems } from 'botbuilder';
+import type { StoreItems } from 'botbuilder';
+import { eTagConflict, type JsonStorage } from '../jsonStorage';
 import type { RedisKeys } from './keys';
 import { run, ScriptCode, type RedisWithScripts } from './scripts';
 
@@ -14,7 +15,7 @@ import { run, ScriptCode, type RedisWithScripts } from './scripts';
  * the memory — the difference between a Redis that holds a million conversations in 2 GB or in 3.
  * Items written as plain JSON by an earlier version are still read.
  */
-export class RedisStorage implements Storage {
+export class RedisStorage implements JsonStorage {
   constructor(
     private readonly redis: RedisWithScripts,
     private readonly keys: RedisKeys,
@@ -37,16 +38,26 @@ export class RedisStorage implements Storage {
     return items;
   }
 
+  async readJson(key: string): Promise<{ json: string; eTag: string } | undefined> {
+    const [stored, eTag] = await this.redis.hmgetBuffer(this.keys.state(key), 'json', 'eTag');
+    return stored === null ? undefined : { json: decode(stored), eTag: eTag?.toString('utf8') ?? '*' };
+  }
+
   async write(changes: StoreItems): Promise<void> {
     await Promise.all(
       Object.entries(changes).map(async ([key, item]) => {
         const { eTag, ...data } = item as Record<string, unknown> & { eTag?: string };
-        const next = randomUUID();
-        const code = await run(this.redis, 'storageWrite', this.keys.state(key), encode(JSON.stringify(data)), eTag ?? '', next, this.ttlSeconds);
-        if (code === ScriptCode.eTagConflict) throw new Error(`storage write for "${key}" rejected: eTag conflict`);
-        (item as { eTag?: string }).eTag = next; // reported back, as botbuilder's MemoryStorage does (fencing reads it)
+        // Reported back on the item, as botbuilder's MemoryStorage does (fencing reads it).
+        (item as { eTag?: string }).eTag = await this.writeJson(key, JSON.stringify(data), eTag);
       }),
     );
+  }
+
+  async writeJson(key: string, json: string, eTag: string | undefined): Promise<string> {
+    const next = randomUUID();
+    const code = await run(this.redis, 'storageWrite', this.keys.state(key), encode(json), eTag ?? '', next, this.ttlSeconds);
+    if (code === ScriptCode.eTagConflict) throw eTagConflict(key);
+    return next;
   }
 
   async delete(keys: string[]): Promise<void> {

@@ -6,6 +6,7 @@ import { RedisStorage } from '../../infra/redis/storage';
 import { RedisKeys } from '../../infra/redis/keys';
 import { loadScripts } from '../../infra/redis/scripts';
 import { FencedConversationState, isFencedOut } from '../../infra/fencedConversationState';
+import { isJsonStorage, type JsonStorage } from '../../infra/jsonStorage';
 import { testRedis, testRedisCluster, uniqueNamespace } from '../../testkit/redisServer';
 
 /** A turn of conversation `id` on the channel "test": its state key is test/conversations/<id>/. */
@@ -21,6 +22,11 @@ function turnOf(id: string): TurnContext {
   return new TurnContext(new TestAdapter(), activity);
 }
 
+/** The storage seen through botbuilder's Storage interface alone (as a third-party storage would be). */
+function storageOnly(storage: Storage): Storage {
+  return { read: (keys) => storage.read(keys), write: (changes) => storage.write(changes), delete: (keys) => storage.delete(keys) };
+}
+
 /** botbuilder Storage: the same behaviour in memory and in Redis. */
 function contract(name: string, make: () => Promise<{ storage: Storage; dispose: () => Promise<void> }>): void {
   describe(`conversation state storage: ${name}`, () => {
@@ -29,28 +35,29 @@ function contract(name: string, make: () => Promise<{ storage: Storage; dispose:
     beforeEach(async () => ({ storage, dispose } = await make()));
     afterEach(() => dispose());
 
-    it('fenced: a turn that outlived its lock cannot overwrite the state a later turn wrote; one turn may save twice', async () => {
-      // botbuilder's BotState writes with eTag "*"; the bot's FencedConversationState writes with the eTag the turn read.
-      const state = new FencedConversationState(storage);
-      const step = state.createProperty<string>('step');
-      const first = turnOf('fence');
-      await step.set(first, 'asked for the order id');
-      await state.saveChanges(first);
+    for (const via of ['JSON', 'Storage only'] as const)
+      it(`fenced (${via}): a turn that outlived its lock cannot overwrite the state a later turn wrote; one turn may save twice`, async () => {
+        // botbuilder's BotState writes with eTag "*"; the bot's FencedConversationState writes with the eTag the turn read.
+        const state = new FencedConversationState(via === 'JSON' ? storage : storageOnly(storage));
+        const step = state.createProperty<string>('step');
+        const first = turnOf('fence');
+        await step.set(first, 'asked for the order id');
+        await state.saveChanges(first);
 
-      const stale = turnOf('fence'); // e.g. its process was stopped past its lease, after reading
-      expect(await step.get(stale)).to.equal('asked for the order id');
-      const next = turnOf('fence');
-      await step.set(next, 'verified');
-      await state.saveChanges(next);
-      await step.set(next, 'verified, answered');
-      await state.saveChanges(next);
+        const stale = turnOf('fence'); // e.g. its process was stopped past its lease, after reading
+        expect(await step.get(stale)).to.equal('asked for the order id');
+        const next = turnOf('fence');
+        await step.set(next, 'verified');
+        await state.saveChanges(next);
+        await step.set(next, 'verified, answered');
+        await state.saveChanges(next);
 
-      await step.set(stale, 'stale');
-      let refused: unknown;
-      await state.saveChanges(stale).catch((err: unknown) => (refused = err));
-      expect(isFencedOut(refused), String(refused)).to.equal(true);
-      expect(await step.get(turnOf('fence'))).to.equal('verified, answered');
-    });
+        await step.set(stale, 'stale');
+        let refused: unknown;
+        await state.saveChanges(stale).catch((err: unknown) => (refused = err));
+        expect(isFencedOut(refused), String(refused)).to.equal(true);
+        expect(await step.get(turnOf('fence'))).to.equal('verified, answered');
+      });
 
     it('state: a turn that changed nothing writes nothing; a change deep inside is written', async () => {
       const state = new FencedConversationState(storage);
@@ -71,6 +78,23 @@ function contract(name: string, make: () => Promise<{ storage: Storage; dispose:
       if (value) value.stack[0].state.asked = 'last four digits';
       await state.saveChanges(changer);
       expect(await dialog.get(turnOf('quiet'))).to.deep.equal({ stack: [{ id: 'order', state: { asked: 'last four digits' } }] });
+    });
+
+    it('a turn on a conversation with no state writes nothing; a corrupt item reads as a fresh state and is overwritten', async () => {
+      const state = new FencedConversationState(storage);
+      const step = state.createProperty<string>('step');
+      const reader = turnOf('new');
+      expect(await step.get(reader)).to.equal(undefined);
+      await state.saveChanges(reader);
+      expect(await storage.read(['test/conversations/new/'])).to.deep.equal({});
+
+      expect(isJsonStorage(storage)).to.equal(true);
+      await (storage as JsonStorage).writeJson('test/conversations/broken/', '{"step": "asked', undefined);
+      const turn = turnOf('broken');
+      expect(await step.get(turn)).to.equal(undefined);
+      await step.set(turn, 'greeted');
+      await state.saveChanges(turn);
+      expect(await step.get(turnOf('broken'))).to.equal('greeted');
     });
 
     it('reads back what it wrote, with an eTag, and forgets deleted items', async () => {
