@@ -83,6 +83,9 @@ export class HandoffMiddleware implements Middleware {
         await this.reply(context, PROMPTS[locale].handoff.callbackBooked({ within: desk.callbackWithin(locale), phone }), 'system');
         return;
       }
+      // The agent sees the message first: the risk scan (a round trip to the NLU worker) and any
+      // escalation follow it, as handoff.updated.
+      if (!early?.relayed) await desk.relayToAgent(held, shown);
       // A high-risk message while waiting (or while talking to an agent) still escalates the handoff.
       const risk = text ? await this.scanRisk(context, text, locale) : undefined;
       let answered = false;
@@ -106,7 +109,6 @@ export class HandoffMiddleware implements Middleware {
       // The holder of a callback ticket gets the number the customer gives, whole, on the ticket.
       const given = held.callback && text ? extractEntities(text.normalize('NFKC')).phones[0] : undefined;
       if (given) await desk.setCallbackPhone(held, given);
-      if (!early?.relayed) await desk.relayToAgent(held, shown);
       // Nobody has the chat yet: the customer is not left talking to silence. Once a minute at most.
       if (!answered && held.status !== 'assigned' && (await this.deps.kv.setIfAbsent(`waiting-ack:${conversationId}`, '1', WAITING_ACK_EVERY_MS))) {
         const p = PROMPTS[locale].handoff;
