@@ -1,7 +1,7 @@
 /* Runs in its own process: autocannon against /api/messages with scripted conversations.
  * argv: JSON {url, connections, durationS, rate?, script?} → prints one JSON result line. */
 import { randomUUID } from 'node:crypto';
-import { SCRIPTS, type ScriptName } from './script';
+import { SCRIPTS, scriptActivityJson, type ScriptName } from './script';
 import autocannon from 'autocannon';
 
 const opts = JSON.parse(process.argv[2] ?? '{}') as { url: string; connections: number; durationS: number; rate?: number; script?: ScriptName };
@@ -27,16 +27,7 @@ const instance = autocannon(
       setupRequest: (req: autocannon.Request, ctx: object) => {
         const context = ctx as Ctx;
         if (step === 0 || !context.conv) context.conv = `load-${randomUUID()}`;
-        req.body = JSON.stringify({
-          type: 'message',
-          channelId: 'load',
-          serviceUrl: 'http://127.0.0.1:9/',
-          deliveryMode: 'expectReplies',
-          from: { id: context.conv },
-          recipient: { id: 'kefu' },
-          conversation: { id: context.conv },
-          text,
-        });
+        req.body = scriptActivityJson(context.conv, text);
         return req;
       },
     })),

@@ -2,7 +2,7 @@
  * evenly spaced) whatever the server's latency, spread over CONVERSATIONS conversations running the
  * same dialog script as loadgen. argv: JSON {url, rate, conversations, durationS}. */
 import { randomUUID } from 'node:crypto';
-import { SCRIPT } from './script';
+import { SCRIPT, scriptActivityJson } from './script';
 import { Agent, request } from 'node:http';
 
 const o = JSON.parse(process.argv[2] ?? '{}') as { url: string; rate: number; conversations: number; durationS: number };
@@ -16,16 +16,7 @@ let inflight = 0;
 function fire(i: number): void {
   const c = convs[i % convs.length];
   if (c.step % SCRIPT.length === 0 && c.step > 0) c.id = `open-${randomUUID()}`;
-  const body = JSON.stringify({
-    type: 'message',
-    channelId: 'load',
-    serviceUrl: 'http://127.0.0.1:9/',
-    deliveryMode: 'expectReplies',
-    from: { id: c.id },
-    recipient: { id: 'kefu' },
-    conversation: { id: c.id },
-    text: SCRIPT[c.step % SCRIPT.length],
-  });
+  const body = scriptActivityJson(c.id, SCRIPT[c.step % SCRIPT.length]);
   c.step += 1;
   const started = performance.now();
   inflight += 1;

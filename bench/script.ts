@@ -6,3 +6,17 @@ export const ORDER_SCRIPT = ['你好', '怎么开发票', '查订单 KF202611220
 
 export const SCRIPTS = { main: SCRIPT, order: ORDER_SCRIPT } as const;
 export type ScriptName = keyof typeof SCRIPTS;
+
+/** The body both load generators post: one customer message of conversation `conversationId`, replies in the response. */
+export function scriptActivityJson(conversationId: string, text: string): string {
+  return JSON.stringify({
+    type: 'message',
+    channelId: 'load',
+    serviceUrl: 'http://127.0.0.1:9/',
+    deliveryMode: 'expectReplies',
+    from: { id: conversationId },
+    recipient: { id: 'kefu' },
+    conversation: { id: conversationId },
+    text,
+  });
+}
