@@ -114,5 +114,17 @@ export async function e2eBench(o: {
   } finally {
     echo.child.kill();
     await Promise.all([memory.kill(), redis.kill()]);
+    // The servers log at error level only: anything they said explains a failed request in the figures.
+    for (const [name, k] of [
+      ['memory', memory],
+      ['redis', redis],
+    ] as const) {
+      // (less the 503s of /readyz polled while it started)
+      const said = k.output
+        .join('')
+        .split('\n')
+        .filter((line) => line.trim() && !line.includes('"path":"/readyz"'));
+      if (said.length) process.stderr.write(`[bench] kefu (${name}) logged:\n${said.slice(0, 20).join('\n')}\n`);
+    }
   }
 }
