@@ -10,8 +10,8 @@ import { evaluateRisk, readRiskLabelled } from '../../nlu/riskEval';
 import { loadOrTrainRisk } from '../../nlu/riskModelCache';
 
 /**
- * Fourteen held-out sets, each written by a separate hand from the training data: the first; the
- * second (mostly indirect wordings), the third to the fourteenth (each written after the corpus grew,
+ * Fifteen held-out sets, each written by a separate hand from the training data: the first; the
+ * second (mostly indirect wordings), the third to the fifteenth (each written after the corpus grew,
  * scored before it was ever looked at; the fifth in the voices the others lack — older
  * customers' voice input, teenagers' slang, live-commerce buyers, parents, non-native English, and
  * benign traps for more than half of its benign lines) each by one that never saw the corpus or
@@ -41,7 +41,9 @@ const SETS: readonly HeldOutSet[] = [
   { file: 'test/fixtures/risk-heldout-12.jsonl', floors: { recall: 0.92, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.06 } },
   { file: 'test/fixtures/risk-heldout-13.jsonl', floors: { recall: 0.95, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.08 } },
   { file: 'test/fixtures/risk-heldout-14.jsonl', floors: { recall: 0.93, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.05 } },
-  // 626 ordinary messages (zh and en; 78 that are training sentences dropped) by a writer who read no corpus: 1.6% flagged (10) at the session start and with the everyday list, 1.4% (9) with the 1,088 phrasings of 2026-12-05, 1.1% (7) with the 653 traps after them.
+  // Its benign lines share the risky ones' words and topics: 10.9% flagged at the session start, 10.1% now.
+  { file: 'test/fixtures/risk-heldout-15.jsonl', floors: { recall: 0.95, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.13 } },
+  // 626 ordinary messages (zh and en; 78 that are training sentences dropped) by a writer who read no corpus: 1.6% flagged (10) at the session start and with the everyday list, 1.4% (9) with the 1,088 phrasings of 2026-12-05, 1.1% (7) with the 653 traps after them and with the second batch.
   { file: 'test/fixtures/risk-everyday-heldout.jsonl', everyday: true, floors: { recall: 0, categoryAccuracy: 0, maxFalseAlarmRate: 0.025 } },
 ];
 /** Same normal form for both sides: a held-out sentence differing only in case, spaces or punctuation is the same sentence. */
