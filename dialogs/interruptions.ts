@@ -1,33 +1,15 @@
+import { isExplicitHumanRequest, normaliseRequest } from '../nlu/explicitRequest';
 import type { NluResult } from '../nlu/types';
-
-const normalise = (text: string) => text.toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
 
 /** Said alone, these leave whatever step the customer is in. "取消订单" is an intent, not this. */
 const CANCEL_WORDS = new Set(['取消', '算了', '不用了', '重新开始', '重来', '从头开始', '退出', 'cancel', 'startover', 'restart', 'quit', 'nevermind', 'stop']);
-/** Explicit requests for a person, recognised even when the classifier hesitates. */
-const HUMAN_WORDS = new Set([
-  '转人工',
-  '人工',
-  '人工客服',
-  '真人',
-  '找人工',
-  '我要人工',
-  '转接人工',
-  'human',
-  'agent',
-  'talktoahuman',
-  'realperson',
-  'humanagent',
-  'talktoaperson',
-  'operator',
-]);
 
 export type Interruption = 'cancel' | 'human' | undefined;
 
 export function detectInterruption(text: string, nlu: NluResult, humanThreshold: number): Interruption {
-  const t = normalise(text);
+  const t = normaliseRequest(text);
   if (CANCEL_WORDS.has(t)) return 'cancel';
-  if (HUMAN_WORDS.has(t)) return 'human';
+  if (isExplicitHumanRequest(text)) return 'human';
   // "算了 转人工吧": a person asked for, whatever came first.
   if (/转人工|人工客服|找人工|要人工|真人客服|talktoahuman|talktoaperson|realperson|humanagent/.test(t)) return 'human';
   // "算了不查了", "不用了谢谢": giving up, and nothing else asked for.

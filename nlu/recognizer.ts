@@ -1,6 +1,7 @@
 import type { EmotionDetector } from './emotion';
 import { extractEntities } from './entities';
 import { detectLocale } from './locale';
+import { HUMAN_AGENT_INTENT, isExplicitHumanRequest } from './explicitRequest';
 import type { IntentClassifier } from './hybridClassifier';
 import { NONE_INTENT, type Emotion, type NluResult, type Recognizer } from './types';
 import { type Locale } from '../kernel/locale';
@@ -43,7 +44,8 @@ export class KefuRecognizer implements Recognizer {
     const started = performance.now();
     const locale = options.locale ?? detectLocale(text, options.hint);
     const { residual, ...entities } = extractEntities(text);
-    const scores = await this.classifier.classify(residual, locale);
+    // "转人工" alone is read by rule: the commonest start of a handoff skips the classifier's round trip.
+    const scores = isExplicitHumanRequest(text) ? [{ intent: HUMAN_AGENT_INTENT, score: 1 }] : await this.classifier.classify(residual, locale);
     const real = scores.filter((s) => s.intent !== NONE_INTENT);
     const best = real.at(0);
     // Out of scope when the trained out-of-scope class wins, or the best real intent is too weak.

@@ -6,6 +6,10 @@ import { Gazetteer } from '../../nlu/gazetteer';
 import { loadOrTrain } from '../../nlu/modelCache';
 import { LinearClassifier } from '../../nlu/linearClassifier';
 import { NlpjsClassifier } from '../../nlu/nlpjsClassifier';
+import { EmotionDetector } from '../../nlu/emotion';
+import type { IntentClassifier } from '../../nlu/hybridClassifier';
+import { KefuRecognizer } from '../../nlu/recognizer';
+import { loadData, parseEnv } from '../../bot/config';
 
 describe('NLU pipeline parts', function () {
   this.timeout(60_000);
@@ -46,6 +50,28 @@ describe('NLU pipeline parts', function () {
       // The lists survive serialisation (the model cache).
       expect(LinearClassifier.fromData(withLists.toData()).classify('圆通')[0].intent).to.equal('track_parcel');
     });
+  });
+
+  it('an explicit request for a person is read by rule, without the classifier; anything longer goes to the classifier', async () => {
+    const asked: string[] = [];
+    const classifier: IntentClassifier = {
+      classify: (text) => {
+        asked.push(text);
+        return Promise.resolve([{ intent: 'complaint', score: 0.9 }]);
+      },
+    };
+    const recognizer = new KefuRecognizer({ threshold: 0.5, emotion: new EmotionDetector(loadData(parseEnv({})).emotion) });
+    recognizer.useClassifier(classifier);
+    for (const text of ['转人工', '人工客服！', 'Agent', 'talk to a human!!', '转人工🙏']) {
+      const r = await recognizer.recognize(text);
+      expect([r.intent, r.score], text).to.deep.equal(['human_agent', 1]);
+      expect(r.alternatives[0]).to.deep.equal({ intent: 'human_agent', score: 1 });
+    }
+    expect(asked).to.deep.equal([]);
+    // A request inside a longer message (a complaint that ends in 转人工) is the classifier's to read.
+    expect((await recognizer.recognize('骑手把汤洒了 转人工')).intent).to.equal('complaint');
+    expect((await recognizer.recognize('is the agent fee refundable')).intent).to.equal('complaint');
+    expect(asked).to.have.length(2);
   });
 
   it('a text with nothing the model knows is out of scope, not the most frequent intent', () => {
