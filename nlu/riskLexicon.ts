@@ -20,7 +20,16 @@ export const RiskLexiconFile = z
      * model still reads it. Never for a category a hypothetical can hide (self-harm is said with 哈哈 too).
      */
     framings: z
-      .object({ zh: Words, en: Words, categories: z.array(RiskCategory).min(1) })
+      .object({
+        zh: Words,
+        en: Words,
+        categories: z.array(RiskCategory).min(1),
+        /**
+         * Words that turn the message after a framing ("之前的事已经处理好了 但是又…", "just asking, but
+         * there's a charge I didn't make"): a framing followed by one of these frames nothing.
+         */
+        contrasts: z.object({ zh: Words, en: Words }).strict().optional(),
+      })
       .strict()
       .optional(),
     /** Topic intents that are a risk by themselves once the recogniser is this sure of them (score ≥ minScore). */
@@ -59,6 +68,7 @@ export class RiskLexicon {
   private readonly exclusions: string[];
   private readonly negations: Array<{ word: string; latin: boolean }>;
   private readonly framings: Array<{ word: string; latin: boolean }>;
+  private readonly contrasts: Array<{ word: string; latin: boolean }>;
   private readonly framed: ReadonlySet<RiskCategory>;
   readonly severity: Record<RiskCategory, Severity>;
 
@@ -74,6 +84,10 @@ export class RiskLexicon {
     this.exclusions = [...data.exclusions.zh, ...data.exclusions.en].map((e) => e.toLowerCase()).sort((a, b) => b.length - a.length);
     this.negations = [...data.negations.zh, ...data.negations.en].map((w) => ({ word: w.toLowerCase(), latin: isLatin(w) }));
     this.framings = [...(data.framings?.zh ?? []), ...(data.framings?.en ?? [])].map((w) => ({ word: w.toLowerCase(), latin: isLatin(w) }));
+    this.contrasts = [...(data.framings?.contrasts?.zh ?? []), ...(data.framings?.contrasts?.en ?? [])].map((w) => ({
+      word: w.toLowerCase(),
+      latin: isLatin(w),
+    }));
     this.framed = new Set(data.framings?.categories ?? []);
     this.severity = Object.fromEntries(Object.entries(data.categories).map(([k, c]) => [k, c.severity])) as Record<RiskCategory, Severity>;
   }
@@ -114,11 +128,16 @@ export class RiskLexicon {
     return { hits, vetoed, framed: NONE_FRAMED };
   }
 
-  /** Whether the message says it is only asking or joking (risk.json `framings`). */
+  /**
+   * Whether the message says it is only asking, joking or done (risk.json `framings`): a framing
+   * that is not itself negated ("nothing got resolved", "还没处理好") and that no contrast follows.
+   */
   private isFramed(masked: string): boolean {
+    const lastContrast = Math.max(-1, ...this.contrasts.map((c) => lastWordAt(masked, c.word, c.latin)));
     return this.framings.some((f) => {
       for (let at = masked.indexOf(f.word); at >= 0; at = masked.indexOf(f.word, at + 1)) {
-        if (!f.latin || wordBoundary(masked, at, f.word.length)) return true;
+        if (f.latin && !wordBoundary(masked, at, f.word.length)) continue;
+        if (at > lastContrast && !this.negated(masked, at)) return true;
       }
       return false;
     });
@@ -176,6 +195,14 @@ export function inflections(phrase: string): string[] {
   const third = /(sh|ch|x|z|o)$/.test(first) ? `${first}es` : /[^aeiou]y$/.test(first) ? `${first.slice(0, -1)}ies` : `${first}s`;
   const past = /[^aeiou]y$/.test(first) ? `${first.slice(0, -1)}ied` : first.endsWith('e') ? `${first}d` : `${stem}ed`;
   return [...new Set([first, third, past, `${stem}ing`])].map((w) => w + tail);
+}
+
+/** Where a word last occurs in the text (as a whole word when Latin), or -1. */
+function lastWordAt(text: string, word: string, latin: boolean): number {
+  for (let at = text.lastIndexOf(word); at >= 0; at = at === 0 ? -1 : text.lastIndexOf(word, at - 1)) {
+    if (!latin || wordBoundary(text, at, word.length)) return at;
+  }
+  return -1;
 }
 
 function isLatin(s: string): boolean {

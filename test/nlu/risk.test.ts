@@ -139,6 +139,21 @@ describe('RiskScanner: the lexicon (no model yet)', () => {
     expect(scanner.scan('the lollipop order: my account got hacked')).to.deep.include({ category: 'security' });
   });
 
+  it('a matter the customer says is settled does not fire — unless the message turns ("但", "but") or the settling is negated', () => {
+    expect(scanner.scan('上次吃出头发的事已经赔偿了 这次想问下会员怎么续费').level).to.equal('none');
+    expect(scanner.scan('the fraud thing from last month got resolved by my bank, just here about points').level).to.equal('none');
+    // What follows a contrast is news: it fires.
+    expect(scanner.scan('之前被盗的号已经找回来了 但是钱被转走了')).to.deep.include({ category: 'security' });
+    expect(scanner.scan('上次吃出头发已经赔过了 这次又吃出头发')).to.deep.include({ category: 'food_safety' });
+    expect(scanner.scan('the last scam got sorted but now someone hacked my account again')).to.deep.include({ category: 'security' });
+    expect(scanner.scan('就是问问，但是我真的被盗刷了')).to.deep.include({ category: 'security' });
+    // A settling denied is no settling.
+    expect(scanner.scan("it never got resolved, I'm filing a complaint with the FTC")).to.deep.include({ category: 'legal' });
+    expect(scanner.scan('客服说已经解决了 其实根本没人管 我要去12315投诉')).to.deep.include({ category: 'legal' });
+    // Self-harm is never framed away.
+    expect(scanner.scan('上次的事已经处理好了 我不想活了')).to.deep.include({ level: 'critical', category: 'safety' });
+  });
+
   it('a legal step named beside a fraud is legal (the customer is escalating)', () => {
     expect(scanner.scan('已经报警了 你们这就是诈骗')).to.deep.include({ category: 'legal', source: 'lexicon' });
     expect(scanner.scan('I filed a police report for fraud')).to.deep.include({ category: 'legal' });
