@@ -18,8 +18,10 @@ export function intentSignalOf(result: Pick<NluResult, 'alternatives'>): IntentS
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 2, high: 1 };
-/** On equal severity the operator's words decide the category, then the model, then the intent. */
+/** On equal severity the operator's words decide the category, then the model, then the intent (a listed symptom after the model). */
 const SOURCE_RANK: Record<RiskSource, number> = { lexicon: 3, model: 2, intent: 1 };
+/** A listed symptom (呕吐, "in the ER") names no cause: the model's category goes before it. */
+const SYMPTOM_RANK = 1.5;
 /**
  * Then legal before security: a customer who names a legal step ("报案 告你们诈骗", "police report
  * … fraud") is escalating, whatever the fraud (every such sentence of the risk corpus is legal).
@@ -32,6 +34,8 @@ interface Candidate {
   score: number;
   source: RiskSource;
   matched: string[];
+  /** Where the candidate stands among equally severe ones (SOURCE_RANK, or SYMPTOM_RANK). */
+  rank: number;
 }
 
 /**
@@ -93,7 +97,14 @@ export class RiskScanner {
     const model = this.model;
     const masked = lexicon.mask(text);
     const { hits, vetoed, framed } = lexicon.scan(masked);
-    const candidates: Candidate[] = hits.map((h) => ({ category: h.category, severity: h.severity, score: 1, source: 'lexicon', matched: [h.term] }));
+    const candidates: Candidate[] = hits.map((h) => ({
+      category: h.category,
+      severity: h.severity,
+      score: 1,
+      source: 'lexicon',
+      matched: [h.term],
+      rank: h.symptom ? SYMPTOM_RANK : SOURCE_RANK.lexicon,
+    }));
 
     const prediction = model?.predict(masked);
     if (prediction?.flagged && prediction.category && !vetoed.has(prediction.category)) {
@@ -104,19 +115,27 @@ export class RiskScanner {
         score: prediction.score,
         source: 'model',
         matched: model?.explain(masked, category) ?? [],
+        rank: SOURCE_RANK.model,
       });
     }
     const topic = intent ? lexicon.intentSignal(intent) : undefined;
     // A topic intent is what a question about the topic reads as too: "just asking" leaves it out.
     if (intent && topic && !vetoed.has(topic) && !framed.has(topic)) {
-      candidates.push({ category: topic, severity: lexicon.severity[topic], score: intent.score, source: 'intent', matched: [`intent:${intent.intent}`] });
+      candidates.push({
+        category: topic,
+        severity: lexicon.severity[topic],
+        score: intent.score,
+        source: 'intent',
+        matched: [`intent:${intent.intent}`],
+        rank: SOURCE_RANK.intent,
+      });
     }
 
     if (candidates.length === 0) return { level: 'none', matched: [], score: round(prediction?.score ?? 0), source: model ? 'model' : 'lexicon' };
     candidates.sort(
       (a, b) =>
         SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
-        SOURCE_RANK[b.source] - SOURCE_RANK[a.source] ||
+        b.rank - a.rank ||
         (TIE_RANK[b.category] ?? 0) - (TIE_RANK[a.category] ?? 0) ||
         b.score - a.score,
     );

@@ -32,6 +32,13 @@ export const RiskLexiconFile = z
       })
       .strict()
       .optional(),
+    /**
+     * Listed phrases that say something is wrong but not what caused it (呕吐, 进医院, "in the ER"):
+     * they fire like any listed phrase, but when the model reads the message as another category of
+     * the same severity (a child who swallowed a magnet and is vomiting: safety), its category stands.
+     * Each must be a phrase listed in a category.
+     */
+    symptoms: z.object({ zh: Words, en: Words }).strict().optional(),
     /** Topic intents that are a risk by themselves once the recogniser is this sure of them (score ≥ minScore). */
     intents: z.record(z.string(), z.object({ category: RiskCategory, minScore: z.number().min(0).max(1) }).strict()),
     /**
@@ -41,7 +48,16 @@ export const RiskLexiconFile = z
      */
     model: z.object({ maxFalseAlarmRate: z.number().min(0).max(1), maxEverydayFalseAlarmRate: z.number().min(0).max(1) }).strict(),
   })
-  .strict();
+  .strict()
+  .superRefine((data, ctx) => {
+    for (const lang of ['zh', 'en'] as const) {
+      const listed = new Set(Object.values(data.categories).flatMap((c) => c[lang].map((t) => t.toLowerCase())));
+      (data.symptoms?.[lang] ?? []).forEach((term, i) => {
+        if (!listed.has(term.toLowerCase()))
+          ctx.addIssue({ code: 'custom', path: ['symptoms', lang, i], message: `"${term}" is not a listed phrase of any category` });
+      });
+    }
+  });
 export type RiskLexiconData = z.infer<typeof RiskLexiconFile>;
 export type Severity = z.infer<typeof Severity>;
 
@@ -49,6 +65,8 @@ export interface LexiconHit {
   term: string;
   category: RiskCategory;
   severity: Severity;
+  /** A symptom (risk.json `symptoms`): the model's reading of the cause may name the category. */
+  symptom: boolean;
 }
 
 export interface LexiconScan {
@@ -73,11 +91,13 @@ export class RiskLexicon {
   readonly severity: Record<RiskCategory, Severity>;
 
   constructor(readonly data: RiskLexiconData) {
+    const symptoms = new Set([...(data.symptoms?.zh ?? []), ...(data.symptoms?.en ?? [])].map((t) => t.toLowerCase()));
     for (const [category, c] of Object.entries(data.categories) as Array<[RiskCategory, z.infer<typeof Category>]>) {
       for (const term of [...c.zh, ...c.en]) {
         const latin = isLatin(term);
+        const symptom = symptoms.has(term.toLowerCase());
         for (const form of latin ? inflections(term.toLowerCase()) : [term.toLowerCase()])
-          this.terms.push({ term: form, category, severity: c.severity, latin });
+          this.terms.push({ term: form, category, severity: c.severity, latin, symptom });
       }
     }
     // Longest first, so an exclusion inside a longer one cannot leave half of the longer one behind.
@@ -115,7 +135,7 @@ export class RiskLexicon {
           negated = true;
           continue;
         }
-        hits.push({ term: t.term, category: t.category, severity: t.severity });
+        hits.push({ term: t.term, category: t.category, severity: t.severity, symptom: t.symptom });
         negated = false;
         break;
       }

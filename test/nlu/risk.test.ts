@@ -66,6 +66,14 @@ describe('risk corpus and lexicon files', () => {
     expect(riskCorpusFile('zh').safeParse(corpus).success).to.equal(true);
   });
 
+  it('risk.json rejects a symptom that no category lists, naming the field', () => {
+    const data = json('risk.json') as RiskLexiconData;
+    const result = RiskLexiconFile.safeParse({ ...data, symptoms: { zh: ['呕吐'], en: ['vomiting', 'feeling blue'] } });
+    expect(result.success).to.equal(false);
+    expect(result.error?.issues[0].path).to.deep.equal(['symptoms', 'en', 1]);
+    expect(result.error?.issues[0].message).to.include('"feeling blue" is not a listed phrase');
+  });
+
   it('risk.json validates, with abuse, the intent signals and the model budgets', () => {
     const data = lexicon();
     expect(data.categories.abuse.severity).to.equal('high');
@@ -236,6 +244,23 @@ describe('RiskScanner with the risk model', function () {
       expect(risk.matched.length).to.be.greaterThan(0);
     }
     for (const text of OBSERVED_FALSE_ALARMS) expect(modelOnly.scan(text).level, text).to.equal('none');
+  });
+
+  it('a listed symptom names no cause: the model reading an injury or a swallowed part makes it safety; food keeps it food safety', () => {
+    expect(scanner.scan('my little girl swallowed a button battery from the remote you sold and she keeps vomiting')).to.deep.include({
+      level: 'critical',
+      category: 'safety',
+    });
+    expect(scanner.scan("my son fell off the scooter you sold me, the handlebar snapped, we're in the emergency room")).to.deep.include({ category: 'safety' });
+    expect(scanner.scan('儿子把你们卖的玩具里的小磁珠吞了两颗 现在一直吐')).to.deep.include({ level: 'critical', category: 'safety' });
+    expect(scanner.scan('吃了你们家的烧烤 全家上吐下泻')).to.deep.include({ level: 'critical', category: 'food_safety' });
+    expect(scanner.scan("ate your chicken wrap and now i'm vomiting nonstop")).to.deep.include({ category: 'food_safety' });
+    // Without a model the symptom still fires, in its listed category: the floor holds.
+    expect(new RiskScanner(lexicon()).scan('儿子把你们卖的玩具里的小磁珠吞了两颗 现在一直吐')).to.deep.include({
+      level: 'critical',
+      category: 'food_safety',
+      source: 'lexicon',
+    });
   });
 
   it('the lexicon is a floor: a listed phrase fires whatever the model thinks', () => {
