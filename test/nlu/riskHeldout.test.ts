@@ -10,8 +10,8 @@ import { evaluateRisk, readRiskLabelled } from '../../nlu/riskEval';
 import { loadOrTrainRisk } from '../../nlu/riskModelCache';
 
 /**
- * Fifteen held-out sets, each written by a separate hand from the training data: the first; the
- * second (mostly indirect wordings), the third to the fifteenth (each written after the corpus grew,
+ * Seventeen held-out sets, each written by a separate hand from the training data: the first; the
+ * second (mostly indirect wordings), the third to the seventeenth (each written after the corpus grew,
  * scored before it was ever looked at; the fifth in the voices the others lack — older
  * customers' voice input, teenagers' slang, live-commerce buyers, parents, non-native English, and
  * benign traps for more than half of its benign lines) each by one that never saw the corpus or
@@ -43,6 +43,10 @@ const SETS: readonly HeldOutSet[] = [
   { file: 'test/fixtures/risk-heldout-14.jsonl', floors: { recall: 0.93, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.05 } },
   // Its benign lines share the risky ones' words and topics: 10.9% flagged at the session start, 10.1% now.
   { file: 'test/fixtures/risk-heldout-15.jsonl', floors: { recall: 0.95, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.13 } },
+  // Written from a brief of categories and trap kinds; 15 training sentences dropped. Scored at the 2026-12-05 (ninth) session's start: 97.7 / 99.5 / 2.5% (3 of 121); final 98.6 / 99.5 / 1.7%.
+  { file: 'test/fixtures/risk-heldout-16.jsonl', floors: { recall: 0.95, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.05 } },
+  // Two thirds of its benign lines hard traps; 8 training sentences dropped. Read by no one until the ninth session's last model: start 98.0 / 99.5 / 5.9% (8 of 136), final 97.5 / 100 / 3.7%.
+  { file: 'test/fixtures/risk-heldout-17.jsonl', floors: { recall: 0.94, categoryAccuracy: 0.96, maxFalseAlarmRate: 0.07 } },
   // 626 ordinary messages (zh and en; 78 that are training sentences dropped) by a writer who read no corpus: 1.6% flagged (10) at the session start and with the everyday list, 1.4% (9) with the 1,088 phrasings of 2026-12-05, 1.1% (7) with the 653 traps after them and with the second batch.
   { file: 'test/fixtures/risk-everyday-heldout.jsonl', everyday: true, floors: { recall: 0, categoryAccuracy: 0, maxFalseAlarmRate: 0.025 } },
 ];
