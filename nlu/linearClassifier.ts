@@ -169,11 +169,21 @@ export class LinearClassifier {
     };
   }
 
+  /** The last text's features: the risk scan explains the very text it just classified, and this is most of the cost. */
+  private last: { text: string; row: SparseRow } | undefined;
+
+  private featuresOf(text: string): SparseRow {
+    if (this.last?.text === text) return this.last.row;
+    const row = weigh(ngramCounts(text, this.gazetteer), this.index, this.idf);
+    this.last = { text, row };
+    return row;
+  }
+
   /** Class probabilities, best first; none when the text has no feature the model knows ("👍", "???"). */
   classify(text: string): IntentScore[] {
     const C = this.classes.length;
     const z = Float64Array.from(this.b);
-    const { idx, val } = weigh(ngramCounts(text, this.gazetteer), this.index, this.idf);
+    const { idx, val } = this.featuresOf(text);
     // The biases alone would pick the most frequent class: nothing known is nothing understood.
     if (idx.length === 0) return [];
     for (let k = 0; k < idx.length; k += 1) {
@@ -194,8 +204,11 @@ export class LinearClassifier {
     const a = this.classes.indexOf(toward);
     const b = this.classes.indexOf(against);
     if (a < 0 || b < 0) return [];
-    const { idx, val } = weigh(ngramCounts(text, this.gazetteer), this.index, this.idf);
-    return idx.map((i, k) => ({ feature: this.features[i], value: val[k] * (this.w[i * C + a] - this.w[i * C + b]) })).sort((x, y) => y.value - x.value);
+    const { idx, val } = this.featuresOf(text);
+    // Scores first, objects only for the features that are named: on a long message most are not.
+    const value = idx.map((i, k) => val[k] * (this.w[i * C + a] - this.w[i * C + b]));
+    const order = idx.map((_, k) => k).sort((x, y) => value[y] - value[x]);
+    return order.map((k) => ({ feature: this.features[idx[k]], value: value[k] }));
   }
 }
 
