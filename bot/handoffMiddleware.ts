@@ -73,6 +73,9 @@ export class HandoffMiddleware implements Middleware {
     const shown = a.type === (ActivityTypes.Message as string) ? transcriptLine(text, a.attachments?.length ?? 0) : undefined;
     // A message that waited for its turn was recorded (and relayed) before the wait.
     const early = this.deps.early?.take(a.id);
+    // The conversation's state is read alongside (the risk scan and the bot need it unless a person holds the chat).
+    const state = text ? this.deps.profile.get(context) : undefined;
+    state?.catch(() => undefined); // awaited below where it is used; a held chat never needs it
     const held = early ? await desk.heldFor(conversationId) : await desk.recordInbound(reference, shown, attachmentsOf(a));
     if (held) {
       if (shown === undefined) return;
@@ -131,7 +134,7 @@ export class HandoffMiddleware implements Middleware {
 
     if (text) {
       // The same hint the bot reads the message with, so the bot reuses this reading (one recognition per message).
-      const hint = (await this.deps.profile.get(context))?.locale ?? normaliseLocale(a.locale);
+      const hint = (await state)?.locale ?? normaliseLocale(a.locale);
       const risk = await this.scanConversation(context, text, shown ?? text, hint, now);
       if (risk.level !== 'none') {
         const locale = detectLocale(text, normaliseLocale(a.locale));
