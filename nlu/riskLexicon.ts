@@ -180,9 +180,12 @@ export class RiskLexicon {
     const window = tail + text.charAt(at);
     const windowStart = at - tail.length; // window[i] is text[windowStart + i]
     return this.negations.some((n) => {
-      // "won't stop bleeding", "can't stop crying" affirm what follows.
+      // "won't stop bleeding", "can't stop the bleeding", "can't stop crying" affirm what follows.
       if (n.latin)
-        return !/^(stop|stopped|quit)$/.test(words.at(-1) ?? '') && words.slice(-3).some((w) => w.replace(/[^a-z']/g, '') === n.word || w.endsWith("n't"));
+        return (
+          !words.slice(-3).some((w) => /^(stop|stopped|quit)$/.test(w)) &&
+          words.slice(-3).some((w) => w.replace(/[^a-z']/g, '') === n.word || w.endsWith("n't"))
+        );
       if (n.word.length === 1) return clause.endsWith(n.word) && !isAnotA(clause, clause.length - 1);
       const i = window.lastIndexOf(n.word);
       return i >= 0 && !isAnotA(text, windowStart + i);

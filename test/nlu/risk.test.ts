@@ -93,6 +93,9 @@ describe('RiskScanner: the lexicon (no model yet)', () => {
     expect(scanner.scan('I want to kill myself')).to.deep.include({ level: 'critical', category: 'safety', source: 'lexicon' });
     expect(scanner.scan('sb客服')).to.deep.include({ level: 'high', category: 'abuse' });
     expect(scanner.scan("I cut myself and it won't stop bleeding")).to.deep.include({ category: 'safety' });
+    // A negated "stop" a word or two before affirms it too: it is no denial of the bleeding.
+    expect(scanner.scan("cut my hand on the broken plate in the box and i can't stop the bleeding")).to.deep.include({ category: 'safety' });
+    expect(scanner.scan('the cut is not bleeding anymore').level).to.equal('none');
   });
 
   it('an English phrase fires in its inflected forms too: "end it all" is also "ending it all", "ended it all"', () => {
