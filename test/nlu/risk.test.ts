@@ -388,6 +388,10 @@ describe('npm run nlu -- eval-risk', function () {
       { text: 'call me when you get here', category: 'none' },
     ];
     writeFileSync(join(dir, 'risk.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n'));
+    writeFileSync(
+      join(dir, 'risk-2.jsonl'),
+      [JSON.stringify({ text: '律师函已经寄出', category: 'legal' }), JSON.stringify({ text: '发票怎么开', category: 'none' })].join('\n'),
+    );
   });
 
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -395,7 +399,17 @@ describe('npm run nlu -- eval-risk', function () {
   it('reports recall, category accuracy, false alarms, scan latency and (with --errors) the misclassified', async () => {
     const { stdout } = await run(
       process.execPath,
-      [fromRoot('dist/tools/nluCli.js'), 'eval-risk', '--test', join(dir, 'risk.jsonl'), '--no-intent', '--no-cache', '--errors'],
+      [
+        fromRoot('dist/tools/nluCli.js'),
+        'eval-risk',
+        '--test',
+        join(dir, 'risk.jsonl'),
+        '--test',
+        join(dir, 'risk-2.jsonl'),
+        '--no-intent',
+        '--no-cache',
+        '--errors',
+      ],
       {
         cwd: fromRoot('.'),
         maxBuffer: 1 << 22,
@@ -418,5 +432,8 @@ describe('npm run nlu -- eval-risk', function () {
     expect(report.errors).to.be.an('array');
     expect(report.recall).to.be.at.least(2 / 3);
     expect(report.false_alarm_rate).to.equal(0);
+    // Several files: the scan's latency over all their lines together as well.
+    expect(out.scan_latency).to.include({ lines: 7 });
+    expect((out.scan_latency as { p99_ms: number }).p99_ms).to.be.a('number');
   });
 });
