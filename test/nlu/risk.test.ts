@@ -160,7 +160,7 @@ describe('RiskScanner: the lexicon (no model yet)', () => {
     expect(scanner.scan('就是问问，但是我真的被盗刷了')).to.deep.include({ category: 'security' });
     // A settling denied is no settling.
     expect(scanner.scan("it never got resolved, I'm filing a complaint with the FTC")).to.deep.include({ category: 'legal' });
-    expect(scanner.scan('客服说已经解决了 其实根本没人管 我要去12315投诉')).to.deep.include({ category: 'legal' });
+    expect(scanner.scan('客服说已经解决了 但根本没人管 我要去12315投诉')).to.deep.include({ category: 'legal' });
     // Self-harm is never framed away.
     expect(scanner.scan('上次的事已经处理好了 我不想活了')).to.deep.include({ level: 'critical', category: 'safety' });
   });
