@@ -205,10 +205,7 @@ export class LinearClassifier {
     const b = this.classes.indexOf(against);
     if (a < 0 || b < 0) return [];
     const { idx, val } = this.featuresOf(text);
-    // Scores first, objects only for the features that are named: on a long message most are not.
-    const value = idx.map((i, k) => val[k] * (this.w[i * C + a] - this.w[i * C + b]));
-    const order = idx.map((_, k) => k).sort((x, y) => value[y] - value[x]);
-    return order.map((k) => ({ feature: this.features[idx[k]], value: value[k] }));
+    return idx.map((i, k) => ({ feature: this.features[i], value: val[k] * (this.w[i * C + a] - this.w[i * C + b]) })).sort((x, y) => y.value - x.value);
   }
 }
 

@@ -102,12 +102,9 @@ export class RiskLexicon {
     }
     // Longest first, so an exclusion inside a longer one cannot leave half of the longer one behind.
     this.exclusions = [...data.exclusions.zh, ...data.exclusions.en].map((e) => e.toLowerCase()).sort((a, b) => b.length - a.length);
-    this.negations = [...data.negations.zh, ...data.negations.en].map((w) => ({ word: w.toLowerCase(), latin: isLatin(w) }));
-    this.framings = [...(data.framings?.zh ?? []), ...(data.framings?.en ?? [])].map((w) => ({ word: w.toLowerCase(), latin: isLatin(w) }));
-    this.contrasts = [...(data.framings?.contrasts?.zh ?? []), ...(data.framings?.contrasts?.en ?? [])].map((w) => ({
-      word: w.toLowerCase(),
-      latin: isLatin(w),
-    }));
+    this.negations = wordList(data.negations);
+    this.framings = wordList(data.framings);
+    this.contrasts = wordList(data.framings?.contrasts);
     this.framed = new Set(data.framings?.categories ?? []);
     this.severity = Object.fromEntries(Object.entries(data.categories).map(([k, c]) => [k, c.severity])) as Record<RiskCategory, Severity>;
   }
@@ -218,6 +215,11 @@ export function inflections(phrase: string): string[] {
   const third = /(sh|ch|x|z|o)$/.test(first) ? `${first}es` : /[^aeiou]y$/.test(first) ? `${first.slice(0, -1)}ies` : `${first}s`;
   const past = /[^aeiou]y$/.test(first) ? `${first.slice(0, -1)}ied` : first.endsWith('e') ? `${first}d` : `${stem}ed`;
   return [...new Set([first, third, past, `${stem}ing`])].map((w) => w + tail);
+}
+
+/** A zh + en word list, lower-cased, each word marked Latin or not (how it is matched). */
+function wordList(lists: { zh: string[]; en: string[] } | undefined): Array<{ word: string; latin: boolean }> {
+  return [...(lists?.zh ?? []), ...(lists?.en ?? [])].map((w) => ({ word: w.toLowerCase(), latin: isLatin(w) }));
 }
 
 /** Where a word last occurs in the text (as a whole word when Latin), or -1. */
