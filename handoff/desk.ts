@@ -84,12 +84,9 @@ export class HandoffDesk implements HandoffService, SurveyService {
     const held = open && (open.status === 'queued' || open.status === 'assigned') ? open : undefined;
     if (held?.status === 'assigned' && shown !== undefined) {
       // The customer spoke: their silence clock starts again.
-      // Two independent members: issued together, one round trip on Redis.
       const idle = this.deps.routing.dispatch.customerIdleAfter;
-      await Promise.all([
-        store.cancelTimers('customerIdle', [idleMember(held.id, 2)]),
-        store.scheduleTimer('customerIdle', idleMember(held.id, 1), this.now().getTime() + idle, false),
-      ]);
+      await store.cancelTimers('customerIdle', [idleMember(held.id, 2)]);
+      await store.scheduleTimer('customerIdle', idleMember(held.id, 1), this.now().getTime() + idle, false);
     }
     return held;
   }
@@ -102,21 +99,18 @@ export class HandoffDesk implements HandoffService, SurveyService {
 
   /** A message from a customer whom a person holds goes to the agent's screen. */
   async relayToAgent(held: HandoffRecord, shown: string): Promise<void> {
-    // The agent owes an answer: the first unanswered message starts the clock, later ones do not
-    // push it back. Issued with the event, not before it: the agent's screen waits on nothing.
-    await Promise.all([
-      held.status === 'assigned'
-        ? this.deps.store.scheduleTimer('agentReply', replyMember(held.id, 1), this.now().getTime() + this.replyTimeout(held.priority), true)
-        : undefined,
-      this.deps.events.publish({
-        type: 'handoff.customer_message',
-        handoffId: held.id,
-        conversationId: held.conversationId,
-        agentId: held.assignedTo,
-        text: shown,
-        at: this.now().toISOString(),
-      }),
-    ]);
+    if (held.status === 'assigned') {
+      // The agent owes an answer: the first unanswered message starts the clock, later ones do not push it back.
+      await this.deps.store.scheduleTimer('agentReply', replyMember(held.id, 1), this.now().getTime() + this.replyTimeout(held.priority), true);
+    }
+    await this.deps.events.publish({
+      type: 'handoff.customer_message',
+      handoffId: held.id,
+      conversationId: held.conversationId,
+      agentId: held.assignedTo,
+      text: shown,
+      at: this.now().toISOString(),
+    });
   }
 
   /** The customer is typing: the agent holding the chat hears it (a live event only, never stored). */
