@@ -69,7 +69,9 @@ export function createBackend(settings: BackendSettings, hooks: BackendHooks): B
       closedRetentionSeconds: settings.HANDOFF_RETENTION_DAYS * 86400,
       leaseMs: settings.HANDOFF_LEASE_MS,
     });
-    const events = new RedisEventBus(store.redis, store.keys.events, (err) => hooks.onError('event bus', err));
+    const events = new RedisEventBus(store.redis, store.keys.events, (err) => hooks.onError('event bus', err), {
+      readerName: 'kefu-events',
+    });
     return {
       kind: 'redis',
       store,
