@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Activity, ConfigurationBotFrameworkAuthentication, MessageFactory, type Storage, TurnContext } from 'botbuilder';
 import express, { type Express } from 'express';
 import { loadProfile, type ConversationProfile } from '../dialogs/profile';
+import { stateProperty } from '../dialogs/stateProperty';
 import { markAgentHub } from '../dialogs/turnInfo';
 import { PROMPTS } from '../dialogs/prompts';
 import { RootDialog } from '../dialogs/rootDialog';
@@ -60,6 +61,7 @@ import { Drain } from './http/drain';
 import { EventStreams } from '../handoff/eventStreams';
 import { messagesRoute } from './http/messages';
 import { errorHandler, limitJsonDepth, notFound } from './http/middleware';
+import { jsonBody } from './http/jsonBody';
 import { byIp, rateLimit } from './http/rateLimit';
 import { nluParseRoute } from './http/nluParse';
 import { KefuBot } from './kefuBot';
@@ -147,7 +149,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   const desk = new HandoffDesk({ store, events, engine, agents, routing: data.routing, clock });
 
   const conversationState = new FencedConversationState(storage);
-  const profile = conversationState.createProperty<ConversationProfile>('profile');
+  const profile = stateProperty<ConversationProfile>(conversationState, 'profile');
   const handoffs = metrics.timedHandoffs(desk);
   const dialogDeps = { kb, orders, handoff: handoffs, surveys: desk, profile, attempts: verificationAttempts(kv) };
   const rootDialog = new RootDialog(dialogDeps, {
@@ -305,7 +307,7 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   app.use(drain.middleware(['/agent/v1/events']));
   app.use(metrics.middleware());
   app.use(metrics.route(env.METRICS_TOKEN));
-  app.use(express.json({ limit: env.MAX_BODY_BYTES, type: ['application/json', 'application/*+json'] }));
+  app.use(jsonBody(env.MAX_BODY_BYTES));
   app.use(limitJsonDepth);
   app.use(healthRoutes({ model: modelsReady, store: () => store.ping(), draining: () => drain.isDraining }));
   // Rate limits, counted across instances (the shared kv): per address everywhere a customer or a
