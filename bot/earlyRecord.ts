@@ -1,6 +1,6 @@
 import type { HandoffDesk } from '../handoff/desk';
 import type { StoredReference } from '../handoff/store';
-import { attachmentsOf, transcriptLine } from './handoffMiddleware';
+import { attachmentsOf, transcriptLine } from './transcriptLine';
 
 const KEEP_MS = 5 * 60_000;
 const MAX_ENTRIES = 10_000;

@@ -17,7 +17,7 @@ import type { KefuRecognizer } from '../nlu/recognizer';
 import type { RiskHandling } from '../dialogs/riskHandling';
 import type { RiskScan } from '../nlu/riskTypes';
 import type { Emotion } from '../nlu/types';
-import type { TranscriptAttachment } from '../handoff/types';
+import { attachmentsOf, transcriptLine } from './transcriptLine';
 import { type Logger } from '../kernel/log';
 import { maskPersonalData } from '../kernel/pii';
 import type { KeyValueStore } from '../infra/kv';
@@ -244,28 +244,4 @@ function hasSubstance(text: string): boolean {
   const t = text.replace(/[\s\p{P}\p{S}\d]+/gu, '');
   if (parseYesNo(text) !== undefined) return false;
   return /\p{Script=Han}/u.test(t) ? Array.from(t).length >= 4 : t.length >= 12;
-}
-
-/** How a customer's message appears in the transcript and on the agent's screen: masked text, or what was attached. */
-export function transcriptLine(text: string, attachments: number): string {
-  return maskPersonalData(text || describeAttachments(attachments));
-}
-
-/** The files a message carries, as the transcript keeps them: web addresses only (no data: or script URLs), bounded. */
-export function attachmentsOf(activity: { attachments?: unknown[] }): TranscriptAttachment[] {
-  const out: TranscriptAttachment[] = [];
-  for (const raw of (activity.attachments ?? []).slice(0, 10)) {
-    const a = raw as { contentType?: unknown; contentUrl?: unknown; name?: unknown };
-    if (typeof a.contentUrl !== 'string' || !/^https?:\/\//i.test(a.contentUrl) || a.contentUrl.length > 2000) continue;
-    out.push({
-      contentType: typeof a.contentType === 'string' ? a.contentType.slice(0, 100) : 'application/octet-stream',
-      url: a.contentUrl,
-      ...(typeof a.name === 'string' ? { name: maskPersonalData(a.name.slice(0, 200)) } : {}),
-    });
-  }
-  return out;
-}
-
-function describeAttachments(n: number): string {
-  return n > 0 ? `[${n} attachment${n === 1 ? '' : 's'}]` : '[empty message]';
 }
