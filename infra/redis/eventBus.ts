@@ -44,8 +44,8 @@ export class RedisEventBus implements EventBus {
     const timeout = commandTimeoutOf(publisher);
     this.blockMs = options.blockMs ?? Math.max(10, Math.min(1000, timeout === undefined ? 1000 : Math.floor(timeout / 2)));
     this.reader = publisher.duplicate();
-    if (options.readerName) void this.reader.client('SETNAME', options.readerName).catch(() => undefined);
     this.reader.on('error', () => undefined); // the main connection reports Redis being away; reads are retried below
+    // On every connect, the first included: the name again, and a check that the stream is the same.
     this.reader.on('ready', () => {
       this.resync = true;
       if (options.readerName) void this.reader.client('SETNAME', options.readerName).catch(() => undefined);
@@ -104,8 +104,8 @@ export class RedisEventBus implements EventBus {
   }
 
   private deliver(fields: string[]): void {
-    const at = fields.indexOf('e');
-    const parsed = HandoffEvent.safeParse(at >= 0 && at % 2 === 0 ? safeJson(fields[at + 1]) : undefined);
+    // Each entry is written as the one field "e" holding the event's JSON.
+    const parsed = HandoffEvent.safeParse(fields[0] === 'e' ? safeJson(fields[1]) : undefined);
     if (parsed.success) void this.local.publish(parsed.data);
     else this.onError(new Error(`ignored a malformed event on ${this.key}`));
   }
@@ -137,7 +137,7 @@ function commandTimeoutOf(redis: Redis): number | undefined {
 }
 
 /** Orders two stream ids ("ms-seq"). */
-export function compareIds(a: string, b: string): number {
+function compareIds(a: string, b: string): number {
   const [am, as] = a.split('-').map(Number);
   const [bm, bs] = b.split('-').map(Number);
   return am !== bm ? am - bm : as - bs;
