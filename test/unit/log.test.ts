@@ -44,7 +44,8 @@ describe('structured logs (pino): one JSON line per event, IDs as fields, person
       const h = (await kefu.kefu.store.openFor(c.conversationId))?.id;
       const transitions = parse(kefu.logs).filter((l) => l.handoff === h);
       expect(transitions.map((l) => l.msg)).to.include.members(['handoff.new', 'handoff.assigned']);
-      expect(transitions.every((l) => l.conversation === c.conversationId && l.level === 'info')).to.equal(true);
+      const stray = transitions.filter((l) => l.conversation !== c.conversationId || l.level !== 'info');
+      expect(stray, 'every line naming the handoff names its conversation, at level info').to.deep.equal([]);
     } finally {
       await kefu.close();
     }
