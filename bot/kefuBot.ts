@@ -1,8 +1,7 @@
-import { keepDialogStateConfiguration, reuseDialogStateConfiguration } from '../dialogs/stateConfiguration';
 import { stateProperty } from '../dialogs/stateProperty';
 import { createHash } from 'node:crypto';
 import { ActivityHandler, ActivityTypes, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
-import { DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
+import { DialogSet, type DialogState, DialogTurnStatus } from '../dialogs/runtime';
 import { greetingText, withQuickReplies } from '../dialogs/deps';
 import { nextLanguage } from '../dialogs/conversationLanguage';
 import { recordMessage, type ProfileAccessor } from '../dialogs/profile';
@@ -92,13 +91,11 @@ export class KefuBot extends ActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
-    reuseDialogStateConfiguration(context);
     // A message, nearly every turn, goes straight to the handler: ActivityHandler's dispatch chain
     // (five generator-based awaits deep, no handler of ours on the way) cost about 4.5% of a
     // saturated kefu's CPU. Other activities (members added, invokes) take the usual route.
     if (context.activity.type === (ActivityTypes.Message as string)) await this.handleMessage(context);
     else await super.run(context);
-    keepDialogStateConfiguration(context);
     await this.deps.conversationState.saveChanges(context, false);
   }
 

@@ -1,12 +1,5 @@
 import { MessageFactory, type TurnContext } from 'botbuilder';
-import {
-  ComponentDialog,
-  type DialogTurnResult,
-  type PromptValidatorContext,
-  TextPrompt,
-  WaterfallDialog,
-  type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+import { ComponentDialog, type DialogTurnResult, type PromptValidatorContext, TextPrompt, WaterfallDialog, type WaterfallStepContext, textOf } from './runtime';
 import type { OrderIntent } from '../nlu/catalogue';
 import { extractEntities, normaliseTyped } from '../nlu/entities';
 import { type DialogDeps, handOff } from './deps';
@@ -168,7 +161,7 @@ export class OrderDialog extends ComponentDialog {
     if (values.order) return step.next();
     const profile = await this.profile(step.context);
     const p = PROMPTS[profile.locale];
-    const answer = parseLast4(String(step.result ?? ''));
+    const answer = parseLast4(textOf(step.result));
     if (answer?.kind === 'order') {
       return step.replaceDialog(ORDER_DIALOG, { ...step.options, orderId: answer.orderId, retry: true });
     }
@@ -223,7 +216,7 @@ export class OrderDialog extends ComponentDialog {
     const values = step.values as FlowValues;
     const profile = await this.profile(step.context);
     const p = PROMPTS[profile.locale];
-    if (!values.offer || !values.order || parseYesNo(String(step.result ?? '')) !== true) {
+    if (!values.offer || !values.order || parseYesNo(textOf(step.result)) !== true) {
       await step.context.sendActivity(p.declined);
       return step.endDialog();
     }

@@ -1,5 +1,5 @@
 import { MessageFactory } from 'botbuilder';
-import { ComponentDialog, Dialog, type DialogContext, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, Dialog, type DialogContext, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from './runtime';
 import { normaliseTyped } from '../nlu/entities';
 import { isLanguageRequest } from './conversationLanguage';
 import { isOrderIntent } from '../nlu/catalogue';

@@ -1,12 +1,5 @@
 import { MessageFactory } from 'botbuilder';
-import {
-  ComponentDialog,
-  type DialogTurnResult,
-  type PromptValidatorContext,
-  TextPrompt,
-  WaterfallDialog,
-  type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+import { ComponentDialog, type DialogTurnResult, type PromptValidatorContext, TextPrompt, WaterfallDialog, type WaterfallStepContext, textOf } from './runtime';
 import type { Survey } from '../handoff/store';
 import type { DialogDeps } from './deps';
 import { loadProfile } from './profile';
@@ -77,7 +70,7 @@ export class SurveyDialog extends ComponentDialog {
     const profile = await loadProfile(this.deps.profile, step.context, 'zh-CN');
     const p = PROMPTS[profile.locale].handoff;
     profile.survey = undefined;
-    const survey = parseRatings(String(step.result ?? ''), getTurnInfo(step.context).now);
+    const survey = parseRatings(textOf(step.result), getTurnInfo(step.context).now);
     if (!survey) {
       await step.context.sendActivity(p.surveySkipped);
       return step.endDialog();

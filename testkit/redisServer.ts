@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { connect } from 'node:net';
-import { freePort } from './freePort';
+import { freePort, freePorts } from './freePort';
 
 const execFileAsync = promisify(execFile);
 
@@ -129,8 +129,9 @@ export function testRedisCluster(): Promise<TestRedisCluster> {
     const dir = mkdtempSync(join(tmpdir(), 'kefu-cluster-'));
     const nodes: Array<{ host: string; port: number }> = [];
     const children: ChildProcess[] = [];
+    const ports = await freePorts(6); // three client ports, three bus ports, all different
     for (let i = 0; i < 3; i += 1) {
-      const [port, busPort] = [await freePort(), await freePort()];
+      const [port, busPort] = [ports[i], ports[i + 3]];
       const nodeDir = join(dir, String(i));
       mkdirSync(nodeDir);
       const child = spawn(
