@@ -9,6 +9,8 @@ export interface RunningKefu {
   kefu: Kefu;
   env: Env;
   logs: string[];
+  /** Cuts every open connection, as a network blip would: the consoles' live streams with them. The server keeps listening. */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function startKefu(envOverrides: Record<string, string> = {}, overr
     kefu,
     env,
     logs,
+    dropConnections: () => server.closeAllConnections(),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

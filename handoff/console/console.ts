@@ -754,6 +754,14 @@ document.addEventListener('keydown', (e) => {
 });
 
 // ---------- live events ----------
+let streamWasOpen = false;
+
+/** The queue, the inbox, the open conversation and the supervisor's floor, read again after the live stream was down. */
+async function catchUp(): Promise<void> {
+  await Promise.all([refreshQueue(), refreshInbox(), active ? refreshPanel(active.id) : undefined]);
+  if (!$('supervisor').hidden) await refreshSupervisor();
+}
+
 // The stream authenticates with a short-lived, single-use ticket: the agent's token never goes in a URL.
 async function listen(): Promise<void> {
   const ticket = await api<{ ticket: string }>('POST', '/events/ticket');
@@ -763,7 +771,13 @@ async function listen(): Promise<void> {
     return;
   }
   const source = new EventSource(`/agent/v1/events?ticket=${encodeURIComponent(ticket.data.ticket)}`);
-  source.onopen = () => $('live').classList.remove('down');
+  source.onopen = () => {
+    $('live').classList.remove('down');
+    // Back after a break (network, a restarted instance): the events sent meanwhile are not replayed,
+    // so what they would have changed is read afresh.
+    if (streamWasOpen) void catchUp();
+    streamWasOpen = true;
+  };
   source.onerror = () => {
     // The ticket is spent: a reconnect needs a new one.
     $('live').classList.add('down');

@@ -134,6 +134,25 @@ describe('the agent console in a real browser: layout, inbox, notes, canned repl
     await alice.screenshot({ path: join(SHOTS, 'console-inbox.png') });
   });
 
+  it('after a network blip cut its live stream, the console catches up: what the customer said meanwhile is on screen, a chat assigned meanwhile is in the inbox', async () => {
+    const alice = await signIn('test-token-alice');
+    await online(alice);
+    const first = customer();
+    await first.say('转人工');
+    const panel = alice.locator('.panel');
+    await panel.waitFor();
+    await alice.locator('#live:not(.down)').waitFor();
+    kefu.dropConnections();
+    await alice.locator('#live.down').waitFor();
+    // Said while the console has no stream: its live event reaches nobody.
+    await first.say('还在吗？我的订单还没到');
+    const second = customer();
+    await second.say('转人工');
+    await alice.locator('#live:not(.down)').waitFor({ timeout: 15_000 });
+    await panel.locator('.line.customer', { hasText: '我的订单还没到' }).waitFor({ timeout: 10_000 });
+    await alice.locator('.ibx').nth(1).waitFor({ timeout: 10_000 });
+  });
+
   it('transfer, escalate and close ask first and show errors in place; the customer hears of the transfer once, in their language', async () => {
     const alice = await signIn('test-token-alice');
     await online(alice);
