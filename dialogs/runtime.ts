@@ -201,11 +201,11 @@ export class DialogContext {
   }
 }
 
-/** The state of the dialog at the top of the stack: the one being run. */
-function activeState(dc: DialogContext): Record<string, unknown> {
+/** The dialog at the top of the stack: the one being run. */
+function activeInstance(dc: DialogContext): DialogInstance {
   const instance = dc.activeDialog;
   if (!instance) throw new Error('A dialog ran with an empty stack.');
-  return instance.state as Record<string, unknown>;
+  return instance;
 }
 
 /** A dialog with its own set of dialogs and its own stack (kept in its state, under `dialogs`). */
@@ -306,7 +306,7 @@ export class WaterfallDialog<O extends object = object> extends Dialog<O> {
   }
 
   async beginDialog(dc: DialogContext, options?: O): Promise<DialogTurnResult> {
-    const state = activeState(dc) as unknown as WaterfallState;
+    const state = activeInstance(dc).state as WaterfallState;
     state.options = options ?? {};
     state.values = {};
     return this.runStep(dc, 0, DialogReason.beginCalled);
@@ -318,13 +318,13 @@ export class WaterfallDialog<O extends object = object> extends Dialog<O> {
   }
 
   override resumeDialog(dc: DialogContext, reason: DialogReason, result?: unknown): Promise<DialogTurnResult> {
-    const state = activeState(dc) as unknown as WaterfallState;
+    const state = activeInstance(dc).state as WaterfallState;
     return this.runStep(dc, state.stepIndex + 1, reason, result);
   }
 
   private async runStep(dc: DialogContext, index: number, reason: DialogReason, result?: unknown): Promise<DialogTurnResult> {
     if (index >= this.steps.length) return dc.endDialog(result);
-    const state = activeState(dc) as unknown as WaterfallState;
+    const state = activeInstance(dc).state as WaterfallState;
     state.stepIndex = index;
     let nextCalled = false;
     const step = new WaterfallStepContext<O>(dc, index, state.options as O, state.values, reason, result, (next) => {
@@ -373,7 +373,7 @@ export class TextPrompt extends Dialog<PromptOptions> {
       const ask = opt[key];
       if (ask && typeof ask === 'object' && typeof ask.inputHint !== 'string') ask.inputHint = InputHints.ExpectingInput;
     }
-    const state = activeState(dc) as unknown as PromptState;
+    const state = activeInstance(dc).state as PromptState;
     state.options = opt;
     state.state = {};
     await this.ask(dc.context, opt, false);
@@ -382,7 +382,7 @@ export class TextPrompt extends Dialog<PromptOptions> {
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     if (dc.context.activity.type !== (ActivityTypes.Message as string)) return Dialog.EndOfTurn;
-    const state = activeState(dc) as unknown as PromptState;
+    const state = activeInstance(dc).state as PromptState;
     const text = dc.context.activity.text;
     const recognized: PromptRecognizerResult<string> = typeof text === 'string' && text.length > 0 ? { succeeded: true, value: text } : { succeeded: false };
     let valid = recognized.succeeded;
