@@ -25,7 +25,7 @@ export class EarlyRecords {
     // again is not written twice.
     if (this.done.has(activity.id)) return;
     const shown = transcriptLine((activity.text ?? '').trim(), activity.attachments?.length ?? 0);
-    const held = await this.desk.recordInbound(reference, shown, attachmentsOf(activity));
+    const { held } = await this.desk.recordInbound(reference, shown, { attachments: attachmentsOf(activity) });
     let relayed = false;
     if (held?.status === 'assigned' || held?.status === 'queued') {
       await this.desk.relayToAgent(held, shown);

@@ -76,7 +76,14 @@ export class HandoffMiddleware implements Middleware {
     // The conversation's state is read alongside (the risk scan and the bot need it unless a person holds the chat).
     const state = text ? this.deps.profile.get(context) : undefined;
     state?.catch(() => undefined); // awaited below where it is used; a held chat never needs it
-    const held = early ? await desk.heldFor(conversationId) : await desk.recordInbound(reference, shown, attachmentsOf(a));
+    const isMessage = a.type === (ActivityTypes.Message as string);
+    // The response deadline is armed with the record (one round trip), before the risk scan: a
+    // turn that dies from here on still leaves the customer a deadline. A message recorded early
+    // was recorded without it.
+    const inbound = early
+      ? { held: await desk.heldFor(conversationId), armed: false }
+      : await desk.recordInbound(reference, shown, { attachments: attachmentsOf(a), deadlineAt: isMessage ? now.getTime() + this.deps.timeoutMs : undefined });
+    const held = inbound.held;
     if (held) {
       if (shown === undefined) return;
       const locale = held.packet.locale;
@@ -127,6 +134,7 @@ export class HandoffMiddleware implements Middleware {
     if (phone) {
       const ticket = await desk.openCallbackTicket(conversationId);
       if (ticket && (await desk.setCallbackPhone(ticket, phone))) {
+        if (inbound.armed) await desk.clearDeadline(conversationId); // the bot does not answer this one
         await this.reply(context, PROMPTS[ticket.packet.locale].handoff.callbackPhoneSaved(maskPersonalData(phone)), 'system');
         return;
       }
@@ -149,6 +157,8 @@ export class HandoffMiddleware implements Middleware {
         await desk.recordRisk(conversationId, risk);
         const handled = this.handled(risk, text);
         const ticket = await this.highRiskHandoff(context, reference, locale, handled, this.deps.recognizer.emotionOf(text, locale));
+        // Opening clears the deadline; an escalated callback ticket does not, and the bot is not answering.
+        if (inbound.armed) await desk.clearDeadline(conversationId);
         const lead = this.deps.riskHandling.reply(handled, text, locale);
         await context.sendActivities(handoffActivities(context, ticket, locale, lead));
         await desk.recordOutbound(conversationId, handoffNotice(ticket, locale, lead), 'system');
@@ -156,7 +166,7 @@ export class HandoffMiddleware implements Middleware {
       }
     }
 
-    let armed = a.type === (ActivityTypes.Message as string) ? await desk.armDeadline(conversationId, now.getTime() + this.deps.timeoutMs) : false;
+    let armed = inbound.armed || (early !== undefined && isMessage && (await desk.armDeadline(conversationId, now.getTime() + this.deps.timeoutMs)));
     let late = false;
     context.onSendActivities(async (_ctx, activities, sendNext) => {
       if (armed) {

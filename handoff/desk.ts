@@ -63,32 +63,33 @@ export class HandoffDesk implements HandoffService, SurveyService {
 
   /**
    * Records a customer activity (its reference, and its text in the transcript when it is a
-   * message) and answers with the handoff that holds the conversation, if a person holds it.
+   * message) and answers with the handoff that holds the conversation, if a person holds it. Given
+   * `deadlineAt`, the bot's response deadline is armed in the same step when nobody holds it
+   * (`armed`): the caller clears it if the bot is not going to answer.
    */
-  async recordInbound(reference: StoredReference, shown: string | undefined, attachments: TranscriptAttachment[] = []): Promise<HandoffRecord | undefined> {
+  async recordInbound(
+    reference: StoredReference,
+    shown: string | undefined,
+    options: { attachments?: TranscriptAttachment[]; deadlineAt?: number } = {},
+  ): Promise<{ held: HandoffRecord | undefined; armed: boolean }> {
     const { store } = this.deps;
     const conversationId = reference.conversation.id;
-    // Independent: issued together (pipelined on Redis).
-    const [, , open] = await Promise.all([
-      store.setReference(reference),
-      shown !== undefined
-        ? store.appendTranscript(conversationId, {
-            at: this.now().toISOString(),
-            speaker: 'customer',
-            text: shown,
-            ...(attachments.length ? { attachments } : {}),
-          })
-        : undefined,
-      store.openFor(conversationId),
-    ]);
+    const attachments = options.attachments ?? [];
+    const entry: TranscriptEntry | undefined =
+      shown !== undefined ? { at: this.now().toISOString(), speaker: 'customer', text: shown, ...(attachments.length ? { attachments } : {}) } : undefined;
+    // Independent: issued together (pipelined on Redis), two commands for the four things asked.
+    const [, { open, armed }] = await Promise.all([store.recordCustomer(reference, entry), store.openOrArm(conversationId, options.deadlineAt)]);
     const held = open && (open.status === 'queued' || open.status === 'assigned') ? open : undefined;
     if (held?.status === 'assigned' && shown !== undefined) {
       // The customer spoke: their silence clock starts again.
       const idle = this.deps.routing.dispatch.customerIdleAfter;
-      await store.cancelTimers('customerIdle', [idleMember(held.id, 2)]);
-      await store.scheduleTimer('customerIdle', idleMember(held.id, 1), this.now().getTime() + idle, false);
+      // One key, so one connection even on a Cluster: sent together, still applied in this order.
+      await Promise.all([
+        store.cancelTimers('customerIdle', [idleMember(held.id, 2)]),
+        store.scheduleTimer('customerIdle', idleMember(held.id, 1), this.now().getTime() + idle, false),
+      ]);
     }
-    return held;
+    return { held, armed };
   }
 
   /** The handoff holding the conversation (queued or assigned), if any: for a message already recorded. */

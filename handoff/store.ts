@@ -121,6 +121,11 @@ export interface ConversationRecords {
   appendTranscript(conversationId: string, entry: TranscriptEntry): Promise<void>;
   transcript(conversationId: string): Promise<TranscriptEntry[]>;
   setReference(reference: StoredReference): Promise<void>;
+  /**
+   * A customer's activity, in one step: its reference kept (as `setReference`) and its line, when
+   * it has one, appended (as `appendTranscript`). Every customer message writes both.
+   */
+  recordCustomer(reference: StoredReference, entry: TranscriptEntry | undefined): Promise<void>;
   reference(conversationId: string): Promise<StoredReference | undefined>;
 }
 
@@ -133,6 +138,12 @@ export interface ConversationRecords {
 export interface HandoffTimers {
   /** Arms the response deadline, unless a person already holds the conversation. */
   armDeadline(conversationId: string, dueAt: number): Promise<boolean>;
+  /**
+   * What every customer message asks first, in one atomic step: the conversation's open handoff
+   * (as `openFor`), and — when `dueAt` is given and nobody holds the conversation (no open handoff,
+   * or only a callback ticket) — its response deadline armed (as `armDeadline`).
+   */
+  openOrArm(conversationId: string, dueAt: number | undefined): Promise<{ open: HandoffRecord | undefined; armed: boolean }>;
   /** True when the deadline was still pending; false when there was none or it already fired. */
   clearDeadline(conversationId: string): Promise<boolean>;
   /** Leases and returns the deadlines due by `now` (and those whose lease ran out): one caller at a time. */

@@ -79,6 +79,15 @@ export class MemoryHandoffStore implements HandoffStore {
     return id ? this.get(id) : undefined;
   }
 
+  async openOrArm(conversationId: string, dueAt: number | undefined): Promise<{ open: HandoffRecord | undefined; armed: boolean }> {
+    // No await between the read and the arming: one step, as the Redis script.
+    const id = this.openByConversation.get(conversationId);
+    const h = id ? this.handoffs.get(id) : undefined;
+    const armed = dueAt !== undefined && (!id || h?.status === 'callback');
+    if (armed) this.deadlines.set(conversationId, dueAt);
+    return { open: h ? clone(h) : undefined, armed };
+  }
+
   async claim(id: string, agent: AgentRef, now: number): Promise<TransitionResult> {
     const h = this.handoffs.get(id);
     if (!h) return { ok: false, error: 'not_found' };
@@ -300,6 +309,11 @@ export class MemoryHandoffStore implements HandoffStore {
     this.references.delete(reference.conversation.id);
     this.references.set(reference.conversation.id, pack(reference));
     if (this.references.size > this.limits.conversations) this.references.delete(this.references.keys().next().value as string);
+  }
+
+  async recordCustomer(reference: StoredReference, entry: TranscriptEntry | undefined): Promise<void> {
+    await this.setReference(reference);
+    if (entry) await this.appendTranscript(reference.conversation.id, entry);
   }
 
   async reference(conversationId: string): Promise<StoredReference | undefined> {

@@ -41,6 +41,9 @@ const SurveySchema = z.object({
 const Reference = z.object({ conversation: z.object({ id: z.string() }).loose(), serviceUrl: z.string().optional(), channelId: z.string().optional() }).loose();
 const Transfer = z.object({ at: int, by: z.string(), toGroup: SkillGroup.optional(), toAgent: z.string().optional(), note: z.string().optional() });
 
+/** openOrArm's answer: armed or not, the open handoff's hash as a flat list, its transfer lines. */
+const OpenOrArmReply = z.tuple([z.number().int(), z.array(z.string()), z.array(z.string())]);
+
 /** A handoff as stored in its Redis hash: validated on every read, like any input from outside. */
 const RecordHash = z.object({
   id: z.string(),
@@ -149,7 +152,11 @@ export class RedisHandoffStore implements HandoffStore {
 
   async get(id: string): Promise<HandoffRecord | undefined> {
     const [hash, transfers] = await Promise.all([this.redis.hgetall(this.keys.handoff(id)), this.redis.lrange(this.keys.transfers(id), 0, -1)]);
-    if (Object.keys(hash).length === 0) return undefined;
+    return Object.keys(hash).length === 0 ? undefined : this.record(hash, transfers);
+  }
+
+  /** A handoff from its stored hash and transfer history, validated. */
+  private record(hash: Record<string, string>, transfers: string[]): HandoffRecord {
     const r = RecordHash.parse(hash);
     return {
       id: r.id,
@@ -176,6 +183,17 @@ export class RedisHandoffStore implements HandoffStore {
   async openFor(conversationId: string): Promise<HandoffRecord | undefined> {
     const id = await this.redis.hget(this.keys.open, conversationId);
     return id ? this.get(id) : undefined;
+  }
+
+  async openOrArm(conversationId: string, dueAt: number | undefined): Promise<{ open: HandoffRecord | undefined; armed: boolean }> {
+    const k = this.keys;
+    const reply = OpenOrArmReply.parse(
+      await run(this.redis, 'openOrArm', k.deadlines, k.open, conversationId, dueAt ?? '', k.handoffPrefix, k.transfersPrefix),
+    );
+    const [armed, flat, transfers] = reply;
+    const hash: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i]] = flat[i + 1];
+    return { open: flat.length ? this.record(hash, transfers) : undefined, armed: armed === ScriptCode.ok };
   }
 
   async claim(id: string, agent: AgentRef, now: number): Promise<TransitionResult> {
@@ -455,6 +473,13 @@ export class RedisHandoffStore implements HandoffStore {
 
   async setReference(reference: StoredReference): Promise<void> {
     await this.redis.set(this.keys.reference(reference.conversation.id), JSON.stringify(reference), 'EX', this.options.ttlSeconds);
+  }
+
+  async recordCustomer(reference: StoredReference, entry: TranscriptEntry | undefined): Promise<void> {
+    const { ttlSeconds, transcriptEntries } = this.options;
+    const id = reference.conversation.id;
+    const line = entry && transcriptEntries > 0 ? JSON.stringify(entry) : '';
+    await run(this.redis, 'recordCustomer', this.keys.reference(id), this.keys.transcript(id), JSON.stringify(reference), ttlSeconds, line, transcriptEntries);
   }
 
   async reference(conversationId: string): Promise<StoredReference | undefined> {

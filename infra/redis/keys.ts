@@ -25,6 +25,10 @@ export class RedisKeys {
   transfers(id: string): string {
     return `${this.tag}transfers:${id}`;
   }
+  /** What `transfers(id)` puts before the id: as `handoffPrefix`, for a script that learns the id. */
+  get transfersPrefix(): string {
+    return this.transfers('');
+  }
   queue(group: string): string {
     return `${this.tag}queue:${group}`;
   }

@@ -30,6 +30,8 @@ export const SCRIPT_NAMES = [
   'compareAndSet',
   'increment',
   'appendTranscript',
+  'openOrArm',
+  'recordCustomer',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 const VERSION = 'v2';

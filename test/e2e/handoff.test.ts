@@ -195,6 +195,20 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
       expect(seen.callback.phone).to.equal('138****1234');
     });
 
+    it('a message the bot does not answer leaves no response deadline behind: the callback number, a high-risk message on a callback ticket', async () => {
+      kefu = await startKefu(await env(), { clock: () => DAY }); // the clock stands still: no deadline falls due by itself
+      const pending = () => kefu.kefu.store.takeDueDeadlines(Number.MAX_SAFE_INTEGER, 10);
+      const c = customer();
+      expect(await c.say('转人工')).to.contain('登记回电');
+      expect(await pending()).to.deep.equal([]);
+      expect(await c.say('我的手机是 138 1234 1234')).to.contain('138****1234');
+      expect(await pending(), 'the number went on the ticket; the bot had nothing to answer').to.deep.equal([]);
+      await c.say('我吃了你们的外卖食物中毒了');
+      const raised = await kefu.kefu.store.openFor(c.conversationId);
+      expect(raised).to.include({ status: 'queued', priority: 'urgent' });
+      expect(await pending(), 'the ticket was raised; the bot had nothing to answer').to.deep.equal([]);
+    });
+
     it('callback ticket of a verified customer: the order phone is used, nothing asked', async () => {
       kefu = await startKefu(await env(), { clock: () => DAY });
       const c = customer();

@@ -199,6 +199,42 @@ function contract(name: string, make: () => Promise<HandoffStore>): void {
       expect(await store.takeDueDeadlines(10, 10)).to.deep.equal([]);
     });
 
+    it('openOrArm: with nobody holding the conversation it arms the deadline; with a person, it answers the whole handoff and arms nothing', async () => {
+      const free = await store.openOrArm('c-free', 100);
+      expect(free).to.deep.equal({ open: undefined, armed: true });
+      expect(await store.openOrArm('c-free-unasked', undefined)).to.deep.equal({ open: undefined, armed: false });
+      expect(await store.takeDueDeadlines(150, 10)).to.deep.equal(['c-free']);
+
+      const r = record();
+      await store.open(r);
+      await store.claim(r.id, alice, 1);
+      await store.transfer(r.id, alice, { group: 'payments' }, 'refund question', 2);
+      const held = await store.openOrArm(r.conversationId, 100);
+      expect(held.armed).to.equal(false);
+      expect(held.open).to.deep.equal(await store.openFor(r.conversationId));
+      expect(held.open).to.include({ id: r.id, status: 'queued', group: 'payments' });
+      expect(held.open?.transfers.map((t) => t.note)).to.deep.equal(['refund question']);
+      expect(await store.takeDueDeadlines(200, 10)).to.deep.equal([]);
+    });
+
+    it('openOrArm: a callback ticket does not hold the conversation — the deadline is armed, the ticket answered', async () => {
+      const r = record();
+      await store.open(r);
+      await store.toCallback(r.id, 1, { dueAt: 9_000 });
+      const got = await store.openOrArm(r.conversationId, 100);
+      expect(got.armed).to.equal(true);
+      expect(got.open).to.include({ id: r.id, status: 'callback' });
+      expect(await store.takeDueDeadlines(200, 10)).to.deep.equal([r.conversationId]);
+    });
+
+    it('recordCustomer keeps the reference and appends the line; without a line, only the reference', async () => {
+      await store.recordCustomer({ conversation: { id: 'c-rc' }, serviceUrl: 'http://one/' }, { at: '1', speaker: 'customer', text: 'hi' });
+      await store.recordCustomer({ conversation: { id: 'c-rc' }, serviceUrl: 'http://two/' }, undefined);
+      await store.recordCustomer({ conversation: { id: 'c-rc' }, serviceUrl: 'http://two/' }, { at: '2', speaker: 'customer', text: 'again' });
+      expect((await store.transcript('c-rc')).map((e) => e.text)).to.deep.equal(['hi', 'again']);
+      expect((await store.reference('c-rc'))?.serviceUrl).to.equal('http://two/');
+    });
+
     it('opening a handoff cancels the pending response deadline', async () => {
       const r = record();
       await store.armDeadline(r.conversationId, 5);
@@ -436,7 +472,7 @@ describe('Redis store: keys are passed in KEYS', function () {
   });
 
   it('no script spells a key; only a record whose id the script discovers is built, from the record-key prefix', () => {
-    const discovers = new Set(['open', 'claimNext', 'armDeadline']);
+    const discovers = new Set(['open', 'claimNext', 'armDeadline', 'openOrArm']);
     for (const { file, name, code, source } of scripts) {
       expect(code, file).not.to.match(/['"](queue|handoff|transfers|callbacks|sla|deadlines|open|load|flagged|notices|presence):?['"]/);
       const built = /ARGV\[\d+\]\s*\.\.\s*[A-Za-z]/.test(code);
