@@ -306,10 +306,8 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
   const streams = new EventStreams();
   app.use(drain.middleware(['/agent/v1/events']));
   app.use(metrics.middleware());
-  app.use(metrics.route(env.METRICS_TOKEN));
   app.use(jsonBody(env.MAX_BODY_BYTES));
   app.use(limitJsonDepth);
-  app.use(healthRoutes({ model: modelsReady, store: () => store.ping(), draining: () => drain.isDraining }));
   // Rate limits, counted across instances (the shared kv): per address everywhere a customer or a
   // stranger can reach, per conversation on messages, tighter on token endpoints.
   const minute = 60_000;
@@ -324,6 +322,20 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
       { name: 'messages per conversation', limit: env.RATE_LIMIT_CONVERSATION_PER_MINUTE, windowMs: minute, key: conversationOf },
     ]),
   );
+  // The hot path first: a customer's message passes no other route's layer on its way in.
+  app.use(
+    messagesRoute({
+      adapter,
+      turnLock,
+      runBot: (context) => bot.run(context),
+      recordEarly: (activity) => recordEarly(activity as unknown as Partial<Activity>),
+      modelReady: modelsReady,
+      serviceUrlAllowlist: env.SERVICE_URL_ALLOWLIST,
+      guards: env.KEFU_MODE === 'production' && !env.MICROSOFT_APP_ID && env.BOT_CHANNEL_SECRET ? [requireChannelSecret(env.BOT_CHANNEL_SECRET)] : [],
+    }),
+  );
+  app.use(healthRoutes({ model: modelsReady, store: () => store.ping(), draining: () => drain.isDraining }));
+  app.use(metrics.route(env.METRICS_TOKEN));
   app.use('/api/nlu/parse', rateLimit(kv, [{ name: 'nlu per address', limit: env.RATE_LIMIT_IP_PER_MINUTE, windowMs: minute, key: byIp }]));
   const tokenLimit = rateLimit(kv, [{ name: 'tokens per address', limit: env.RATE_LIMIT_TOKENS_PER_HOUR, windowMs: 60 * minute, key: byIp }]);
   app.use('/chat/token', tokenLimit);
@@ -339,17 +351,6 @@ export function createKefu(env: Env, data: KefuData, log: Logger, overrides: Kef
         ? (bearer) => (channelSecret !== undefined && secretsEqual(bearer, channelSecret)) || agents.authenticate(bearer) !== undefined
         : undefined,
     ),
-  );
-  app.use(
-    messagesRoute({
-      adapter,
-      turnLock,
-      runBot: (context) => bot.run(context),
-      recordEarly: (activity) => recordEarly(activity as unknown as Partial<Activity>),
-      modelReady: modelsReady,
-      serviceUrlAllowlist: env.SERVICE_URL_ALLOWLIST,
-      guards: env.KEFU_MODE === 'production' && !env.MICROSOFT_APP_ID && env.BOT_CHANNEL_SECRET ? [requireChannelSecret(env.BOT_CHANNEL_SECRET)] : [],
-    }),
   );
   if (env.KEFU_MODE === 'development') app.use('/dev/inbox', devInbox());
   if (directLine) {
