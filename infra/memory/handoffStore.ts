@@ -322,10 +322,7 @@ export class MemoryHandoffStore implements HandoffStore {
   }
 
   async armDeadline(conversationId: string, dueAt: number): Promise<boolean> {
-    const open = this.openByConversation.get(conversationId);
-    if (open && this.handoffs.get(open)?.status !== 'callback') return false;
-    this.deadlines.set(conversationId, dueAt);
-    return true;
+    return (await this.openOrArm(conversationId, dueAt)).armed; // one arming rule: openOrArm's
   }
 
   async clearDeadline(conversationId: string): Promise<boolean> {

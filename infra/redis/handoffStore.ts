@@ -488,7 +488,7 @@ export class RedisHandoffStore implements HandoffStore {
   }
 
   async armDeadline(conversationId: string, dueAt: number): Promise<boolean> {
-    return (await run(this.redis, 'armDeadline', this.keys.deadlines, this.keys.open, conversationId, dueAt, this.keys.handoffPrefix)) === ScriptCode.ok;
+    return (await this.openOrArm(conversationId, dueAt)).armed; // one arming rule: openOrArm-2.lua's
   }
 
   async clearDeadline(conversationId: string): Promise<boolean> {

@@ -15,7 +15,6 @@ export const SCRIPT_NAMES = [
   'close',
   'toCallback',
   'saveSurvey',
-  'armDeadline',
   'takeDue',
   'storageWrite',
   'compareAndDelete',

@@ -472,7 +472,7 @@ describe('Redis store: keys are passed in KEYS', function () {
   });
 
   it('no script spells a key; only a record whose id the script discovers is built, from the record-key prefix', () => {
-    const discovers = new Set(['open', 'claimNext', 'armDeadline', 'openOrArm']);
+    const discovers = new Set(['open', 'claimNext', 'openOrArm']);
     for (const { file, name, code, source } of scripts) {
       expect(code, file).not.to.match(/['"](queue|handoff|transfers|callbacks|sla|deadlines|open|load|flagged|notices|presence):?['"]/);
       const built = /ARGV\[\d+\]\s*\.\.\s*[A-Za-z]/.test(code);

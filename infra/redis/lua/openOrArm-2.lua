@@ -1,7 +1,8 @@
 --[[
   openOrArm: what every customer message asks first. The conversation's open handoff, read whole
   (its record and transfer history); and, when nobody holds the conversation (no open handoff, or
-  only a callback ticket) and a due time is given, its response deadline armed — as armDeadline.
+  only a callback ticket) and a due time is given, its response deadline armed. The store's
+  armDeadline is this script too: one arming rule.
 
   Input:
     KEYS[1]   response deadlines (zset)
