@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromRoot } from '../../kernel/paths';
@@ -33,39 +34,55 @@ export const SCRIPT_NAMES = [
   'recordCustomer',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
-const VERSION = 'v2';
 const LUA_DIR = fromRoot('infra/redis/lua');
 
-type Command = `kefu_${ScriptName}_${typeof VERSION}`;
-export type RedisWithScripts = Redis & Record<Command, (...args: Array<string | number | Buffer>) => Promise<unknown>>;
+interface Script {
+  lua: string;
+  sha: string;
+  keys: number;
+}
 
-/** Script files by name, with their key counts read from the file names. */
-function scriptFiles(): Map<ScriptName, { file: string; keys: number }> {
-  const found = new Map<ScriptName, { file: string; keys: number }>();
+declare const scriptsChecked: unique symbol;
+/** A connection whose scripts were checked at start-up (see loadScripts). */
+export type RedisWithScripts = Redis & { readonly [scriptsChecked]: true };
+
+let catalogue: Map<ScriptName, Script> | undefined;
+
+/** Every script by name, its SHA1 and its key count (read from the file name), read once per process. */
+function scripts(): Map<ScriptName, Script> {
+  if (catalogue) return catalogue;
+  const found = new Map<ScriptName, Script>();
   for (const file of readdirSync(LUA_DIR)) {
     const m = /^([A-Za-z]+)-(\d+)\.lua$/.exec(file);
     if (!m) continue;
-    found.set(m[1] as ScriptName, { file, keys: Number(m[2]) });
+    const lua = readFileSync(join(LUA_DIR, file), 'utf8');
+    found.set(m[1] as ScriptName, { lua, sha: createHash('sha1').update(lua).digest('hex'), keys: Number(m[2]) });
   }
   for (const name of SCRIPT_NAMES) if (!found.has(name)) throw new Error(`Lua script ${name}-N.lua is missing from ${LUA_DIR}`);
+  catalogue = found;
   return found;
 }
 
-const registered = new WeakSet<Redis>();
-
-/** Registers every script once per connection under a versioned command name. */
+/** Checks every script file is there (start-up fails naming the missing one). */
 export function loadScripts(redis: Redis): RedisWithScripts {
-  if (!registered.has(redis)) {
-    for (const [name, { file, keys }] of scriptFiles()) {
-      redis.defineCommand(`kefu_${name}_${VERSION}`, { numberOfKeys: keys, lua: readFileSync(join(LUA_DIR, file), 'utf8') });
-    }
-    registered.add(redis);
-  }
+  scripts();
   return redis as RedisWithScripts;
 }
 
-export function run(redis: RedisWithScripts, name: ScriptName, ...args: Array<string | number | Buffer>): Promise<unknown> {
-  return redis[`kefu_${name}_${VERSION}`](...args);
+/**
+ * Runs a script by name: EVALSHA, and EVAL (which caches it again) when the server does not know
+ * it (a restarted Redis, a new cluster node). Not ioredis's defineCommand: that copies every
+ * defined script onto each pipeline it makes, and auto-pipelining makes one per flush; with 23
+ * scripts that copy was the biggest single allocation of a turn.
+ */
+export async function run(redis: RedisWithScripts, name: ScriptName, ...args: Array<string | number | Buffer>): Promise<unknown> {
+  const script = scripts().get(name) as Script;
+  try {
+    return await redis.evalsha(script.sha, script.keys, ...args);
+  } catch (err) {
+    if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+    return redis.eval(script.lua, script.keys, ...args);
+  }
 }
 
 /** What a transition script answers when it refuses: named here, mapped to the store's errors in one place. */
