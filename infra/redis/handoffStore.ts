@@ -84,7 +84,7 @@ export interface RedisStoreOptions {
  * Every skill group, in the fixed order in which the scripts that move a handoff between queues
  * (open, claim, claimNext, transfer, close, toCallback) get their queue keys (last in KEYS) and
  * their names (in ARGV): a handoff's group is read inside the script, so every queue it might be
- * in is passed. The count is part of those scripts' file names (e.g. open-13.lua = 5 + 8).
+ * in is passed. The count is part of those scripts' file names (e.g. open-15.lua = 7 + 8).
  */
 const GROUPS: readonly SkillGroup[] = SkillGroup.options;
 
@@ -120,6 +120,8 @@ export class RedisHandoffStore implements HandoffStore {
       k.sla,
       k.deadlines,
       k.callbacks,
+      k.customer(record.packet.customer.id),
+      k.created,
       ...this.queueKeys,
       record.conversationId,
       record.id,
@@ -131,23 +133,16 @@ export class RedisHandoffStore implements HandoffStore {
       JSON.stringify(record.packet),
       JSON.stringify(record.reference),
       k.handoffPrefix,
+      HISTORY_KEPT,
+      record.createdAt - CREATED_KEPT_MS,
+      this.options.ttlSeconds,
       ...GROUPS,
     )) as [number, string];
-    if (created === ScriptCode.ok) {
-      // A read index, not a transition: written after the open it records (a crash between the two loses one history row, never a handoff).
-      const key = k.customer(record.packet.customer.id);
-      await this.redis
-        .multi()
-        .zadd(key, record.createdAt, id)
-        .zremrangebyrank(key, 0, -(HISTORY_KEPT + 1))
-        .expire(key, this.options.ttlSeconds)
-        .zadd(k.created, record.createdAt, id)
-        .zremrangebyscore(k.created, '-inf', record.createdAt - CREATED_KEPT_MS)
-        .exec();
-    }
+    // Created: it is the record just written, not read back (the event leaves a round trip sooner).
+    if (created === ScriptCode.ok) return { created: true, handoff: record };
     const handoff = await this.get(id);
     if (!handoff) throw new Error(`handoff ${id} vanished right after open`);
-    return { created: created === ScriptCode.ok, handoff };
+    return { created: false, handoff };
   }
 
   async get(id: string): Promise<HandoffRecord | undefined> {

@@ -8,7 +8,9 @@
     KEYS[3]       SLA due (zset)
     KEYS[4]       response deadlines (zset)
     KEYS[5]       callbacks (zset)
-    KEYS[6..13]   every skill group's queue (zset), in the order of ARGV[11..18]
+    KEYS[6]       the customer's handoffs by creation time (zset; a read index)
+    KEYS[7]       every handoff by creation time (zset; a read index)
+    KEYS[8..15]   every skill group's queue (zset), in the order of ARGV[14..21]
 
     ARGV[1]       conversationId
     ARGV[2]       id of the new handoff
@@ -20,7 +22,10 @@
     ARGV[8]       packet JSON
     ARGV[9]       reference JSON
     ARGV[10]      handoff record key prefix, e.g. "{kefu}:handoff:"
-    ARGV[11..18]  the skill group of each queue in KEYS[6..13]
+    ARGV[11]      how many of a customer's handoffs KEYS[6] keeps
+    ARGV[12]      KEYS[7] drops handoffs created before this (ms)
+    ARGV[13]      lifetime of KEYS[6] (seconds)
+    ARGV[14..21]  the skill group of each queue in KEYS[8..15]
 
   Output:
     {ok (1), id}  created
@@ -32,7 +37,7 @@
   the same "{ns}:" hash tag as every key above, so it is in the same Cluster slot.
 ]]
 local queues = {}
-for i = 0, #KEYS - 6 do queues[ARGV[11 + i]] = KEYS[6 + i] end
+for i = 0, #KEYS - 8 do queues[ARGV[14 + i]] = KEYS[8 + i] end
 if not queues[ARGV[6]] then return redis.error_reply('open: unknown skill group ' .. ARGV[6]) end
 
 local existing = redis.call('HGET', KEYS[1], ARGV[1])
@@ -64,4 +69,10 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('ZADD', queues[ARGV[6]], tonumber(ARGV[4]) * 1e13 + tonumber(ARGV[7]), ARGV[2])
 redis.call('ZADD', KEYS[3], ARGV[5], ARGV[2])
 redis.call('ZREM', KEYS[4], ARGV[1])
+-- The read indexes, in the same step: one round trip, and never a handoff missing from them.
+redis.call('ZADD', KEYS[6], ARGV[7], ARGV[2])
+redis.call('ZREMRANGEBYRANK', KEYS[6], 0, -(tonumber(ARGV[11]) + 1))
+redis.call('EXPIRE', KEYS[6], ARGV[13])
+redis.call('ZADD', KEYS[7], ARGV[7], ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[7], '-inf', ARGV[12])
 return {1, ARGV[2]}
