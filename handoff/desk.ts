@@ -80,15 +80,6 @@ export class HandoffDesk implements HandoffService, SurveyService {
     // Independent: issued together (pipelined on Redis), two commands for the four things asked.
     const [, { open, armed }] = await Promise.all([store.recordCustomer(reference, entry), store.openOrArm(conversationId, options.deadlineAt)]);
     const held = open && (open.status === 'queued' || open.status === 'assigned') ? open : undefined;
-    if (held?.status === 'assigned' && shown !== undefined) {
-      // The customer spoke: their silence clock starts again.
-      const idle = this.deps.routing.dispatch.customerIdleAfter;
-      // One key, so one connection even on a Cluster: sent together, still applied in this order.
-      await Promise.all([
-        store.cancelTimers('customerIdle', [idleMember(held.id, 2)]),
-        store.scheduleTimer('customerIdle', idleMember(held.id, 1), this.now().getTime() + idle, false),
-      ]);
-    }
     return { held, armed };
   }
 
@@ -98,11 +89,23 @@ export class HandoffDesk implements HandoffService, SurveyService {
     return open && (open.status === 'queued' || open.status === 'assigned') ? open : undefined;
   }
 
-  /** A message from a customer whom a person holds goes to the agent's screen. */
+  /**
+   * A message from a customer whom a person holds goes to the agent's screen. Held by an agent, it
+   * also moves two clocks, before the event leaves (a crash after it loses no clock).
+   */
   async relayToAgent(held: HandoffRecord, shown: string): Promise<void> {
     if (held.status === 'assigned') {
-      // The agent owes an answer: the first unanswered message starts the clock, later ones do not push it back.
-      await this.deps.store.scheduleTimer('agentReply', replyMember(held.id, 1), this.now().getTime() + this.replyTimeout(held.priority), true);
+      const { store } = this.deps;
+      const now = this.now().getTime();
+      // All three sent together. The two customerIdle commands share a key, so one connection even
+      // on a Cluster: still applied in this order.
+      await Promise.all([
+        // The customer spoke: their silence clock starts again.
+        store.cancelTimers('customerIdle', [idleMember(held.id, 2)]),
+        store.scheduleTimer('customerIdle', idleMember(held.id, 1), now + this.deps.routing.dispatch.customerIdleAfter, false),
+        // The agent owes an answer: the first unanswered message starts the clock, later ones do not push it back.
+        store.scheduleTimer('agentReply', replyMember(held.id, 1), now + this.replyTimeout(held.priority), true),
+      ]);
     }
     await this.deps.events.publish({
       type: 'handoff.customer_message',
