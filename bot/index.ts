@@ -2,6 +2,7 @@ import { createKefu } from './app';
 import { loadData, parseEnv } from './config';
 import { ConfigError } from '../kernel/configError';
 import { createLogger } from '../kernel/log';
+import { createKefuServer } from './http/server';
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   for (const warning of await kefu.backendWarnings()) log.warn(warning);
-  const server = kefu.app.listen(env.PORT, env.HOST, () => {
+  const server = createKefuServer(kefu.app).listen(env.PORT, env.HOST, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : env.PORT;
     log.info('kefu listening', { url: `http://localhost:${port}`, mode: env.KEFU_MODE });

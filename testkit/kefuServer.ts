@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { createKefu, type Kefu, type KefuOverrides } from '../bot/app';
 import { loadData, parseEnv, type Env } from '../bot/config';
 import { createLogger, type Logger } from '../kernel/log';
+import { createKefuServer } from '../bot/http/server';
 
 export interface RunningKefu {
   url: string;
@@ -23,7 +24,7 @@ export async function startKefu(envOverrides: Record<string, string> = {}, overr
   const kefu = createKefu(env, data, log, overrides);
   await kefu.ready;
   const server: Server = await new Promise((resolve) => {
-    const s = kefu.app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = createKefuServer(kefu.app).listen(0, '127.0.0.1', () => resolve(s));
   });
   server.on('upgrade', (req, socket, head: Buffer) => {
     if (!kefu.upgrade(req, socket, head)) socket.destroy();
