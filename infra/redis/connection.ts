@@ -14,8 +14,14 @@ export interface ConnectionOptions {
 }
 
 /**
- * The one place kefu opens a Redis connection: command timeouts on, auto-pipelining on (a turn's
- * independent reads and writes share a round trip). A URL string is one server.
+ * The one place kefu opens a Redis connection: command timeouts on. A URL string is one server.
+ *
+ * ioredis's auto-pipelining stays off. A turn's independent commands still share a round trip
+ * without it (each is written at once; none waits for another's reply). With it, every batch is an
+ * ioredis `Pipeline`, which defines an accessor on each instance: V8 then keeps the batch — its
+ * commands, their replies and the turns awaiting them — alive through young-generation
+ * collections, which copied and promoted 2.5 times as much (BENCHMARKS.md). It also holds a
+ * command issued while a batch is in flight until that whole batch has answered.
  */
 export function createRedis(target: string | RedisTarget, options: ConnectionOptions = {}): Redis {
   const common = {
@@ -23,11 +29,11 @@ export function createRedis(target: string | RedisTarget, options: ConnectionOpt
     ...(options.commandTimeoutMs ? { commandTimeout: options.commandTimeoutMs } : {}),
   };
   const where = typeof target === 'string' ? { url: target } : target;
-  if ('url' in where) return new IORedis(where.url, { ...common, enableAutoPipelining: true });
+  if ('url' in where) return new IORedis(where.url, common);
   // Cluster: the client follows MOVED/ASK itself; a command is retried while slots move.
   return new Cluster(
     where.clusterNodes.map((n) => ({ host: n.host, port: n.port })),
-    { enableAutoPipelining: true, redisOptions: common, slotsRefreshTimeout: 2000 },
+    { redisOptions: common, slotsRefreshTimeout: 2000 },
   );
 }
 

@@ -72,8 +72,8 @@ export function loadScripts(redis: Redis): RedisWithScripts {
 /**
  * Runs a script by name: EVALSHA, and EVAL (which caches it again) when the server does not know
  * it (a restarted Redis, a new cluster node). Not ioredis's defineCommand: that copies every
- * defined script onto each pipeline it makes, and auto-pipelining makes one per flush; with 23
- * scripts that copy was the biggest single allocation of a turn.
+ * defined script onto each pipeline it makes (auto-pipelining, since turned off, made one per
+ * flush); with 23 scripts that copy was the biggest single allocation of a turn.
  */
 export async function run(redis: RedisWithScripts, name: ScriptName, ...args: Array<string | number | Buffer>): Promise<unknown> {
   const script = scripts().get(name) as Script;
