@@ -12,11 +12,14 @@ export interface KefuProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `node dist/bot/index.js` as its own process, as an operator would, and waits for /readyz. */
-export async function startKefuProcess(env: Record<string, string>): Promise<KefuProcess> {
+/**
+ * Starts `node dist/bot/index.js` as its own process, as an operator would, and waits for /readyz.
+ * `nodeArgs` go before the script (a benchmark's `--trace-gc-nvp`); what they print is in `output`.
+ */
+export async function startKefuProcess(env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<KefuProcess> {
   const port = await freePort();
   const output: string[] = [];
-  const child = spawn(process.execPath, [fromRoot('dist/bot/index.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, fromRoot('dist/bot/index.js')], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
