@@ -9,6 +9,7 @@ import { deadlineBench } from './deadlines';
 import { e2eBench, type LoadResult } from './e2e';
 import { dispatchBench } from './dispatch';
 import { handoffBench } from './handoffLatency';
+import { gcBench } from './gcSurvival';
 import { readResults, recordResults, round2 } from './results';
 import { scaleRun, type ScaleResult } from './scale';
 import { clusterScaleBench } from './clusterScale';
@@ -86,6 +87,8 @@ async function main(): Promise<void> {
     }
     log('handoff latency: two instances on Redis');
     Object.assign(results, await handoffBench(cfg.handoffN, cfg.handoffRuns, redis.url));
+    log('young-generation collections while one kefu answers turns one at a time: memory, Redis');
+    Object.assign(results, await gcBench(300, 'memory'), await gcBench(300, redis.url));
     log('dispatch: slot freed → next assignment, high risk → agent screen (two instances on Redis)');
     Object.assign(results, await dispatchBench(200, redis.url));
     log(`deadlines: ${cfg.deadlines} across two instances`);
@@ -152,6 +155,7 @@ function writeSystemSection(
     `| server CPU at saturation: echo / memory / Redis | ${n('e2e.echo.cpu_percent')}% / ${n('e2e.memory.cpu_percent')}% / ${n('e2e.redis.cpu_percent')}% of one core | | |`,
     `| server peak RSS: echo / memory / Redis | ${n('e2e.echo.rss_mib')} / ${n('e2e.memory.rss_mib')} / ${n('e2e.redis.rss_mib')} MiB | | |`,
     `| handoff: customer message → agent's live event (Redis, 2 instances) p50 / p99 | ${n('handoff.p50_ms')} / ${n('handoff.p99_ms')} ms (per-run p99: ${r['handoff.per_run_p99_ms']}) | p99 ≤ 10 ms | ${ok(n('handoff.p99_ms') <= 10)} |`,
+    `| young-generation collections, one kefu answering turns one at a time (\`node --trace-gc-nvp\`): share of allocation surviving a scavenge, KB promoted per turn, mean / p90 pause — memory; Redis | ${n('gc.memory.young_survival_pct')}%, ${n('gc.memory.promoted_kb_per_turn')} KB, ${n('gc.memory.scavenge_mean_ms')} / ${n('gc.memory.scavenge_p90_ms')} ms; ${n('gc.redis.young_survival_pct')}%, ${n('gc.redis.promoted_kb_per_turn')} KB, ${n('gc.redis.scavenge_mean_ms')} / ${n('gc.redis.scavenge_p90_ms')} ms | | |`,
     `| dispatch: an agent's slot frees on A → the next customer's handoff.assigned on B, p50 / p99 | ${n('dispatch.time_to_agent_p50_ms')} / ${n('dispatch.time_to_agent_p99_ms')} ms | p99 ≤ 50 ms | ${ok(n('dispatch.time_to_agent_p99_ms') <= 50)} |`,
     `| dispatch: high-risk message → the free agent's live event, p50 / p99 | ${n('dispatch.high_risk_to_screen_p50_ms')} / ${n('dispatch.high_risk_to_screen_p99_ms')} ms | p99 ≤ 1,000 ms | ${ok(n('dispatch.high_risk_to_screen_p99_ms') <= 1000)} |`,
     `| deadlines: ${n('deadline.armed')} across 2 instances, p50 / p99 / max late | ${n('deadline.p50_late_ms')} / ${n('deadline.p99_late_ms')} / ${n('deadline.max_late_ms')} ms (poll ${n('deadline.poll_ms')} ms) | p99 ≤ 250 ms | ${ok(n('deadline.p99_late_ms') <= 250)} |`,
