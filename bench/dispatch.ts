@@ -4,12 +4,10 @@
  *   instance B (the slot freeing → the next customer's agent).
  * - high risk to screen: a free agent is online; a customer writes a self-harm message through A;
  *   the clock runs to the assigned agent's live event on B (the seeds' 三秒响应). */
-import { cpus, totalmem } from 'node:os';
 import { AgentClient, type HandoffListJson } from '../testkit/agentClient';
 import { BotClient } from '../testkit/botClient';
 import { startInstances } from './instances';
-import { testRedis } from '../testkit/redisServer';
-import { percentile, recordResults, round2 } from './results';
+import { benchOnRedis, percentile, round2 } from './results';
 
 /** On `store` (see startInstances), `instances` kefu processes: A the first, B the last. */
 export async function dispatchBench(n: number, store: string | Record<string, string>, instances = 2): Promise<Record<string, number>> {
@@ -71,21 +69,4 @@ export async function dispatchBench(n: number, store: string | Record<string, st
   }
 }
 
-async function main(): Promise<void> {
-  const redis = await testRedis();
-  try {
-    const out = await dispatchBench(Number(process.argv[2] ?? 200), redis.url);
-    recordResults(out);
-    process.stdout.write(
-      `${JSON.stringify({ machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, ...out }, null, 2)}\n`,
-    );
-  } finally {
-    await redis.stop();
-  }
-}
-
-if (require.main === module)
-  main().catch((err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  });
+if (require.main === module) benchOnRedis((redisUrl) => dispatchBench(Number(process.argv[2] ?? 200), redisUrl));

@@ -3,11 +3,10 @@
  * kefu runs as its own process under `node --trace-gc-nvp`; after a warm-up, CONVERSATIONS
  * conversations (default 300) each play the main script, and every scavenge V8 reports is read
  * back: the share of what was allocated that survived it (and is copied, then promoted), the pause. */
-import { cpus, totalmem } from 'node:os';
 import { BotClient } from '../testkit/botClient';
 import { NO_RATE_LIMITS, startKefuProcess } from '../testkit/kefuProcess';
-import { testRedis, uniqueNamespace } from '../testkit/redisServer';
-import { percentile, recordResults, round2 } from './results';
+import { uniqueNamespace } from '../testkit/redisServer';
+import { benchOnRedis, percentile, round2 } from './results';
 import { SCRIPT } from './script';
 
 interface Scavenge {
@@ -18,7 +17,7 @@ interface Scavenge {
 }
 
 /** The scavenges (`gc=s`) among --trace-gc-nvp's lines: one line per collection, `name=value` pairs. */
-export function scavengesOf(output: string): Scavenge[] {
+function scavengesOf(output: string): Scavenge[] {
   const out: Scavenge[] = [];
   for (const line of output.split('\n')) {
     if (!line.includes(' gc=s ')) continue;
@@ -63,22 +62,8 @@ export async function gcBench(conversations: number, store: string): Promise<Rec
   }
 }
 
-async function main(): Promise<void> {
-  const conversations = Number(process.argv[2] ?? 300);
-  const redis = await testRedis();
-  try {
-    const out = { ...(await gcBench(conversations, 'memory')), ...(await gcBench(conversations, redis.url)) };
-    recordResults(out);
-    process.stdout.write(
-      `${JSON.stringify({ machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, ...out }, null, 2)}\n`,
-    );
-  } finally {
-    await redis.stop();
-  }
-}
-
 if (require.main === module)
-  main().catch((err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
+  benchOnRedis(async (redisUrl) => {
+    const conversations = Number(process.argv[2] ?? 300);
+    return { ...(await gcBench(conversations, 'memory')), ...(await gcBench(conversations, redisUrl)) };
   });

@@ -2,12 +2,10 @@
  * instances: the customer's messages enter on instance A, the agent's event stream is on B.
  * Two paths: a new handoff (转人工 → handoff.new on B) and the relay of a message while the
  * agent holds the conversation (→ handoff.customer_message on B). */
-import { cpus, totalmem } from 'node:os';
 import { AgentClient, type HandoffListJson } from '../testkit/agentClient';
 import { BotClient } from '../testkit/botClient';
 import { startInstances } from './instances';
-import { testRedis } from '../testkit/redisServer';
-import { percentile, recordResults, round2 } from './results';
+import { benchOnRedis, percentile, round2 } from './results';
 
 /** On `store` (see startInstances), `instances` kefu processes: A the first, B the last. */
 export async function handoffBench(n: number, runs: number, store: string | Record<string, string>, instances = 2): Promise<Record<string, number | string>> {
@@ -70,21 +68,4 @@ export async function handoffBench(n: number, runs: number, store: string | Reco
   }
 }
 
-async function main(): Promise<void> {
-  const redis = await testRedis();
-  try {
-    const out = await handoffBench(Number(process.argv[2] ?? 500), Number(process.argv[3] ?? 3), redis.url);
-    recordResults(out);
-    process.stdout.write(
-      `${JSON.stringify({ machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, ...out }, null, 2)}\n`,
-    );
-  } finally {
-    await redis.stop();
-  }
-}
-
-if (require.main === module)
-  main().catch((err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  });
+if (require.main === module) benchOnRedis((redisUrl) => handoffBench(Number(process.argv[2] ?? 500), Number(process.argv[3] ?? 3), redisUrl));

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { fromRoot } from '../kernel/paths';
+import { testRedis } from '../testkit/redisServer';
 
 const FILE = fromRoot('bench/results.json');
 
@@ -19,3 +21,26 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+/**
+ * A bench's command line: `measure` runs against a private Redis, its figures are merged into
+ * bench/results.json and printed with the machine; a failure prints its stack and exits 1.
+ */
+export function benchOnRedis(measure: (redisUrl: string) => Promise<Record<string, number | string>>): void {
+  const main = async () => {
+    const redis = await testRedis();
+    try {
+      const out = await measure(redis.url);
+      recordResults(out);
+      process.stdout.write(
+        `${JSON.stringify({ machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, ...out }, null, 2)}\n`,
+      );
+    } finally {
+      await redis.stop();
+    }
+  };
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}
