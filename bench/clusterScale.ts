@@ -1,7 +1,7 @@
 /* Scale past one instance, on loopback: a 3-node Redis Cluster, 4 kefu instances filling it with N
  * concurrent conversations (each left inside the order dialog, as in bench/scale.ts), the bytes per
  * conversation summed over the nodes — then, with those conversations held, handoff latency and
- * dispatch measured across the 4 instances. `npm run bench:cluster [-- N]` alone; `npm run bench`
+ * dispatch measured across the 4 instances, three runs each (medians). `npm run bench:cluster [-- N]` alone; `npm run bench`
  * runs it with 1,000,000. */
 import { spawn } from 'node:child_process';
 import { execFile } from 'node:child_process';
@@ -44,7 +44,7 @@ function fill(o: { n: number; offset: number; clusterNodes: string; namespace: s
 
 export async function clusterScaleBench(
   conversations: number,
-  o: { handoffN: number; handoffRuns: number; dispatchN: number },
+  o: { handoffN: number; dispatchN: number; runs: number },
 ): Promise<Record<string, number | string>> {
   const cluster = await testRedisCluster();
   try {
@@ -70,8 +70,8 @@ export async function clusterScaleBench(
     log(`cluster: handoff latency and dispatch across ${INSTANCES} instances, ${conversations} conversations held`);
     const store = { REDIS_CLUSTER_NODES: cluster.env };
     const prefixed = (r: Record<string, number | string>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [`scale.cluster.${k}`, v]));
-    Object.assign(results, prefixed(await handoffBench(o.handoffN, o.handoffRuns, store, INSTANCES)));
-    Object.assign(results, prefixed(await dispatchBench(o.dispatchN, store, INSTANCES)));
+    Object.assign(results, prefixed(await handoffBench(o.handoffN, o.runs, store, INSTANCES)));
+    Object.assign(results, prefixed(await dispatchBench(o.dispatchN, o.runs, store, INSTANCES)));
     return results;
   } finally {
     await cluster.stop();
@@ -79,7 +79,7 @@ export async function clusterScaleBench(
 }
 
 if (require.main === module) {
-  clusterScaleBench(Number(process.argv[2] ?? 100_000), { handoffN: 200, handoffRuns: 1, dispatchN: 100 })
+  clusterScaleBench(Number(process.argv[2] ?? 100_000), { handoffN: 200, dispatchN: 100, runs: 3 })
     .then((r) => {
       recordResults(r);
       process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);

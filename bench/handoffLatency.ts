@@ -5,7 +5,7 @@
 import { AgentClient, type HandoffListJson } from '../testkit/agentClient';
 import { BotClient } from '../testkit/botClient';
 import { startInstances } from './instances';
-import { benchOnRedis, percentile, round2 } from './results';
+import { benchOnRedis, medianOfRuns, percentile } from './results';
 
 /** On `store` (see startInstances), `instances` kefu processes: A the first, B the last. */
 export async function handoffBench(n: number, runs: number, store: string | Record<string, string>, instances = 2): Promise<Record<string, number | string>> {
@@ -58,11 +58,11 @@ export async function handoffBench(n: number, runs: number, store: string | Reco
       });
     }
     agent.stop();
-    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-    const out: Record<string, number | string> = { 'handoff.samples_per_run': Math.min(n, 300) + n, 'handoff.runs': runs };
-    for (const key of Object.keys(perRun[0])) out[key] = round2(median(perRun.map((r) => r[key])));
-    out['handoff.per_run_p99_ms'] = perRun.map((r) => round2(r['handoff.p99_ms'])).join(', ');
-    return out;
+    return {
+      'handoff.samples_per_run': Math.min(n, 300) + n,
+      'handoff.runs': runs,
+      ...medianOfRuns(perRun, [{ key: 'handoff.p99_ms', as: 'handoff.per_run_p99_ms' }]),
+    };
   } finally {
     await Promise.all(all.map((k) => k.kill()));
   }

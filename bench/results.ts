@@ -23,6 +23,18 @@ export function percentile(sorted: number[], p: number): number {
 export const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 /**
+ * Repeated runs of one bench folded into its figures: each key's median over the runs, and for
+ * each `spreadOf` entry the runs' own values of `key`, in order, under `as` ("13.37, 10.39, 7.62").
+ */
+export function medianOfRuns(perRun: Array<Record<string, number>>, spreadOf: Array<{ key: string; as: string }>): Record<string, number | string> {
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  const out: Record<string, number | string> = {};
+  for (const key of Object.keys(perRun[0] ?? {})) out[key] = round2(median(perRun.map((r) => r[key])));
+  for (const { key, as } of spreadOf) out[as] = perRun.map((r) => round2(r[key])).join(', ');
+  return out;
+}
+
+/**
  * A bench's command line: `measure` runs against a private Redis, its figures are merged into
  * bench/results.json and printed with the machine; a failure prints its stack and exits 1.
  */

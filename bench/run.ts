@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     log('young-generation collections while one kefu answers turns one at a time: memory, Redis');
     Object.assign(results, await gcBench(300, 'memory'), await gcBench(300, redis.url));
     log('dispatch: slot freed → next assignment, high risk → agent screen (two instances on Redis)');
-    Object.assign(results, await dispatchBench(200, redis.url));
+    Object.assign(results, await dispatchBench(200, cfg.handoffRuns, redis.url));
     log(`deadlines: ${cfg.deadlines} across two instances`);
     Object.assign(results, await deadlineBench({ url: redis.url, namespace: uniqueNamespace('dl'), total: cfg.deadlines, pollMs: 100 }));
     const scale: ScaleResult[] = [];
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
     results['scale.max_conversations_one_instance_redis'] = biggest;
     if (clusterConversations > 0) {
       log(`scale: ${clusterConversations} conversations on a 3-node Redis Cluster, 4 instances`);
-      Object.assign(results, await clusterScaleBench(clusterConversations, { handoffN: 200, handoffRuns: 1, dispatchN: 100 }));
+      Object.assign(results, await clusterScaleBench(clusterConversations, { handoffN: 200, dispatchN: 100, runs: cfg.handoffRuns }));
     }
     results['bench.mode'] = 'full';
     results['bench.machine'] = `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
@@ -156,16 +156,16 @@ function writeSystemSection(
     `| server peak RSS: echo / memory / Redis | ${n('e2e.echo.rss_mib')} / ${n('e2e.memory.rss_mib')} / ${n('e2e.redis.rss_mib')} MiB | | |`,
     `| handoff: customer message → agent's live event (Redis, 2 instances) p50 / p99 | ${n('handoff.p50_ms')} / ${n('handoff.p99_ms')} ms (per-run p99: ${r['handoff.per_run_p99_ms']}) | p99 ≤ 10 ms | ${ok(n('handoff.p99_ms') <= 10)} |`,
     `| young-generation collections, one kefu answering turns one at a time (\`node --trace-gc-nvp\`): share of allocation surviving a scavenge, KB promoted per turn, mean / p90 pause — memory; Redis | ${n('gc.memory.young_survival_pct')}%, ${n('gc.memory.promoted_kb_per_turn')} KB, ${n('gc.memory.scavenge_mean_ms')} / ${n('gc.memory.scavenge_p90_ms')} ms; ${n('gc.redis.young_survival_pct')}%, ${n('gc.redis.promoted_kb_per_turn')} KB, ${n('gc.redis.scavenge_mean_ms')} / ${n('gc.redis.scavenge_p90_ms')} ms | | |`,
-    `| dispatch: an agent's slot frees on A → the next customer's handoff.assigned on B, p50 / p99 | ${n('dispatch.time_to_agent_p50_ms')} / ${n('dispatch.time_to_agent_p99_ms')} ms | p99 ≤ 50 ms | ${ok(n('dispatch.time_to_agent_p99_ms') <= 50)} |`,
-    `| dispatch: high-risk message → the free agent's live event, p50 / p99 | ${n('dispatch.high_risk_to_screen_p50_ms')} / ${n('dispatch.high_risk_to_screen_p99_ms')} ms | p99 ≤ 1,000 ms | ${ok(n('dispatch.high_risk_to_screen_p99_ms') <= 1000)} |`,
+    `| dispatch: an agent's slot frees on A → the next customer's handoff.assigned on B, p50 / p99 | ${n('dispatch.time_to_agent_p50_ms')} / ${n('dispatch.time_to_agent_p99_ms')} ms (per-run p99: ${r['dispatch.per_run_time_to_agent_p99_ms']}) | p99 ≤ 50 ms | ${ok(n('dispatch.time_to_agent_p99_ms') <= 50)} |`,
+    `| dispatch: high-risk message → the free agent's live event, p50 / p99 | ${n('dispatch.high_risk_to_screen_p50_ms')} / ${n('dispatch.high_risk_to_screen_p99_ms')} ms (per-run p99: ${r['dispatch.per_run_high_risk_to_screen_p99_ms']}) | p99 ≤ 1,000 ms | ${ok(n('dispatch.high_risk_to_screen_p99_ms') <= 1000)} |`,
     `| deadlines: ${n('deadline.armed')} across 2 instances, p50 / p99 / max late | ${n('deadline.p50_late_ms')} / ${n('deadline.p99_late_ms')} / ${n('deadline.max_late_ms')} ms (poll ${n('deadline.poll_ms')} ms) | p99 ≤ 250 ms | ${ok(n('deadline.p99_late_ms') <= 250)} |`,
     `| deadlines fired twice / missed | ${n('deadline.fired_twice')} / ${n('deadline.missed')} (A fired ${n('deadline.fired_by_a')}, B ${n('deadline.fired_by_b')}) | 0 / 0 | ${ok(n('deadline.fired_twice') === 0 && n('deadline.missed') === 0)} |`,
     `| Redis bytes per conversation, no transcript (${r['scale.max_conversations_one_instance_redis']} conversations) | ${n('scale.redis_bytes_per_conversation')} B | ≤ 2 KB | ${ok(n('scale.redis_bytes_per_conversation') <= 2048)} |`,
     `| conversations held by one instance with Redis | ${r['scale.max_conversations_one_instance_redis']} | 100k | ${ok(n('scale.max_conversations_one_instance_redis') >= 100_000)} |`,
     `| 3-node Redis Cluster, 4 instances: conversations held | ${n('scale.cluster.conversations')} (filled at ${n('scale.cluster.fill_turns_per_s')} turns/s) | 1,000,000 | ${ok(n('scale.cluster.conversations') >= 1_000_000)} |`,
     `| … Redis bytes per conversation, no transcript (all nodes) | ${n('scale.cluster.redis_bytes_per_conversation')} B (${n('scale.cluster.redis_used_mib')} MiB in all) | ≤ 2 KB | ${ok(n('scale.cluster.redis_bytes_per_conversation') <= 2048)} |`,
-    `| … handoff p50 / p99 across the 4 instances | ${n('scale.cluster.handoff.p50_ms')} / ${n('scale.cluster.handoff.p99_ms')} ms | p99 ≤ 10 ms | ${ok(n('scale.cluster.handoff.p99_ms') <= 10)} |`,
-    `| … dispatch: slot frees → next assignment p50 / p99 | ${n('scale.cluster.dispatch.time_to_agent_p50_ms')} / ${n('scale.cluster.dispatch.time_to_agent_p99_ms')} ms | p99 ≤ 50 ms | ${ok(n('scale.cluster.dispatch.time_to_agent_p99_ms') <= 50)} |`,
+    `| … handoff p50 / p99 across the 4 instances | ${n('scale.cluster.handoff.p50_ms')} / ${n('scale.cluster.handoff.p99_ms')} ms (per-run p99: ${r['scale.cluster.handoff.per_run_p99_ms']}) | p99 ≤ 10 ms | ${ok(n('scale.cluster.handoff.p99_ms') <= 10)} |`,
+    `| … dispatch: slot frees → next assignment p50 / p99 | ${n('scale.cluster.dispatch.time_to_agent_p50_ms')} / ${n('scale.cluster.dispatch.time_to_agent_p99_ms')} ms (per-run p99: ${r['scale.cluster.dispatch.per_run_time_to_agent_p99_ms']}) | p99 ≤ 50 ms | ${ok(n('scale.cluster.dispatch.time_to_agent_p99_ms') <= 50)} |`,
     '',
     `End to end: closed loop = autocannon with ${cfg.connections} connections for ${cfg.durationS} s; open loop = requests started every 5 ms (200/s) round-robin over 200 conversations for ${cfg.durationS} s, whatever the latency; ${cfg.runs} run(s) each, medians. Every conversation runs the same script: 你好 → 怎么开发票 → 查物流 KF202611220001 → 1234 → an English coupon FAQ → an English order question → 5678 → 谢谢 (greeting, FAQs in both languages, the order flow with verification), a new conversation each pass.`,
     '',
