@@ -43,6 +43,13 @@ const Transfer = z.object({ at: int, by: z.string(), toGroup: SkillGroup.optiona
 
 /** openOrArm's answer: armed or not, the open handoff's hash as a flat list, its transfer lines. */
 const OpenOrArmReply = z.tuple([z.number().int(), z.array(z.string()), z.array(z.string())]);
+/**
+ * A transition's answer: the code it refused with, or ok with the record as the transition left it
+ * (hash as a flat list, transfer lines) — read inside the script, so no second round trip.
+ */
+const TransitionReply = z.union([z.number().int(), z.tuple([z.literal(ScriptCode.ok), z.array(z.string()), z.array(z.string())])]);
+/** claimNext's answer: nothing to take, or the claimed handoff's id with its record as in TransitionReply. */
+const ClaimNextReply = z.union([z.null(), z.tuple([z.string(), z.array(z.string()), z.array(z.string())])]);
 
 /** A handoff as stored in its Redis hash: validated on every read, like any input from outside. */
 const RecordHash = z.object({
@@ -186,14 +193,12 @@ export class RedisHandoffStore implements HandoffStore {
       await run(this.redis, 'openOrArm', k.deadlines, k.open, conversationId, dueAt ?? '', k.handoffPrefix, k.transfersPrefix),
     );
     const [armed, flat, transfers] = reply;
-    const hash: Record<string, string> = {};
-    for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i]] = flat[i + 1];
-    return { open: flat.length ? this.record(hash, transfers) : undefined, armed: armed === ScriptCode.ok };
+    return { open: flat.length ? this.fromFlat(flat, transfers) : undefined, armed: armed === ScriptCode.ok };
   }
 
   async claim(id: string, agent: AgentRef, now: number): Promise<TransitionResult> {
     const k = this.keys;
-    const code = (await run(
+    const reply = await run(
       this.redis,
       'claim',
       k.handoff(id),
@@ -201,38 +206,42 @@ export class RedisHandoffStore implements HandoffStore {
       k.sla,
       k.callbacks,
       k.holders,
+      k.transfers(id),
       ...this.queueKeys,
       agent.id,
       agent.capacity,
       now,
       ...GROUPS,
-    )) as number;
-    return this.result(id, code);
+    );
+    return this.transition(reply);
   }
 
   async claimNext(agent: AgentRef, groups: readonly SkillGroup[], now: number): Promise<HandoffRecord | undefined> {
     const k = this.keys;
-    const id = (await run(
-      this.redis,
-      'claimNext',
-      k.loads,
-      k.sla,
-      k.holders,
-      ...this.queueKeys,
-      agent.id,
-      agent.capacity,
-      now,
-      k.handoffPrefix,
-      ...GROUPS,
-      ...groups,
-    )) as string | null;
-    return id ? this.get(id) : undefined;
+    const claimed = ClaimNextReply.parse(
+      await run(
+        this.redis,
+        'claimNext',
+        k.loads,
+        k.sla,
+        k.holders,
+        ...this.queueKeys,
+        agent.id,
+        agent.capacity,
+        now,
+        k.handoffPrefix,
+        k.transfersPrefix,
+        ...GROUPS,
+        ...groups,
+      ),
+    );
+    return claimed ? this.fromFlat(claimed[1], claimed[2]) : undefined;
   }
 
   async transfer(id: string, by: AgentRef, to: { group: SkillGroup } | { agent: AgentRef }, note: string | undefined, now: number): Promise<TransitionResult> {
     const k = this.keys;
     const entry = { at: now, by: by.id, ...('group' in to ? { toGroup: to.group } : { toAgent: to.agent.id }), ...(note ? { note } : {}) };
-    const code = (await run(
+    const reply = await run(
       this.redis,
       'transfer',
       k.handoff(id),
@@ -250,13 +259,13 @@ export class RedisHandoffStore implements HandoffStore {
       JSON.stringify(entry),
       now,
       ...GROUPS,
-    )) as number;
-    return this.result(id, code);
+    );
+    return this.transition(reply);
   }
 
   async close(id: string, by: AgentRef, resolution: string, tags: string[], now: number): Promise<TransitionResult> {
     const k = this.keys;
-    const code = (await run(
+    const reply = await run(
       this.redis,
       'close',
       k.handoff(id),
@@ -274,15 +283,14 @@ export class RedisHandoffStore implements HandoffStore {
       now,
       this.options.closedRetentionSeconds * 1000,
       ...GROUPS,
-    )) as number;
-    return this.result(id, code);
+    );
+    return this.transition(reply);
   }
 
   async toCallback(id: string, now: number, promise: CallbackPromise): Promise<TransitionResult> {
     const k = this.keys;
-    return this.result(
-      id,
-      (await run(
+    return this.transition(
+      await run(
         this.redis,
         'toCallback',
         k.handoff(id),
@@ -290,12 +298,13 @@ export class RedisHandoffStore implements HandoffStore {
         k.sla,
         k.loads,
         k.holders,
+        k.transfers(id),
         ...this.queueKeys,
         now,
         promise.dueAt,
         promise.phone ?? '',
         ...GROUPS,
-      )) as number,
+      ),
     );
   }
 
@@ -314,23 +323,23 @@ export class RedisHandoffStore implements HandoffStore {
   }
 
   async setCallbackPhone(id: string, phone: string): Promise<TransitionResult> {
-    return this.result(id, (await run(this.redis, 'setCallbackPhone', this.keys.handoff(id), phone)) as number);
+    return this.transition(await run(this.redis, 'setCallbackPhone', this.keys.handoff(id), this.keys.transfers(id), phone));
   }
 
   async saveSurvey(id: string, survey: Survey): Promise<TransitionResult> {
     const k = this.keys;
-    return this.result(
-      id,
-      (await run(
+    return this.transition(
+      await run(
         this.redis,
         'saveSurvey',
         k.handoff(id),
         k.flagged,
+        k.transfers(id),
         JSON.stringify(survey),
         survey.flagged ? '1' : '0',
         Date.parse(survey.at),
         this.options.closedRetentionSeconds * 1000,
-      )) as number,
+      ),
     );
   }
 
@@ -398,7 +407,7 @@ export class RedisHandoffStore implements HandoffStore {
   async requeue(id: string, agentId: string, note: string, now: number): Promise<TransitionResult> {
     const k = this.keys;
     const entry = JSON.stringify({ at: now, by: 'system', note });
-    const code = (await run(
+    const reply = await run(
       this.redis,
       'requeue',
       k.handoff(id),
@@ -412,8 +421,8 @@ export class RedisHandoffStore implements HandoffStore {
       entry,
       now,
       ...GROUPS,
-    )) as number;
-    return this.result(id, code);
+    );
+    return this.transition(reply);
   }
 
   async touchAgent(agentId: string, now: number): Promise<void> {
@@ -534,11 +543,17 @@ export class RedisHandoffStore implements HandoffStore {
     return this.keys.timers(queue);
   }
 
-  private async result(id: string, code: number): Promise<TransitionResult> {
-    if (code === ScriptCode.ok) {
-      const handoff = await this.get(id);
-      return handoff ? { ok: true, handoff } : { ok: false, error: 'not_found' };
-    }
-    return { ok: false, error: code in SCRIPT_ERRORS ? SCRIPT_ERRORS[code as keyof typeof SCRIPT_ERRORS] : 'not_found' };
+  /** A transition script's answer as the store's result: its refusal, or the record it left. */
+  private transition(reply: unknown): TransitionResult {
+    const r = TransitionReply.parse(reply);
+    if (typeof r !== 'number') return { ok: true, handoff: this.fromFlat(r[1], r[2]) };
+    return { ok: false, error: r in SCRIPT_ERRORS ? SCRIPT_ERRORS[r as keyof typeof SCRIPT_ERRORS] : 'not_found' };
+  }
+
+  /** A record from a script's reply: HGETALL's flat field/value list and the transfer lines. */
+  private fromFlat(flat: string[], transfers: string[]): HandoffRecord {
+    const hash: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i]] = flat[i + 1];
+    return this.record(hash, transfers);
   }
 }

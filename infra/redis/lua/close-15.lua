@@ -20,7 +20,7 @@
     ARGV[7..14]   the skill group of each queue in KEYS[8..15]
 
   Output:
-    ok (1)          closed
+    { ok (1), the record hash as a flat field/value list, its transfer history }  closed
     notFound (-1)   no such handoff
     notYours (-4)   neither the holder nor a supervisor
     closed (-5)     already closed
@@ -50,4 +50,4 @@ redis.call('HDEL', KEYS[3], redis.call('HGET', KEYS[1], 'conversationId'))
 -- Closed handoffs are kept for review (surveys, supervisors), then forgotten: Redis must not grow forever.
 redis.call('PEXPIRE', KEYS[1], ARGV[6])
 redis.call('PEXPIRE', KEYS[5], ARGV[6])
-return 1
+return { 1, redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[5], 0, -1) }

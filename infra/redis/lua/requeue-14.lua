@@ -18,7 +18,7 @@
     ARGV[4..11]   the skill group of each queue in KEYS[7..14]
 
   Output:
-    ok (1)          back in its queue
+    { ok (1), the record hash as a flat field/value list, its transfer history }  back in its queue
     notFound (-1)   no such handoff
     notYours (-4)   not assigned, or assigned to another agent
 ]]
@@ -39,10 +39,10 @@ local callbackDueAt = redis.call('HGET', KEYS[1], 'callbackDueAt')
 if callbackDueAt then
   redis.call('HSET', KEYS[1], 'status', 'callback')
   redis.call('ZADD', KEYS[5], tonumber(callbackDueAt), id)
-  return 1
+  return { 1, redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[4], 0, -1) }
 end
 redis.call('HSET', KEYS[1], 'status', 'queued')
 local rank = tonumber(redis.call('HGET', KEYS[1], 'rank'))
 local createdAt = tonumber(redis.call('HGET', KEYS[1], 'createdAt'))
 redis.call('ZADD', queues[redis.call('HGET', KEYS[1], 'group')], rank * 1e13 + createdAt, id)
-return 1
+return { 1, redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[4], 0, -1) }

@@ -21,7 +21,7 @@
     ARGV[8..15]   the skill group of each queue in KEYS[7..14]
 
   Output:
-    ok (1)           transferred
+    { ok (1), the record hash as a flat field/value list, its transfer history }  transferred
     notFound (-1)    no such handoff
     atCapacity (-3)  the target agent is at capacity
     notYours (-4)    neither the holder nor a supervisor
@@ -58,4 +58,4 @@ else
   redis.call('ZADD', queues[ARGV[3]],
     tonumber(redis.call('HGET', KEYS[1], 'rank')) * 1e13 + tonumber(redis.call('HGET', KEYS[1], 'createdAt')), id)
 end
-return 1
+return { 1, redis.call('HGETALL', KEYS[1]), redis.call('LRANGE', KEYS[3], 0, -1) }
