@@ -7,7 +7,7 @@ import type { EventBus } from './events';
 import type { HandoffRequest, HandoffTicket } from './handoffService';
 import { callbackPromise, callbackWindow, route, withinWorkingHours, type RoutingConfig } from './routing';
 import type { HandoffRecord, HandoffStore, TransitionResult } from './store';
-import { PRIORITY_RANK, type SkillGroup } from './types';
+import { queueScore, type SkillGroup } from './types';
 
 export interface HandoffEngineDeps {
   store: HandoffStore;
@@ -233,15 +233,14 @@ export class HandoffEngine {
    */
   async wait(handoff: HandoffRecord): Promise<Pick<HandoffTicket, 'position' | 'etaMinutes' | 'nobodyOnline' | 'callbackOffered'>> {
     const { store, routing } = this.deps;
-    const [serving, queued, loads, handleTimes] = await Promise.all([
-      this.servingAgents(handoff.group),
-      store.queued({ callbacks: false }),
+    const serving = await this.servingAgents(handoff.group);
+    const groups = [...new Set<SkillGroup>([handoff.group, ...serving.flatMap((a) => a.skills)])];
+    // Counted in the queues, not read: a long queue at peak hour costs a count per group, not a read per customer.
+    const [ahead, loads, handleTimes] = await Promise.all([
+      store.ahead(groups, queueScore(handoff.priority, handoff.createdAt)),
       store.loads(),
       store.handleTimes(),
     ]);
-    const groups = new Set<SkillGroup>([handoff.group, ...serving.flatMap((a) => a.skills)]);
-    const rank = (h: HandoffRecord) => PRIORITY_RANK[h.priority] * 1e13 + h.createdAt;
-    const ahead = queued.filter((h) => h.status === 'queued' && h.id !== handoff.id && groups.has(h.group) && rank(h) < rank(handoff)).length;
     const position = ahead + 1;
     const callbackOffered = !HandoffEngine.neverParked(handoff);
     if (serving.length === 0) return { position, nobodyOnline: true, callbackOffered };

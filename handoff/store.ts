@@ -110,6 +110,8 @@ export interface HandoffQueries {
   lastSeen(): Promise<Record<string, number>>;
   /** Handoffs waiting in the queues (callbacks not counted). */
   waiting(): Promise<number>;
+  /** Handoffs waiting in `groups`' queues that are served before `score` (see queueScore): counted, never read. */
+  ahead(groups: readonly SkillGroup[], score: number): Promise<number>;
   /** Callback tickets nobody holds yet. */
   callbacksWaiting(): Promise<number>;
   /** The rolling average handle time per group (ms), for groups with a closed conversation. */

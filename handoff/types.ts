@@ -8,6 +8,8 @@ export const Priority = z.enum(['urgent', 'high', 'normal']);
 export type Priority = z.infer<typeof Priority>;
 /** Lower is more urgent; queues sort by rank, then by waiting time. */
 export const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2 };
+/** A queued handoff's place in its group's queue: priority first, then age (the Redis queues' score; the Lua scripts compute the same). */
+export const queueScore = (priority: Priority, createdAt: number): number => PRIORITY_RANK[priority] * 1e13 + createdAt;
 export const PRIORITIES_BY_RANK: readonly Priority[] = ['urgent', 'high', 'normal'];
 
 export const SkillGroup = z.enum(['general', 'orders', 'payments', 'after_sales', 'food_safety', 'security', 'safety', 'escalation']);

@@ -11,7 +11,7 @@ import {
   type TimerKind,
   type TransitionResult,
 } from '../../handoff/store';
-import { PRIORITY_RANK, type AgentPresence, type SkillGroup, type TranscriptEntry } from '../../handoff/types';
+import { PRIORITY_RANK, queueScore, type AgentPresence, type SkillGroup, type TranscriptEntry } from '../../handoff/types';
 import type { ContextPacket } from '../../handoff/contextPacket';
 import { pack, unpack, type Packed } from './packed';
 
@@ -257,6 +257,12 @@ export class MemoryHandoffStore implements HandoffStore {
   async callbacksWaiting(): Promise<number> {
     let n = 0;
     for (const h of this.handoffs.values()) if (h.status === 'callback') n += 1;
+    return n;
+  }
+
+  async ahead(groups: readonly SkillGroup[], score: number): Promise<number> {
+    let n = 0;
+    for (const h of this.handoffs.values()) if (h.status === 'queued' && groups.includes(h.group) && queueScore(h.priority, h.createdAt) < score) n += 1;
     return n;
   }
 

@@ -434,6 +434,11 @@ export class RedisHandoffStore implements HandoffStore {
     return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, int.parse(v)]));
   }
 
+  async ahead(groups: readonly SkillGroup[], score: number): Promise<number> {
+    const counts = await Promise.all([...new Set(groups)].map((g) => this.redis.zcount(this.keys.queue(g), '-inf', `(${score}`)));
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
   async waiting(): Promise<number> {
     const counts = await Promise.all(this.queueKeys.map((key) => this.redis.zcard(key)));
     return counts.reduce((a, b) => a + b, 0);

@@ -8,7 +8,7 @@ import { createRedis } from '../../infra/redis/connection';
 import { DUE_LEASE_MS, type AgentRef, type HandoffStore, type TransitionResult } from '../../handoff/store';
 import { record } from '../../testkit/handoffFixtures';
 import { testRedis, testRedisCluster, uniqueNamespace } from '../../testkit/redisServer';
-import { SkillGroup } from '../../handoff/types';
+import { queueScore, SkillGroup } from '../../handoff/types';
 import { fromRoot } from '../../kernel/paths';
 
 const alice: AgentRef = { id: 'alice', capacity: 2 };
@@ -50,6 +50,26 @@ function contract(name: string, make: () => Promise<HandoffStore>): void {
       expect(next?.id).to.equal(urgent.id);
       expect(next?.status).to.equal('assigned');
       expect(next?.assignedTo).to.equal('alice');
+    });
+
+    it('counts who is ahead in a queue without reading it: higher priority, or the same and older, in the given groups only', async () => {
+      const t = Date.now();
+      const mine = record({ priority: 'normal', createdAt: t });
+      const older = record({ priority: 'normal', createdAt: t - 1000 });
+      const urgentLater = record({ priority: 'urgent', createdAt: t + 1000 });
+      const younger = record({ priority: 'normal', createdAt: t + 1000 });
+      const otherGroup = record({ priority: 'urgent', createdAt: t - 5000, group: 'orders' });
+      const parked = record({ priority: 'urgent', createdAt: t - 5000 });
+      const taken = record({ priority: 'urgent', createdAt: t - 5000 });
+      for (const r of [mine, older, urgentLater, younger, otherGroup, parked, taken]) await store.open(r);
+      await store.toCallback(parked.id, t, { dueAt: t + 60_000 });
+      expect((await store.claim(taken.id, alice, t)).ok).to.equal(true);
+      const score = queueScore('normal', t);
+      expect(await store.ahead(['general'], score)).to.equal(2); // older, urgentLater
+      expect(await store.ahead(['general', 'orders'], score)).to.equal(3);
+      expect(await store.ahead(['general', 'general'], score)).to.equal(2);
+      expect(await store.ahead(['orders'], queueScore('urgent', t - 5000))).to.equal(0);
+      expect(await store.ahead(['food_safety'], score)).to.equal(0);
     });
 
     it('claims are atomic: of many concurrent claims exactly one wins', async () => {
