@@ -316,26 +316,6 @@ describe('RiskScanner with the risk model', function () {
       expect(v.threshold).to.be.within(0, 1);
     }
   });
-
-  it('scans in well under a millisecond (p99)', () => {
-    const texts = [
-      ...OBSERVED_RISKS.map(([t]) => t),
-      ...OBSERVED_FALSE_ALARMS,
-      '我想问一下我的订单为什么还没到，已经等了一个多小时了，骑手电话也打不通，能帮我查一下吗',
-      'hi, where is my order KF202611220001? it has been an hour',
-    ];
-    for (let i = 0; i < 200; i += 1) for (const t of texts) scanner.scan(t, { intent: 'food_safety', score: 0.5 });
-    const ms: number[] = [];
-    for (let i = 0; i < 100; i += 1) {
-      for (const t of texts) {
-        const started = performance.now();
-        scanner.scan(t, { intent: 'food_safety', score: 0.5 });
-        ms.push(performance.now() - started);
-      }
-    }
-    ms.sort((a, b) => a - b);
-    expect(ms[Math.floor(ms.length * 0.99)]).to.be.below(1);
-  });
 });
 
 describe('chooseThresholds', () => {
