@@ -36,6 +36,8 @@ export type AgentActionResult =
 const replyMember = (handoffId: string, stage: 1 | 2): string => `${handoffId}|${stage}`;
 /** The member of a `customerIdle` timer: the handoff and the stage (1 remind, 2 close). */
 const idleMember = (handoffId: string, stage: 1 | 2): string => `${handoffId}|${stage}`;
+/** The stuck handoffs one escalation check reads: more than the agents online could take at once. */
+const STUCK_READ_AT_ONCE = 100;
 
 export class HandoffDesk implements HandoffService, SurveyService {
   private customer: CustomerActions | undefined;
@@ -535,13 +537,13 @@ export class HandoffDesk implements HandoffService, SurveyService {
   /** Urgent and high-risk cases nobody with the skill took in time: the supervisors online, then anyone online [003 三秒响应]. */
   private async escalateStuck(): Promise<void> {
     const { store, agents, routing } = this.deps;
-    if ((await store.waiting()) === 0) return;
-    const [queued, presence, loads] = await Promise.all([store.queued({ callbacks: false }), store.presence(), store.loads()]);
     const now = this.now();
-    for (const h of queued) {
-      if (h.status !== 'queued' || !HandoffEngine.neverParked(h)) continue;
+    // Only the stuck are read: a long queue at peak hour is not read whole every few seconds.
+    const stuck = await store.waitingWith(HandoffEngine.NEVER_PARKED, now.getTime() - routing.dispatch.escalateAfter + 1, STUCK_READ_AT_ONCE);
+    if (stuck.length === 0) return;
+    const [presence, loads] = await Promise.all([store.presence(), store.loads()]);
+    for (const h of stuck) {
       const waited = now.getTime() - h.createdAt;
-      if (waited < routing.dispatch.escalateAfter) continue;
       const step = waited >= 2 * routing.dispatch.escalateAfter ? 'anyone' : 'supervisors';
       const free = agents.agents
         .filter((a) => presence[a.id] === 'online' && (loads[a.id] ?? 0) < a.capacity && (step === 'anyone' || a.supervisor))

@@ -190,8 +190,11 @@ export class HandoffEngine {
    * dispatcher and the escalation chain, and their SLA alert fires [003 三秒响应].
    */
   static neverParked(h: HandoffRecord): boolean {
-    return h.priority === 'urgent' || h.reasons.includes('high_risk');
+    return h.priority === HandoffEngine.NEVER_PARKED.priority || h.reasons.includes(HandoffEngine.NEVER_PARKED.reason);
   }
+
+  /** neverParked's rule as a store query (waitingWith): the escalation chain finds them without reading the queue. */
+  static readonly NEVER_PARKED = { priority: 'urgent', reason: 'high_risk' } as const;
 
   /**
    * A handoff the dispatcher could not place: with nobody online who could take it (or outside

@@ -110,6 +110,11 @@ export interface HandoffQueries {
   lastSeen(): Promise<Record<string, number>>;
   /** Handoffs waiting in the queues (callbacks not counted). */
   waiting(): Promise<number>;
+  /**
+   * Queued handoffs created before `before` (ms) that have `match.priority` or whose reasons include
+   * `match.reason`, most urgent then oldest first, at most `limit`: found without reading the rest.
+   */
+  waitingWith(match: { priority: Priority; reason: HandoffReason }, before: number, limit: number): Promise<HandoffRecord[]>;
   /** Handoffs waiting in `groups`' queues that are served before `score` (see queueScore): counted, never read. */
   ahead(groups: readonly SkillGroup[], score: number): Promise<number>;
   /** Callback tickets nobody holds yet. */

@@ -11,7 +11,7 @@ import {
   type TimerKind,
   type TransitionResult,
 } from '../../handoff/store';
-import { PRIORITY_RANK, queueScore, type AgentPresence, type SkillGroup, type TranscriptEntry } from '../../handoff/types';
+import { PRIORITY_RANK, queueScore, type AgentPresence, type HandoffReason, type Priority, type SkillGroup, type TranscriptEntry } from '../../handoff/types';
 import type { ContextPacket } from '../../handoff/contextPacket';
 import { pack, unpack, type Packed } from './packed';
 
@@ -258,6 +258,13 @@ export class MemoryHandoffStore implements HandoffStore {
     let n = 0;
     for (const h of this.handoffs.values()) if (h.status === 'callback') n += 1;
     return n;
+  }
+
+  async waitingWith(match: { priority: Priority; reason: HandoffReason }, before: number, limit: number): Promise<HandoffRecord[]> {
+    return this.sortedQueue()
+      .filter((h) => h.status === 'queued' && h.createdAt < before && (h.priority === match.priority || h.reasons.includes(match.reason)))
+      .slice(0, limit)
+      .map(clone);
   }
 
   async ahead(groups: readonly SkillGroup[], score: number): Promise<number> {

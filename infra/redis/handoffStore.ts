@@ -16,7 +16,17 @@ import {
   type TimerKind,
   type TransitionResult,
 } from '../../handoff/store';
-import { AgentPresence, HandoffReason, HandoffStatus, PRIORITIES_BY_RANK, PRIORITY_RANK, SkillGroup, TranscriptEntry } from '../../handoff/types';
+import {
+  AgentPresence,
+  HandoffReason,
+  HandoffStatus,
+  PRIORITIES_BY_RANK,
+  PRIORITY_RANK,
+  queueScore,
+  SkillGroup,
+  TranscriptEntry,
+  type Priority,
+} from '../../handoff/types';
 
 const int = z.coerce.number().int();
 const json = <T extends z.ZodType>(schema: T) =>
@@ -432,6 +442,14 @@ export class RedisHandoffStore implements HandoffStore {
   async lastSeen(): Promise<Record<string, number>> {
     const raw = await this.redis.hgetall(this.keys.seen);
     return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, int.parse(v)]));
+  }
+
+  async waitingWith(match: { priority: Priority; reason: HandoffReason }, before: number, limit: number): Promise<HandoffRecord[]> {
+    const ids = z
+      .array(z.string())
+      .parse(await run(this.redis, 'waitingWith', ...this.queueKeys, before, PRIORITY_RANK[match.priority], match.reason, limit, this.keys.handoffPrefix));
+    const records = (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is HandoffRecord => r?.status === 'queued');
+    return records.sort((a, b) => queueScore(a.priority, a.createdAt) - queueScore(b.priority, b.createdAt));
   }
 
   async ahead(groups: readonly SkillGroup[], score: number): Promise<number> {

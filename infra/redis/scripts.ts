@@ -32,6 +32,7 @@ export const SCRIPT_NAMES = [
   'appendTranscript',
   'openOrArm',
   'recordCustomer',
+  'waitingWith',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 const LUA_DIR = fromRoot('infra/redis/lua');

@@ -72,6 +72,27 @@ function contract(name: string, make: () => Promise<HandoffStore>): void {
       expect(await store.ahead(['food_safety'], score)).to.equal(0);
     });
 
+    it('finds the queued handoffs waiting since before a time with a priority or a reason, most urgent and oldest first, without the rest', async () => {
+      const t = Date.now();
+      const urgentOld = record({ priority: 'urgent', createdAt: t - 90_000, group: 'orders' });
+      const riskOld = record({ priority: 'normal', createdAt: t - 120_000, reason: 'high_risk', group: 'safety' });
+      const urgentNew = record({ priority: 'urgent', createdAt: t - 1000 });
+      const plainOld = record({ priority: 'normal', createdAt: t - 300_000 });
+      const urgentTaken = record({ priority: 'urgent', createdAt: t - 300_000 });
+      const urgentParked = record({ priority: 'urgent', createdAt: t - 300_000 });
+      // A second trigger adds its reason to an open handoff: found by the reason it gained.
+      const raisedLater = record({ priority: 'high', createdAt: t - 100_000, reason: 'requested' });
+      for (const r of [urgentOld, riskOld, urgentNew, plainOld, urgentTaken, urgentParked, raisedLater]) await store.open(r);
+      await store.open(record({ conversationId: raisedLater.conversationId, reason: 'high_risk', priority: 'high' }));
+      await store.claim(urgentTaken.id, alice, t);
+      await store.toCallback(urgentParked.id, t, { dueAt: t + 60_000 });
+      const match = { priority: 'urgent', reason: 'high_risk' } as const;
+      expect((await store.waitingWith(match, t - 60_000, 10)).map((h) => h.id)).to.deep.equal([urgentOld.id, raisedLater.id, riskOld.id]);
+      expect((await store.waitingWith(match, t - 60_000, 1)).map((h) => h.id)).to.have.length(1);
+      expect((await store.waitingWith(match, t - 110_000, 10)).map((h) => h.id)).to.deep.equal([riskOld.id]);
+      expect(await store.waitingWith({ priority: 'normal', reason: 'timeout' }, t, 10)).to.have.length(2); // riskOld and plainOld
+    });
+
     it('claims are atomic: of many concurrent claims exactly one wins', async () => {
       const r = record();
       await store.open(r);
@@ -507,7 +528,7 @@ describe('Redis store: keys are passed in KEYS', function () {
 
   it("the scripts that move handoffs between queues get every skill group's queue in KEYS", () => {
     // Keys each script takes besides the queues: see the script headers.
-    const fixed: Record<string, number> = { open: 7, claim: 6, claimNext: 3, transfer: 6, close: 7, toCallback: 6, requeue: 6 };
+    const fixed: Record<string, number> = { open: 7, claim: 6, claimNext: 3, transfer: 6, close: 7, toCallback: 6, requeue: 6, waitingWith: 0 };
     for (const [name, n] of Object.entries(fixed)) {
       const script = scripts.find((s) => s.name === name);
       expect(script?.keys, `${name}-N.lua`).to.equal(n + SkillGroup.options.length);
@@ -515,7 +536,7 @@ describe('Redis store: keys are passed in KEYS', function () {
   });
 
   it('no script spells a key; only a record whose id the script discovers is built, from the record-key prefix', () => {
-    const discovers = new Set(['open', 'claimNext', 'openOrArm']);
+    const discovers = new Set(['open', 'claimNext', 'openOrArm', 'waitingWith']);
     for (const { file, name, code, source } of scripts) {
       expect(code, file).not.to.match(/['"](queue|handoff|transfers|callbacks|sla|deadlines|open|load|flagged|notices|presence):?['"]/);
       const built = /ARGV\[\d+\]\s*\.\.\s*[A-Za-z]/.test(code);
