@@ -9,6 +9,7 @@ import { deadlineBench } from './deadlines';
 import { e2eBench, type LoadResult } from './e2e';
 import { dispatchBench } from './dispatch';
 import { handoffBench } from './handoffLatency';
+import { longQueueBench } from './longQueue';
 import { gcBench } from './gcSurvival';
 import { readResults, recordResults, round2 } from './results';
 import { scaleRun, type ScaleResult } from './scale';
@@ -91,6 +92,8 @@ async function main(): Promise<void> {
     Object.assign(results, await gcBench(300, 'memory'), await gcBench(300, redis.url));
     log('dispatch: slot freed → next assignment, high risk → agent screen (two instances on Redis)');
     Object.assign(results, await dispatchBench(200, cfg.handoffRuns, redis.url));
+    log('long queue: 3,000 customers asking for a person, one agent online (one instance on Redis)');
+    Object.assign(results, await longQueueBench(3000, cfg.handoffRuns, redis.url));
     log(`deadlines: ${cfg.deadlines} across two instances`);
     Object.assign(results, await deadlineBench({ url: redis.url, namespace: uniqueNamespace('dl'), total: cfg.deadlines, pollMs: 100 }));
     const scale: ScaleResult[] = [];
@@ -158,6 +161,7 @@ function writeSystemSection(
     `| young-generation collections, one kefu answering turns one at a time (\`node --trace-gc-nvp\`): share of allocation surviving a scavenge, KB promoted per turn, mean / p90 pause — memory; Redis | ${n('gc.memory.young_survival_pct')}%, ${n('gc.memory.promoted_kb_per_turn')} KB, ${n('gc.memory.scavenge_mean_ms')} / ${n('gc.memory.scavenge_p90_ms')} ms; ${n('gc.redis.young_survival_pct')}%, ${n('gc.redis.promoted_kb_per_turn')} KB, ${n('gc.redis.scavenge_mean_ms')} / ${n('gc.redis.scavenge_p90_ms')} ms | | |`,
     `| dispatch: an agent's slot frees on A → the next customer's handoff.assigned on B, p50 / p99 | ${n('dispatch.time_to_agent_p50_ms')} / ${n('dispatch.time_to_agent_p99_ms')} ms (per-run p99: ${r['dispatch.per_run_time_to_agent_p99_ms']}) | p99 ≤ 50 ms | ${ok(n('dispatch.time_to_agent_p99_ms') <= 50)} |`,
     `| dispatch: high-risk message → the free agent's live event, p50 / p99 | ${n('dispatch.high_risk_to_screen_p50_ms')} / ${n('dispatch.high_risk_to_screen_p99_ms')} ms (per-run p99: ${r['dispatch.per_run_high_risk_to_screen_p99_ms']}) | p99 ≤ 1,000 ms | ${ok(n('dispatch.high_risk_to_screen_p99_ms') <= 1000)} |`,
+    `| long queue: 转人工 → told their place, with ${n('long_queue.waiting') - 100} already waiting (one instance, Redis; customers arriving 10/s) p50 / p99; with 20–120 waiting | ${n('long_queue.deep_p50_ms')} / ${n('long_queue.deep_p99_ms')} ms (per-run p99: ${r['long_queue.per_run_deep_p99_ms']}); ${n('long_queue.shallow_p50_ms')} / ${n('long_queue.shallow_p99_ms')} ms | p99 ≤ 50 ms | ${ok(n('long_queue.deep_p99_ms') <= 50)} |`,
     `| deadlines: ${n('deadline.armed')} across 2 instances, p50 / p99 / max late | ${n('deadline.p50_late_ms')} / ${n('deadline.p99_late_ms')} / ${n('deadline.max_late_ms')} ms (poll ${n('deadline.poll_ms')} ms) | p99 ≤ 250 ms | ${ok(n('deadline.p99_late_ms') <= 250)} |`,
     `| deadlines fired twice / missed | ${n('deadline.fired_twice')} / ${n('deadline.missed')} (A fired ${n('deadline.fired_by_a')}, B ${n('deadline.fired_by_b')}) | 0 / 0 | ${ok(n('deadline.fired_twice') === 0 && n('deadline.missed') === 0)} |`,
     `| Redis bytes per conversation, no transcript (${r['scale.max_conversations_one_instance_redis']} conversations) | ${n('scale.redis_bytes_per_conversation')} B | ≤ 2 KB | ${ok(n('scale.redis_bytes_per_conversation') <= 2048)} |`,
