@@ -2,7 +2,8 @@
  * online is full, so each of N customers asking for a person (转人工) joins the queue and is told
  * their place and wait. The clock runs from the customer's message to that reply: for customers
  * 21–120 (a short queue; the first 20 warm the process up), and for the last 100, who arrive ten a
- * second with N − 100 already waiting while the instance's sweeps run over the whole queue.
+ * second with N − 100 already waiting while the instance's sweeps run over the whole queue. Then an
+ * agent's console reads the queue (GET /queue) 20 times at that depth.
  * RUNS (default 3) fresh instances; medians reported. */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,7 +39,8 @@ export async function longQueueBench(n: number, runs: number, redisUrl: string):
     try {
       // Bob (capacity 3) is the one agent online: the first three customers are his, the rest wait.
       await new AgentClient(kefu.url, 'demo-token-carol').call('PUT', '/presence', { status: 'offline' });
-      await new AgentClient(kefu.url, 'demo-token-bob').online();
+      const bob = new AgentClient(kefu.url, 'demo-token-bob');
+      await bob.online();
       const ask = async () => {
         const c = new BotClient(kefu.url);
         const started = performance.now();
@@ -63,11 +65,20 @@ export async function longQueueBench(n: number, runs: number, redisUrl: string):
       // The last customer was told their place: everyone before them but Bob's three.
       if (!last.includes(`您前面还有 ${n - 4} 位`)) throw new Error(`long queue: the last customer was told "${last}"`);
       deep.sort((x, y) => x - y);
+      // An agent's console reads the queue on every queue event: GET /queue at that depth.
+      const console: number[] = [];
+      for (let i = 0; i < 20; i += 1) {
+        const started = performance.now();
+        await bob.call('GET', '/queue');
+        console.push(performance.now() - started);
+      }
+      console.sort((x, y) => x - y);
       perRun.push({
         'long_queue.shallow_p50_ms': percentile(shallow, 0.5),
         'long_queue.shallow_p99_ms': percentile(shallow, 0.99),
         'long_queue.deep_p50_ms': percentile(deep, 0.5),
         'long_queue.deep_p99_ms': percentile(deep, 0.99),
+        'long_queue.console_queue_p50_ms': percentile(console, 0.5),
       });
     } finally {
       await kefu.kill();

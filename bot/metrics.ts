@@ -4,7 +4,7 @@ import { Router as router } from 'express';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { onPublished, type EventBus, type HandoffEvent } from '../handoff/events';
 import type { HandoffService } from '../handoff/handoffService';
-import type { HandoffQueries, HandoffRecord } from '../handoff/store';
+import type { HandoffQueries, QueueStats } from '../handoff/store';
 import type { KeyValueStore } from '../infra/kv';
 import { normaliseLocale } from '../kernel/locale';
 import { sendError } from '../kernel/http';
@@ -86,20 +86,22 @@ export class Metrics {
 
   /** `handoffs`: the store's reads (built before the desk: the desk's event bus is this one's). */
   constructor(
-    private readonly handoffs_: Pick<HandoffQueries, 'get' | 'queued' | 'presence'>,
+    private readonly handoffs_: Pick<HandoffQueries, 'get' | 'queueStats' | 'callbacksWaiting' | 'presence'>,
     private readonly kv: KeyValueStore,
   ) {
     const desk = handoffs_;
     collectDefaultMetrics({ register: this.registry, prefix: 'kefu_' });
     // Read from the store on each scrape (the figures of every instance, not only this one's). The
-    // registry collects its metrics in parallel: the gauges share one read per scrape.
-    let snapshot: { at: number; read: Promise<{ queued: HandoffRecord[]; online: number }> } | undefined;
+    // registry collects its metrics in parallel: the gauges share one read per scrape. The queues
+    // are counted, not read: a scrape costs the same with thousands waiting.
+    let snapshot: { at: number; read: Promise<{ stats: QueueStats; callbacks: number; online: number }> } | undefined;
     const read = () => {
       if (!snapshot || Date.now() - snapshot.at > 500) {
         snapshot = {
           at: Date.now(),
-          read: Promise.all([desk.queued(), desk.presence()]).then(([queued, presence]) => ({
-            queued,
+          read: Promise.all([desk.queueStats(), desk.callbacksWaiting(), desk.presence()]).then(([stats, callbacks, presence]) => ({
+            stats,
+            callbacks,
             online: Object.values(presence).filter((x) => x === 'online').length,
           })),
         };
@@ -112,10 +114,11 @@ export class Metrics {
       labelNames: ['group', 'priority'],
       registers: [this.registry],
       collect: async () => {
-        const { queued } = await read();
+        const { stats } = await read();
         waiting.reset();
         for (const p of ['urgent', 'high', 'normal'] as const) waiting.set({ group: 'all', priority: p }, 0);
-        for (const h of queued.filter((x) => x.status === 'queued')) waiting.inc({ group: h.group, priority: h.priority });
+        for (const [group, byPriority] of Object.entries(stats.waiting))
+          for (const [priority, n] of Object.entries(byPriority)) if (n > 0) waiting.set({ group, priority }, n);
       },
     });
     const oldest: Gauge = new Gauge({
@@ -124,12 +127,10 @@ export class Metrics {
       labelNames: ['group'],
       registers: [this.registry],
       collect: async () => {
-        const { queued } = await read();
+        const { stats } = await read();
         oldest.reset();
         const now = Date.now();
-        const byGroup = new Map<string, number>();
-        for (const h of queued.filter((x) => x.status === 'queued')) byGroup.set(h.group, Math.max(byGroup.get(h.group) ?? 0, (now - h.createdAt) / 1000));
-        for (const [group, waited] of byGroup) oldest.set({ group }, waited);
+        for (const [group, since] of Object.entries(stats.oldestCreatedAt)) oldest.set({ group }, (now - since) / 1000);
       },
     });
     const callbacks: Gauge = new Gauge({
@@ -137,7 +138,7 @@ export class Metrics {
       help: 'callback tickets nobody holds yet',
       registers: [this.registry],
       collect: async () => {
-        callbacks.set((await read()).queued.filter((h) => h.status === 'callback').length);
+        callbacks.set((await read()).callbacks);
       },
     });
     const online: Gauge = new Gauge({

@@ -75,6 +75,8 @@ const Transfer = z.union([
 const Note = z.object({ text: z.string().trim().min(1).max(1000) }).strict();
 /** A console marks what is on screen every few seconds; a mark lasts a little longer than that. */
 const VIEWING_MS = 15_000;
+/** How much of a queue a console lists (its head); the rest is counted. */
+const QUEUE_PAGE = 100;
 const Escalate = z.object({ note: z.string().max(500).optional() }).strict();
 const Close = z.object({ resolution: z.string().trim().min(1).max(500), tags: z.array(z.string().trim().min(1).max(32)).max(10).default([]) }).strict();
 
@@ -199,10 +201,13 @@ export function agentRouter(deps: AgentApiDeps): Router {
 
   router.get('/queue', async (req, res) => {
     const a = me(req);
-    const items = (await desk.queued()).filter((h) => a.supervisor || a.skills.includes(h.group)).map((h) => view(h));
-    const byGroup: Record<string, Record<string, number>> = {};
-    for (const h of items) (byGroup[h.group] ??= { urgent: 0, high: 0, normal: 0 })[h.priority] += 1;
-    res.json({ items, byGroup });
+    const groups = a.supervisor ? undefined : a.skills;
+    // The head of the queue, and the whole of it counted: every console reads this on every queue
+    // event, and at peak hour the queue is thousands long.
+    const [items, counts] = await Promise.all([desk.queued({ groups, limit: QUEUE_PAGE }), desk.queueCounts()]);
+    const byGroup = Object.fromEntries(Object.entries(counts.waiting).filter(([g]) => !groups || groups.some((x) => x === g)));
+    const waiting = Object.values(byGroup).reduce((n, p) => n + p.urgent + p.high + p.normal, 0);
+    res.json({ items: items.map((h) => view(h)), byGroup, waiting, callbacks: counts.callbacks });
   });
 
   router.post('/queue/next', async (req, res) => {
@@ -404,17 +409,26 @@ export function agentRouter(deps: AgentApiDeps): Router {
   router.get('/supervisor', async (req, res) => {
     const a = me(req);
     if (!a.supervisor) return void sendError(res, 'forbidden', 'supervisors only');
-    const [queued, assigned, presence, loads, flagged] = await Promise.all([desk.queued(), desk.assigned(), desk.presence(), desk.loads(), desk.flagged(50)]);
+    const [counts, tickets, alerts, assigned, presence, loads, flagged] = await Promise.all([
+      desk.queueCounts(),
+      desk.queued({ limit: QUEUE_PAGE }),
+      desk.alerts(QUEUE_PAGE),
+      desk.assigned(),
+      desk.presence(),
+      desk.loads(),
+      desk.flagged(50),
+    ]);
     const now = clock().getTime();
     const queues: Record<string, { waiting: number; oldestWaitSeconds: number }> = {};
-    for (const h of queued.filter((x) => x.status === 'queued')) {
-      const q = (queues[h.group] ??= { waiting: 0, oldestWaitSeconds: 0 });
-      q.waiting += 1;
-      q.oldestWaitSeconds = Math.max(q.oldestWaitSeconds, Math.round((now - h.createdAt) / 1000));
-    }
+    for (const [group, p] of Object.entries(counts.waiting))
+      queues[group] = {
+        waiting: p.urgent + p.high + p.normal,
+        oldestWaitSeconds: Math.round((now - (counts.oldestCreatedAt[group as SkillGroup] ?? now)) / 1000),
+      };
     res.json({
       queues,
-      callbacks: queued.filter((h) => h.status === 'callback').map((h) => view(h)),
+      callbacks: tickets.filter((h) => h.status === 'callback').map((h) => view(h)),
+      callbacksWaiting: counts.callbacks,
       agents: agents.agents.map((x) => ({
         id: x.id,
         name: x.name,
@@ -425,8 +439,8 @@ export function agentRouter(deps: AgentApiDeps): Router {
         load: loads[x.id] ?? 0,
       })),
       /** Urgent and high-risk cases still waiting for a person: flagged to supervisors at once, not after their SLA. */
-      urgentWaiting: queued.filter((h) => h.status === 'queued' && (h.priority === 'urgent' || h.reasons.includes('high_risk'))).map((h) => view(h)),
-      slaBreaches: queued.filter((h) => h.status === 'queued' && h.slaDueAt < now).map((h) => view(h)),
+      urgentWaiting: alerts.urgentWaiting.map((h) => view(h)),
+      slaBreaches: alerts.slaBreaches.map((h) => view(h)),
       active: assigned.map((h) => view(h)),
       flaggedSurveys: flagged.map((h) => view(h)),
     });

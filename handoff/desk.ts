@@ -10,7 +10,7 @@ import type { EventBus } from './events';
 import type { HandoffRequest, HandoffService, HandoffTicket, SurveyService } from './handoffService';
 import type { CustomerActions } from './ports';
 import type { RoutingConfig } from './routing';
-import type { DueQueue, HandoffRecord, HandoffStore, StoredReference, Survey, TransitionResult } from './store';
+import type { DueQueue, HandoffRecord, HandoffStore, QueueRead, QueueStats, StoredReference, Survey, TransitionResult } from './store';
 import type { AgentPresence, Priority, SkillGroup, TranscriptAttachment, TranscriptEntry } from './types';
 
 export interface HandoffDeskDeps {
@@ -608,8 +608,25 @@ export class HandoffDesk implements HandoffService, SurveyService {
     return this.deps.store.get(id);
   }
 
-  queued(): Promise<HandoffRecord[]> {
-    return this.deps.store.queued();
+  /** The head of the queue (see HandoffQueries.queued): a console's page, never the whole queue at peak hour. */
+  queued(read: QueueRead): Promise<HandoffRecord[]> {
+    return this.deps.store.queued(read);
+  }
+
+  /** The queues counted: what a console or a scrape shows of a queue too long to list. */
+  async queueCounts(): Promise<QueueStats & { callbacks: number }> {
+    const [stats, callbacks] = await Promise.all([this.deps.store.queueStats(), this.deps.store.callbacksWaiting()]);
+    return { ...stats, callbacks };
+  }
+
+  /** Urgent and high-risk customers still waiting, and those past their SLA: the supervisor's alerts, at most `limit` each. */
+  async alerts(limit: number): Promise<{ urgentWaiting: HandoffRecord[]; slaBreaches: HandoffRecord[] }> {
+    const now = this.now().getTime();
+    const [urgentWaiting, slaBreaches] = await Promise.all([
+      this.deps.store.waitingWith(HandoffEngine.NEVER_PARKED, now + 1, limit),
+      this.deps.store.slaBreached(now, limit),
+    ]);
+    return { urgentWaiting, slaBreaches };
   }
 
   assigned(): Promise<HandoffRecord[]> {

@@ -16,6 +16,9 @@ export interface DispatcherDeps {
   clock: () => Date;
 }
 
+/** The callback tickets one dispatch round reads, earliest promise first: more than the agents online could take. */
+const CALLBACKS_AT_ONCE = 100;
+
 /** The member of an `accept` timer: which handoff, offered to which agent. */
 export const acceptMember = (handoffId: string, agentId: string): string => `${handoffId}|${agentId}`;
 
@@ -71,7 +74,8 @@ export class Dispatcher {
   ): Promise<Assignment[]> {
     const { store, agents, clock, events } = this.deps;
     const assigned: Assignment[] = [];
-    const tickets = (await store.queued()).filter((h) => h.status === 'callback');
+    // The earliest tickets only: overnight they pile up, and agents with room take a few at a time.
+    const tickets = await store.queued({ waiting: false, limit: CALLBACKS_AT_ONCE });
     for (const ticket of tickets) {
       const agent = agents.agents
         .filter((a) => presence[a.id] === 'online' && !options.exclude?.includes(a.id) && a.skills.includes(ticket.group) && (loads[a.id] ?? 0) < a.capacity)

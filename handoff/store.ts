@@ -83,6 +83,20 @@ export interface HandoffTransitions {
   recordHandleTime(group: SkillGroup, ms: number, initialMs: number): Promise<void>;
 }
 
+export interface QueueRead {
+  /** The customers waiting live (default true); `false` reads the callback tickets alone. */
+  waiting?: boolean;
+  callbacks?: boolean;
+  groups?: readonly SkillGroup[];
+  limit?: number;
+}
+
+/** Only groups with someone waiting appear. */
+export interface QueueStats {
+  waiting: Partial<Record<SkillGroup, Record<Priority, number>>>;
+  oldestCreatedAt: Partial<Record<SkillGroup, number>>;
+}
+
 /** Reads of handoffs, queues and agents. */
 export interface HandoffQueries {
   get(id: string): Promise<HandoffRecord | undefined>;
@@ -91,9 +105,15 @@ export interface HandoffQueries {
   /**
    * Queued handoffs, most urgent first then longest waiting; callbacks after them, earliest promise
    * first — unless `callbacks: false`: tickets can pile up while nobody is online, and a caller that
-   * only needs the live queue (a customer's place, escalation) should not read them all.
+   * only needs the live queue should not read them all. `groups`: only those groups' handoffs.
+   * `limit`: only the first `limit` queued and the first `limit` tickets are read (a console's page;
+   * with `groups`, the tickets are the first `limit` of all, then filtered).
    */
-  queued(options?: { callbacks?: boolean }): Promise<HandoffRecord[]>;
+  queued(options?: QueueRead): Promise<HandoffRecord[]>;
+  /** The queues counted, not read: customers waiting per group and priority, and when each group's longest-waiting one arrived. */
+  queueStats(): Promise<QueueStats>;
+  /** Queued handoffs past their SLA, longest overdue first, at most `limit`. */
+  slaBreached(now: number, limit: number): Promise<HandoffRecord[]>;
   /** Open handoffs assigned to agents. */
   assigned(): Promise<HandoffRecord[]>;
   /** The handoffs one agent holds (an agent's own list), without reading every open handoff. */

@@ -16,6 +16,7 @@ export interface HandoffJson {
   status: string;
   group: string;
   priority: string;
+  createdAt: string;
   waitingSeconds: number;
   customer: { id: string };
   transfers: Array<{ toGroup: string }>;
@@ -23,10 +24,12 @@ export interface HandoffJson {
   packet: ContextPacket;
 }
 
-/** A list of handoffs: GET /handoffs (the agent's own) and GET /queue (with counts per group and priority). */
+/** A list of handoffs: GET /handoffs (the agent's own) and GET /queue (its head, with the whole queue counted per group and priority). */
 export interface HandoffListJson {
   items: HandoffJson[];
   byGroup: Record<string, Record<string, number>>;
+  waiting?: number;
+  callbacks?: number;
 }
 
 /** An error answer of the agent API. */

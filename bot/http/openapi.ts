@@ -47,8 +47,9 @@ export const AGENT_ROUTES: readonly RouteDoc[] = [
   {
     method: 'get',
     path: '/queue',
-    summary: 'Waiting handoffs in the agent’s groups, most urgent first',
-    ok: [200, '{items, byGroup}'],
+    summary:
+      'The head of the queue in the agent’s groups (the first 100 waiting, most urgent first, then the first callback tickets), and the whole queue counted',
+    ok: [200, '{items, byGroup, waiting, callbacks}'],
     errors: ['unauthorized'],
   },
   {

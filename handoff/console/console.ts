@@ -106,6 +106,8 @@ let me: Me | undefined;
 let lang: UiLocale = (localStorage.getItem('kefu.consoleLocale') as UiLocale | null) ?? (navigator.language.startsWith('zh') ? 'zh-CN' : 'en');
 let S: Strings = CATALOGUE[lang];
 let queue: HandoffView[] = [];
+/** The whole queue counted (the list shows its head): customers waiting live, and callback tickets. */
+let queueTotals = { waiting: 0, callbacks: 0 };
 /** The agent's own conversations: unread customer messages, and since when the customer waits for an answer. */
 const inbox = new Map<string, { view: HandoffView; unread: number; waitingSince?: number }>();
 let active: { id: string; panel: HTMLElement; detail?: Detail; viewing?: number } | undefined;
@@ -224,15 +226,27 @@ function showTab(tab: 'work' | 'supervisor'): void {
 }
 
 // ---------- queue: one list across groups, most urgent first, then longest waiting ----------
-async function refreshQueue(): Promise<void> {
-  const r = await api<{ items: HandoffView[] }>('GET', '/queue');
-  if (r.status === 200) queue = r.data.items;
-  renderQueue();
+let queueReading: Promise<void> | undefined;
+let queueAsked = 0;
+/** Reads the queue again; events that arrive during a read make one more read after it, not one each. */
+function refreshQueue(): Promise<void> {
+  queueAsked += 1;
+  if (queueReading) return queueReading;
+  queueReading = (async () => {
+    let read = 0;
+    while (read !== queueAsked) {
+      read = queueAsked;
+      const r = await api<{ items: HandoffView[]; waiting: number; callbacks: number }>('GET', '/queue');
+      if (r.status === 200) [queue, queueTotals] = [r.data.items, { waiting: r.data.waiting, callbacks: r.data.callbacks }];
+      renderQueue();
+    }
+  })().finally(() => (queueReading = undefined));
+  return queueReading;
 }
 
 function renderQueue(): void {
   const now = Date.now();
-  $('queue-count').textContent = String(queue.length);
+  $('queue-count').textContent = String(queueTotals.waiting + queueTotals.callbacks);
   const sorted = [...queue].sort(
     (a, b) => (PRIORITY_RANK[a.priority] ?? 9) - (PRIORITY_RANK[b.priority] ?? 9) || Date.parse(a.createdAt) - Date.parse(b.createdAt),
   );

@@ -6,6 +6,8 @@ import {
   DUE_LEASE_MS,
   type HandoffRecord,
   type HandoffStore,
+  type QueueRead,
+  type QueueStats,
   type StoredReference,
   type Survey,
   type TimerKind,
@@ -181,11 +183,36 @@ export class MemoryHandoffStore implements HandoffStore {
     return { ok: true, handoff: clone(h) };
   }
 
-  async queued(options: { callbacks?: boolean } = {}): Promise<HandoffRecord[]> {
+  async queued(options: QueueRead = {}): Promise<HandoffRecord[]> {
     const all = this.sortedQueue();
-    if (options.callbacks === false) return all.filter((h) => h.status === 'queued').map(clone);
-    const callbacks = all.filter((h) => h.status === 'callback').sort((a, b) => (a.callback?.dueAt ?? a.createdAt) - (b.callback?.dueAt ?? b.createdAt));
-    return [...all.filter((h) => h.status === 'queued'), ...callbacks].map(clone);
+    const inGroups = (h: HandoffRecord) => !options.groups || options.groups.includes(h.group);
+    const queued = options.waiting === false ? [] : all.filter((h) => h.status === 'queued' && inGroups(h)).slice(0, options.limit);
+    if (options.callbacks === false) return queued.map(clone);
+    // As the Redis store: the first `limit` tickets of all, then those of the groups.
+    const callbacks = all
+      .filter((h) => h.status === 'callback')
+      .sort((a, b) => (a.callback?.dueAt ?? a.createdAt) - (b.callback?.dueAt ?? b.createdAt))
+      .slice(0, options.limit)
+      .filter(inGroups);
+    return [...queued, ...callbacks].map(clone);
+  }
+
+  async queueStats(): Promise<QueueStats> {
+    const stats: QueueStats = { waiting: {}, oldestCreatedAt: {} };
+    for (const h of this.handoffs.values()) {
+      if (h.status !== 'queued') continue;
+      (stats.waiting[h.group] ??= { urgent: 0, high: 0, normal: 0 })[h.priority] += 1;
+      stats.oldestCreatedAt[h.group] = Math.min(stats.oldestCreatedAt[h.group] ?? Infinity, h.createdAt);
+    }
+    return stats;
+  }
+
+  async slaBreached(now: number, limit: number): Promise<HandoffRecord[]> {
+    return [...this.handoffs.values()]
+      .filter((h) => h.status === 'queued' && h.slaDueAt < now)
+      .sort((a, b) => a.slaDueAt - b.slaDueAt)
+      .slice(0, limit)
+      .map(clone);
   }
 
   async assigned(): Promise<HandoffRecord[]> {

@@ -11,6 +11,8 @@ import {
   DUE_LEASE_MS,
   type HandoffRecord,
   type HandoffStore,
+  type QueueRead,
+  type QueueStats,
   type StoredReference,
   type Survey,
   type TimerKind,
@@ -353,15 +355,56 @@ export class RedisHandoffStore implements HandoffStore {
     );
   }
 
-  async queued(options: { callbacks?: boolean } = {}): Promise<HandoffRecord[]> {
-    const ids = await Promise.all(this.queueKeys.map((key) => this.redis.zrange(key, 0, -1)));
-    const callbacks = options.callbacks === false ? [] : await this.redis.zrange(this.keys.callbacks, 0, -1);
-    const records = (await Promise.all([...ids.flat(), ...callbacks].map((id) => this.get(id)))).filter((r): r is HandoffRecord => r !== undefined);
-    const queued = records
-      .filter((r) => r.status === 'queued')
-      .sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.createdAt - b.createdAt);
+  async queued(options: QueueRead = {}): Promise<HandoffRecord[]> {
+    const stop = options.limit === undefined ? -1 : options.limit - 1;
+    const keys = options.waiting === false ? [] : options.groups ? this.keys.queues([...new Set(options.groups)]) : this.queueKeys;
+    const [heads, callbacks] = await Promise.all([
+      Promise.all(keys.map((key) => this.redis.zrange(key, 0, stop, 'WITHSCORES'))),
+      options.callbacks === false ? [] : this.redis.zrange(this.keys.callbacks, 0, stop),
+    ]);
+    // Each queue's head, merged in serving order; only the first `limit` of them are read.
+    const entries: Array<{ id: string; score: number }> = [];
+    for (const head of heads) for (let i = 0; i + 1 < head.length; i += 2) entries.push({ id: head[i], score: Number(head[i + 1]) });
+    entries.sort((a, b) => a.score - b.score);
+    const ids = entries.slice(0, options.limit ?? entries.length).map((e) => e.id);
+    const records = (await Promise.all([...ids, ...callbacks].map((id) => this.get(id)))).filter((r): r is HandoffRecord => r !== undefined);
+    const queued = records.filter((r) => r.status === 'queued').sort((a, b) => queueScore(a.priority, a.createdAt) - queueScore(b.priority, b.createdAt));
     const due = (r: HandoffRecord) => r.callback?.dueAt ?? r.createdAt;
-    return [...queued, ...records.filter((r) => r.status === 'callback').sort((a, b) => due(a) - due(b))];
+    const tickets = records.filter((r) => r.status === 'callback' && (!options.groups || options.groups.includes(r.group)));
+    return [...queued, ...tickets.sort((a, b) => due(a) - due(b))];
+  }
+
+  async queueStats(): Promise<QueueStats> {
+    const stats: QueueStats = { waiting: {}, oldestCreatedAt: {} };
+    // Per group and priority: a count and the oldest entry, from the score's ranges (no record read).
+    await Promise.all(
+      GROUPS.flatMap((group) =>
+        PRIORITIES_BY_RANK.map(async (priority, rank) => {
+          const [from, to] = [queueScore(priority, 0), `(${queueScore(priority, 0) + 1e13}`];
+          const [count, oldest] = await Promise.all([
+            this.redis.zcount(this.keys.queue(group), from, to),
+            this.redis.zrangebyscore(this.keys.queue(group), from, to, 'WITHSCORES', 'LIMIT', 0, 1),
+          ]);
+          if (count === 0) return;
+          (stats.waiting[group] ??= { urgent: 0, high: 0, normal: 0 })[priority] = count;
+          const createdAt = Number(oldest[1]) - rank * 1e13;
+          stats.oldestCreatedAt[group] = Math.min(stats.oldestCreatedAt[group] ?? Infinity, createdAt);
+        }),
+      ),
+    );
+    return stats;
+  }
+
+  async slaBreached(now: number, limit: number): Promise<HandoffRecord[]> {
+    // The SLA index holds callback tickets too (due at their promised time): paged until `limit` queued ones are found.
+    const found: HandoffRecord[] = [];
+    for (let offset = 0; found.length < limit; offset += limit) {
+      const ids = await this.redis.zrangebyscore(this.keys.sla, '-inf', `(${now}`, 'LIMIT', offset, limit);
+      const records = await Promise.all(ids.map((id) => this.get(id)));
+      for (const r of records) if (r?.status === 'queued' && found.length < limit) found.push(r);
+      if (ids.length < limit) break;
+    }
+    return found;
   }
 
   async assigned(): Promise<HandoffRecord[]> {

@@ -124,6 +124,22 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
       expect((view.body as { flaggedSurveys: HandoffJson[] }).flaggedSurveys.map((x) => x.id)).to.include(assigned.handoffId);
     });
 
+    it('a console lists the head of a long queue and counts the whole of it', async () => {
+      kefu = await startKefu(await env(), { clock: () => DAY });
+      const alice = agent('test-token-alice');
+      await alice.online();
+      // Alice (capacity 2) takes the first two; 103 more wait.
+      for (let i = 0; i < 105; i += 1) await customer().say('转人工');
+      const queue = (await alice.call('GET', '/queue')).body as HandoffListJson;
+      expect(queue.items).to.have.length(100);
+      expect(queue).to.include({ waiting: 103, callbacks: 0 });
+      expect(queue.byGroup.general.normal).to.equal(103);
+      const waited = queue.items.map((h) => Date.parse(h.createdAt));
+      expect(waited).to.deep.equal([...waited].sort((x, y) => x - y)); // longest waiting first
+      const floor = (await agent('test-token-sue').call('GET', '/supervisor')).body as { queues: Record<string, { waiting: number }> };
+      expect(floor.queues.general.waiting).to.equal(103);
+    });
+
     it('queue position, claim-next, transfer and escalate keep the context', async () => {
       kefu = await startKefu(await env(), { clock: () => DAY });
       const alice = agent('test-token-alice');
@@ -136,6 +152,7 @@ for (const storeName of ['in-memory', 'Redis'] as const) {
       const queue = (await alice.call('GET', '/queue')).body as HandoffListJson;
       expect(queue.items).to.have.length(1);
       expect(queue.byGroup.general.normal).to.equal(1);
+      expect(queue).to.include({ waiting: 1, callbacks: 0 });
       expect(queue.items[0].waitingSeconds).to.be.a('number');
       expect((await alice.call('POST', '/queue/next')).status).to.equal(204); // at capacity
 

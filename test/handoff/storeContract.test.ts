@@ -93,6 +93,65 @@ function contract(name: string, make: () => Promise<HandoffStore>): void {
       expect(await store.waitingWith({ priority: 'normal', reason: 'timeout' }, t, 10)).to.have.length(2); // riskOld and plainOld
     });
 
+    it('reads the head of the queue: the first of the given groups, and the earliest tickets', async () => {
+      const t = Date.now();
+      const queued = [
+        record({ priority: 'normal', createdAt: t - 3000 }),
+        record({ priority: 'urgent', createdAt: t - 1000, group: 'orders' }),
+        record({ priority: 'high', createdAt: t - 2000 }),
+        record({ priority: 'normal', createdAt: t - 4000, group: 'orders' }),
+        record({ priority: 'normal', createdAt: t - 5000, group: 'payments' }),
+      ];
+      const tickets = [record({ createdAt: t - 9000 }), record({ createdAt: t - 9000, group: 'orders' }), record({ createdAt: t - 9000 })];
+      for (const r of [...queued, ...tickets]) await store.open(r);
+      for (const [i, r] of tickets.entries()) await store.toCallback(r.id, t, { dueAt: t + (i + 1) * 60_000 });
+      const ids = async (read: Parameters<HandoffStore['queued']>[0]) => (await store.queued(read)).map((h) => h.id);
+      const [normalOld, urgent, high, ordersOld, payments] = queued.map((r) => r.id);
+      const [first, second, third] = tickets.map((r) => r.id);
+      expect(await ids({})).to.deep.equal([urgent, high, payments, ordersOld, normalOld, first, second, third]);
+      expect(await ids({ limit: 2 })).to.deep.equal([urgent, high, first, second]);
+      expect(await ids({ groups: ['general'], limit: 5 })).to.deep.equal([high, normalOld, first, third]);
+      expect(await ids({ groups: ['orders', 'payments'], callbacks: false })).to.deep.equal([urgent, payments, ordersOld]);
+      expect(await ids({ waiting: false, limit: 2 })).to.deep.equal([first, second]);
+    });
+
+    it('counts the queues per group and priority, with each group’s longest wait, reading no record', async () => {
+      const t = Date.now();
+      const rs = [
+        record({ priority: 'normal', createdAt: t - 3000 }),
+        record({ priority: 'urgent', createdAt: t - 1000 }),
+        record({ priority: 'normal', createdAt: t - 7000 }),
+        record({ priority: 'high', createdAt: t - 8000, group: 'orders' }),
+        record({ priority: 'urgent', createdAt: t - 9000, group: 'payments' }),
+        record({ priority: 'urgent', createdAt: t - 9500, group: 'payments' }),
+      ];
+      for (const r of rs) await store.open(r);
+      await store.claim(rs[5].id, alice, t);
+      await store.toCallback(rs[2].id, t, { dueAt: t + 60_000 }); // a ticket is not waiting live
+      expect(await store.queueStats()).to.deep.equal({
+        waiting: { general: { urgent: 1, high: 0, normal: 1 }, orders: { urgent: 0, high: 1, normal: 0 }, payments: { urgent: 1, high: 0, normal: 0 } },
+        oldestCreatedAt: { general: t - 3000, orders: t - 8000, payments: t - 9000 },
+      });
+    });
+
+    it('lists the queued handoffs past their SLA, longest overdue first', async () => {
+      const t = Date.now();
+      const late = record({ createdAt: t - 60_000 });
+      const later = record({ createdAt: t - 60_000 });
+      const onTime = record({ createdAt: t });
+      const taken = record({ createdAt: t - 60_000 });
+      for (const [r, due] of [
+        [late, t - 20_000],
+        [later, t - 10_000],
+        [onTime, t + 60_000],
+        [taken, t - 30_000],
+      ] as const)
+        await store.open({ ...r, slaDueAt: due });
+      await store.claim(taken.id, alice, t);
+      expect((await store.slaBreached(t, 10)).map((h) => h.id)).to.deep.equal([late.id, later.id]);
+      expect((await store.slaBreached(t, 1)).map((h) => h.id)).to.deep.equal([late.id]);
+    });
+
     it('claims are atomic: of many concurrent claims exactly one wins', async () => {
       const r = record();
       await store.open(r);
