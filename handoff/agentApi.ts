@@ -411,7 +411,7 @@ export function agentRouter(deps: AgentApiDeps): Router {
     if (!a.supervisor) return void sendError(res, 'forbidden', 'supervisors only');
     const [counts, tickets, alerts, assigned, presence, loads, flagged] = await Promise.all([
       desk.queueCounts(),
-      desk.queued({ limit: QUEUE_PAGE }),
+      desk.queued({ waiting: false, limit: QUEUE_PAGE }),
       desk.alerts(QUEUE_PAGE),
       desk.assigned(),
       desk.presence(),
