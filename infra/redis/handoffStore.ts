@@ -407,7 +407,18 @@ export class RedisHandoffStore implements HandoffStore {
     return found;
   }
 
+  /** From the holders index, as heldBy: the open index also lists every customer waiting, thousands at peak hour. */
   async assigned(): Promise<HandoffRecord[]> {
+    const [holders, loads] = await Promise.all([this.redis.hgetall(this.keys.holders), this.redis.hgetall(this.keys.loads)]);
+    const held = (await Promise.all(Object.keys(holders).map((id) => this.get(id)))).filter((r): r is HandoffRecord => r?.status === 'assigned');
+    if (held.length >= Object.values(loads).reduce((n, x) => n + Math.max(0, Number(x)), 0)) return held;
+    const all = await this.everyAssigned();
+    if (all.length > 0) await this.redis.hset(this.keys.holders, Object.fromEntries(all.map((h) => [h.id, h.assignedTo ?? ''])));
+    return all;
+  }
+
+  /** The slow way: every open handoff read (for handoffs assigned before the holders index existed). */
+  private async everyAssigned(): Promise<HandoffRecord[]> {
     const ids = Object.values(await this.redis.hgetall(this.keys.open));
     const records = await Promise.all(ids.map((id) => this.get(id)));
     return records.filter((r): r is HandoffRecord => r?.status === 'assigned');
@@ -423,7 +434,7 @@ export class RedisHandoffStore implements HandoffStore {
     const ids = Object.keys(holders).filter((id) => holders[id] === agentId);
     const held = (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is HandoffRecord => r?.status === 'assigned' && r.assignedTo === agentId);
     if (held.length >= Number(load ?? 0)) return held;
-    const all = (await this.assigned()).filter((h) => h.assignedTo === agentId);
+    const all = (await this.everyAssigned()).filter((h) => h.assignedTo === agentId);
     if (all.length > 0) await this.redis.hset(this.keys.holders, Object.fromEntries(all.map((h) => [h.id, agentId])));
     return all;
   }

@@ -701,4 +701,20 @@ describe('Redis store: the holders index', function () {
       await store.dispose();
     }
   });
+
+  it('every assigned handoff is listed from the index, and those assigned before it existed are indexed on that read', async () => {
+    const store = await redisStore('holders-all');
+    try {
+      const [a, b, waiting] = [record(), record(), record()];
+      for (const r of [a, b, waiting]) await store.open(r);
+      await store.claim(a.id, alice, 1);
+      await store.claim(b.id, bob, 2);
+      expect((await store.assigned()).map((h) => h.id).sort()).to.deep.equal([a.id, b.id].sort());
+      await store.redis.hdel(store.keys.holders, b.id); // as an earlier version left it
+      expect((await store.assigned()).map((h) => h.id).sort()).to.deep.equal([a.id, b.id].sort());
+      expect(await store.redis.hgetall(store.keys.holders)).to.deep.equal({ [a.id]: 'alice', [b.id]: 'bob' });
+    } finally {
+      await store.dispose();
+    }
+  });
 });
