@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt } from 'node:crypto';
+import { HandoffIdTakenError } from './errors';
 import type { OrderService } from '../orders/orderService';
 import { maskPersonalData } from '../kernel/pii';
 import { AgentDirectory, type Agent } from './agents';
@@ -109,7 +110,7 @@ export class HandoffEngine {
     };
     const packet = ContextPacket.parse({ ...draft, summary: summarise(draft) });
     const record: HandoffRecord = {
-      id: `H${now.getTime().toString(36).toUpperCase()}${randomUUID().slice(0, 4).toUpperCase()}`,
+      id: newHandoffId(now),
       conversationId,
       status: 'queued',
       reasons: [request.reason],
@@ -121,7 +122,7 @@ export class HandoffEngine {
       packet,
       reference: request.reference,
     };
-    const opened = await store.open(record);
+    const opened = await openWithFreshId(store, record, now);
     const handoff = opened.handoff;
     if (late && late.value === undefined && opened.created) {
       void lookup.then((found) => store.updatePacket(handoff.id, (p) => ({ ...p, orders: found.map(({ phone: _p, ...o }) => o) }))).catch(() => undefined); // the packet keeps the order IDs; the agent can look them up
@@ -359,5 +360,26 @@ export class HandoffEngine {
       }),
     );
     return found.filter((o): o is NonNullable<typeof o> => o !== undefined);
+  }
+}
+
+/**
+ * A handoff's id, told to the customer (编号): the time, then 8 random base-36 characters (41 bits),
+ * so ids made in the same millisecond, on any instance, practically never meet.
+ */
+export function newHandoffId(now: Date): string {
+  return `H${now.getTime().toString(36)}${randomInt(36 ** 8)
+    .toString(36)
+    .padStart(8, '0')}`.toUpperCase();
+}
+
+/** Opens `record`; should its id be taken after all, with another one (the store wrote nothing). */
+export async function openWithFreshId(store: HandoffStore, record: HandoffRecord, now: Date): Promise<{ created: boolean; handoff: HandoffRecord }> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await store.open(attempt === 1 ? record : { ...record, id: newHandoffId(now) });
+    } catch (err) {
+      if (!(err instanceof HandoffIdTakenError) || attempt >= 3) throw err;
+    }
   }
 }

@@ -53,7 +53,11 @@ export interface AgentRef {
 
 /** The handoff lifecycle: one atomic operation per transition. */
 export interface HandoffTransitions {
-  /** Opens a handoff, or — if the conversation already has one open — adds the reason to it (and raises its priority). */
+  /**
+   * Opens a handoff, or — if the conversation already has one open — adds the reason to it (and
+   * raises its priority). Throws HandoffIdTakenError, writing nothing, when a new handoff's id is
+   * already another's.
+   */
   open(record: HandoffRecord): Promise<{ created: boolean; handoff: HandoffRecord }>;
   claim(id: string, agent: AgentRef, now: number): Promise<TransitionResult>;
   /** The most urgent, longest-waiting queued handoff in one of the groups, claimed atomically. */

@@ -16,6 +16,7 @@ import {
 import { PRIORITY_RANK, queueScore, type AgentPresence, type HandoffReason, type Priority, type SkillGroup, type TranscriptEntry } from '../../handoff/types';
 import type { ContextPacket } from '../../handoff/contextPacket';
 import { pack, unpack, type Packed } from './packed';
+import { HandoffIdTakenError } from '../../handoff/errors';
 
 /** Values leave and enter as the Redis store's do, as JSON (and a JSON round trip is cheaper than structuredClone). */
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
@@ -64,6 +65,7 @@ export class MemoryHandoffStore implements HandoffStore {
       }
       return { created: false, handoff: clone(existing) };
     }
+    if (this.handoffs.has(record.id)) throw new HandoffIdTakenError(record.id);
     this.handoffs.set(record.id, clone(record));
     this.openByConversation.set(record.conversationId, record.id);
     this.slaDue.set(record.id, record.slaDueAt);

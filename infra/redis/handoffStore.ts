@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ContextPacket } from '../../handoff/contextPacket';
 import { RedisKeys } from './keys';
 import { loadScripts, run, SCRIPT_ERRORS, ScriptCode, type RedisWithScripts } from './scripts';
+import { HandoffIdTakenError } from '../../handoff/errors';
 import {
   HANDLE_TIME_WEIGHT,
   type AgentRef,
@@ -159,6 +160,7 @@ export class RedisHandoffStore implements HandoffStore {
     )) as [number, string];
     // Created: it is the record just written, not read back (the event leaves a round trip sooner).
     if (created === ScriptCode.ok) return { created: true, handoff: record };
+    if (created === ScriptCode.idTaken) throw new HandoffIdTakenError(record.id);
     const handoff = await this.get(id);
     if (!handoff) throw new Error(`handoff ${id} vanished right after open`);
     return { created: false, handoff };

@@ -94,6 +94,8 @@ export const ScriptCode = {
   atCapacity: -3,
   notYours: -4,
   closed: -5,
+  /** open: the new handoff's id is already another handoff's. */
+  idTaken: -6,
   /** storageWrite: the item changed since it was read. */
   eTagConflict: -1,
 } as const;

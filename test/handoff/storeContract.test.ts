@@ -9,6 +9,7 @@ import { DUE_LEASE_MS, type AgentRef, type HandoffStore, type TransitionResult }
 import { record } from '../../testkit/handoffFixtures';
 import { testRedis, testRedisCluster, uniqueNamespace } from '../../testkit/redisServer';
 import { queueScore, SkillGroup } from '../../handoff/types';
+import { HandoffIdTakenError } from '../../handoff/errors';
 import { fromRoot } from '../../kernel/paths';
 
 const alice: AgentRef = { id: 'alice', capacity: 2 };
@@ -37,6 +38,21 @@ function contract(name: string, make: () => Promise<HandoffStore>): void {
       expect(b.handoff.priority).to.equal('urgent');
       expect(b.handoff.group).to.equal('safety');
       expect((await store.openFor(first.conversationId))?.id).to.equal(first.id);
+    });
+
+    it('never opens a handoff over another one with the same id, open or closed: refused, nothing written', async () => {
+      const first = record();
+      await store.open(first);
+      const clash = record({ priority: 'urgent' });
+      const err = await store.open({ ...clash, id: first.id }).catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(HandoffIdTakenError);
+      expect(await store.get(first.id)).to.deep.include({ conversationId: first.conversationId, priority: 'normal' });
+      expect(await store.openFor(clash.conversationId)).to.equal(undefined);
+      expect((await store.queued()).map((h) => h.id)).to.deep.equal([first.id]);
+      await store.claim(first.id, alice, 1);
+      await store.close(first.id, alice, 'done', [], 2);
+      expect(await store.open({ ...clash, id: first.id }).catch((e: unknown) => e)).to.be.instanceOf(HandoffIdTakenError);
+      expect((await store.open(clash)).created).to.equal(true);
     });
 
     it('orders the queue by priority, then by waiting time', async () => {

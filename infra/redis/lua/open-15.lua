@@ -30,6 +30,7 @@
   Output:
     {ok (1), id}  created
     {0, id}       the conversation already had one open: the reason was added to it (id is that one's)
+    {-6, id}      idTaken: a handoff with the new id exists (open or kept after closing); nothing written
     error         ARGV[6] is not a skill group (nothing written)
 
   Built here: the record of the conversation's already-open handoff (ARGV[10] .. id). Its id is
@@ -63,6 +64,8 @@ if existing then
   end
   return {0, existing}
 end
+-- Never over another customer's handoff: the caller picks another id.
+if redis.call('EXISTS', KEYS[2]) == 1 then return {-6, ARGV[2]} end
 redis.call('HSET', KEYS[2], 'id', ARGV[2], 'conversationId', ARGV[1], 'status', 'queued', 'reasons', ARGV[3],
   'rank', ARGV[4], 'slaDueAt', ARGV[5], 'group', ARGV[6], 'createdAt', ARGV[7], 'packet', ARGV[8], 'reference', ARGV[9])
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
