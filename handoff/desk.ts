@@ -623,7 +623,8 @@ export class HandoffDesk implements HandoffService, SurveyService {
   async alerts(limit: number): Promise<{ urgentWaiting: HandoffRecord[]; slaBreaches: HandoffRecord[] }> {
     const now = this.now().getTime();
     const [urgentWaiting, slaBreaches] = await Promise.all([
-      this.deps.store.waitingWith(HandoffEngine.NEVER_PARKED, now + 1, limit),
+      // No upper bound on age: a handoff another instance stamped a little ahead of this clock counts too.
+      this.deps.store.waitingWith(HandoffEngine.NEVER_PARKED, Number.MAX_SAFE_INTEGER, limit),
       this.deps.store.slaBreached(now, limit),
     ]);
     return { urgentWaiting, slaBreaches };

@@ -16,7 +16,7 @@ export interface DispatcherDeps {
   clock: () => Date;
 }
 
-/** The callback tickets one dispatch round reads, earliest promise first: more than the agents online could take. */
+/** The callback tickets a dispatch round reads first, earliest promise first (then twice as many, while someone has room). */
 const CALLBACKS_AT_ONCE = 100;
 
 /** The member of an `accept` timer: which handoff, offered to which agent. */
@@ -74,22 +74,35 @@ export class Dispatcher {
   ): Promise<Assignment[]> {
     const { store, agents, clock, events } = this.deps;
     const assigned: Assignment[] = [];
-    // The earliest tickets only: overnight they pile up, and agents with room take a few at a time.
-    const tickets = await store.queued({ waiting: false, limit: CALLBACKS_AT_ONCE });
-    for (const ticket of tickets) {
-      const agent = agents.agents
-        .filter((a) => presence[a.id] === 'online' && !options.exclude?.includes(a.id) && a.skills.includes(ticket.group) && (loads[a.id] ?? 0) < a.capacity)
-        .sort((a, b) => (loads[a.id] ?? 0) / a.capacity - (loads[b.id] ?? 0) / b.capacity || a.tier - b.tier)
-        .at(0);
-      if (!agent) continue;
-      const now = clock();
-      const claimed = await store.claim(ticket.id, { id: agent.id, capacity: agent.capacity }, now.getTime());
-      if (!claimed.ok) continue; // taken by another instance, or the agent filled up meanwhile
-      loads[agent.id] = (loads[agent.id] ?? 0) + 1;
-      assigned.push({ handoff: claimed.handoff, agent });
-      await events.publish({ type: 'handoff.assigned', handoffId: ticket.id, conversationId: ticket.conversationId, agentId: agent.id, at: now.toISOString() });
+    const free = (a: Agent) => presence[a.id] === 'online' && !options.exclude?.includes(a.id) && (loads[a.id] ?? 0) < a.capacity;
+    // Overnight tickets pile up: the earliest are read first, and more only while someone with room
+    // is left (their groups' tickets may come later than other groups').
+    const tried = new Set<string>();
+    for (let n = CALLBACKS_AT_ONCE; ; n *= 2) {
+      const tickets = await store.queued({ waiting: false, limit: n });
+      for (const ticket of tickets) {
+        if (tried.has(ticket.id)) continue;
+        tried.add(ticket.id);
+        const agent = agents.agents
+          .filter((a) => free(a) && a.skills.includes(ticket.group))
+          .sort((a, b) => (loads[a.id] ?? 0) / a.capacity - (loads[b.id] ?? 0) / b.capacity || a.tier - b.tier)
+          .at(0);
+        if (!agent) continue;
+        const now = clock();
+        const claimed = await store.claim(ticket.id, { id: agent.id, capacity: agent.capacity }, now.getTime());
+        if (!claimed.ok) continue; // taken by another instance, or the agent filled up meanwhile
+        loads[agent.id] = (loads[agent.id] ?? 0) + 1;
+        assigned.push({ handoff: claimed.handoff, agent });
+        await events.publish({
+          type: 'handoff.assigned',
+          handoffId: ticket.id,
+          conversationId: ticket.conversationId,
+          agentId: agent.id,
+          at: now.toISOString(),
+        });
+      }
+      if (tickets.length < n || !agents.agents.some(free)) return assigned;
     }
-    return assigned;
   }
 
   /** Gives one waiting handoff to a given agent regardless of skill (the escalation chain). */

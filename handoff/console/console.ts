@@ -106,8 +106,8 @@ let me: Me | undefined;
 let lang: UiLocale = (localStorage.getItem('kefu.consoleLocale') as UiLocale | null) ?? (navigator.language.startsWith('zh') ? 'zh-CN' : 'en');
 let S: Strings = CATALOGUE[lang];
 let queue: HandoffView[] = [];
-/** The whole queue counted (the list shows its head): customers waiting live, and callback tickets. */
-let queueTotals = { waiting: 0, callbacks: 0 };
+/** Customers waiting live in this agent's groups, the whole queue counted (the list shows its head). */
+let queueWaiting = 0;
 /** The agent's own conversations: unread customer messages, and since when the customer waits for an answer. */
 const inbox = new Map<string, { view: HandoffView; unread: number; waitingSince?: number }>();
 let active: { id: string; panel: HTMLElement; detail?: Detail; viewing?: number } | undefined;
@@ -234,19 +234,24 @@ function refreshQueue(): Promise<void> {
   if (queueReading) return queueReading;
   queueReading = (async () => {
     let read = 0;
-    while (read !== queueAsked) {
-      read = queueAsked;
-      const r = await api<{ items: HandoffView[]; waiting: number; callbacks: number }>('GET', '/queue');
-      if (r.status === 200) [queue, queueTotals] = [r.data.items, { waiting: r.data.waiting, callbacks: r.data.callbacks }];
-      renderQueue();
+    try {
+      while (read !== queueAsked) {
+        read = queueAsked;
+        const r = await api<{ items: HandoffView[]; waiting: number }>('GET', '/queue');
+        if (r.status === 200) [queue, queueWaiting] = [r.data.items, r.data.waiting];
+        renderQueue();
+      }
+    } finally {
+      // Cleared in the same step as the last check: a call after it starts a new read.
+      queueReading = undefined;
     }
-  })().finally(() => (queueReading = undefined));
+  })();
   return queueReading;
 }
 
 function renderQueue(): void {
   const now = Date.now();
-  $('queue-count').textContent = String(queueTotals.waiting + queueTotals.callbacks);
+  $('queue-count').textContent = String(queueWaiting + queue.filter((h) => h.status === 'callback').length);
   const sorted = [...queue].sort(
     (a, b) => (PRIORITY_RANK[a.priority] ?? 9) - (PRIORITY_RANK[b.priority] ?? 9) || Date.parse(a.createdAt) - Date.parse(b.createdAt),
   );

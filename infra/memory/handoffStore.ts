@@ -186,6 +186,7 @@ export class MemoryHandoffStore implements HandoffStore {
   }
 
   async queued(options: QueueRead = {}): Promise<HandoffRecord[]> {
+    if (options.limit !== undefined && options.limit <= 0) return [];
     const all = this.sortedQueue();
     const inGroups = (h: HandoffRecord) => !options.groups || options.groups.includes(h.group);
     const queued = options.waiting === false ? [] : all.filter((h) => h.status === 'queued' && inGroups(h)).slice(0, options.limit);

@@ -358,6 +358,7 @@ export class RedisHandoffStore implements HandoffStore {
   }
 
   async queued(options: QueueRead = {}): Promise<HandoffRecord[]> {
+    if (options.limit !== undefined && options.limit <= 0) return [];
     const stop = options.limit === undefined ? -1 : options.limit - 1;
     const keys = options.waiting === false ? [] : options.groups ? this.keys.queues([...new Set(options.groups)]) : this.queueKeys;
     const [heads, callbacks] = await Promise.all([
@@ -369,7 +370,8 @@ export class RedisHandoffStore implements HandoffStore {
     for (const head of heads) for (let i = 0; i + 1 < head.length; i += 2) entries.push({ id: head[i], score: Number(head[i + 1]) });
     entries.sort((a, b) => a.score - b.score);
     const ids = entries.slice(0, options.limit ?? entries.length).map((e) => e.id);
-    const records = (await Promise.all([...ids, ...callbacks].map((id) => this.get(id)))).filter((r): r is HandoffRecord => r !== undefined);
+    // An id read from a queue and then from the tickets (it became one between the reads) is read once.
+    const records = (await Promise.all([...new Set([...ids, ...callbacks])].map((id) => this.get(id)))).filter((r): r is HandoffRecord => r !== undefined);
     const queued = records.filter((r) => r.status === 'queued').sort((a, b) => queueScore(a.priority, a.createdAt) - queueScore(b.priority, b.createdAt));
     const due = (r: HandoffRecord) => r.callback?.dueAt ?? r.createdAt;
     const tickets = records.filter((r) => r.status === 'callback' && (!options.groups || options.groups.includes(r.group)));
@@ -387,7 +389,7 @@ export class RedisHandoffStore implements HandoffStore {
             this.redis.zcount(this.keys.queue(group), from, to),
             this.redis.zrangebyscore(this.keys.queue(group), from, to, 'WITHSCORES', 'LIMIT', 0, 1),
           ]);
-          if (count === 0) return;
+          if (count === 0 || oldest.length < 2) return; // emptied between the two reads
           (stats.waiting[group] ??= { urgent: 0, high: 0, normal: 0 })[priority] = count;
           const createdAt = Number(oldest[1]) - rank * 1e13;
           stats.oldestCreatedAt[group] = Math.min(stats.oldestCreatedAt[group] ?? Infinity, createdAt);
@@ -398,22 +400,19 @@ export class RedisHandoffStore implements HandoffStore {
   }
 
   async slaBreached(now: number, limit: number): Promise<HandoffRecord[]> {
-    // The SLA index holds callback tickets too (due at their promised time): paged until `limit` queued ones are found.
-    const found: HandoffRecord[] = [];
-    for (let offset = 0; found.length < limit; offset += limit) {
-      const ids = await this.redis.zrangebyscore(this.keys.sla, '-inf', `(${now}`, 'LIMIT', offset, limit);
-      const records = await Promise.all(ids.map((id) => this.get(id)));
-      for (const r of records) if (r?.status === 'queued' && found.length < limit) found.push(r);
-      if (ids.length < limit) break;
-    }
-    return found;
+    const ids = z.array(z.string()).parse(await run(this.redis, 'slaBreached', ...this.queueKeys, now, limit, this.keys.handoffPrefix));
+    return (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is HandoffRecord => r?.status === 'queued');
   }
 
-  /** From the holders index, as heldBy: the open index also lists every customer waiting, thousands at peak hour. */
+  /**
+   * From the holders index, as heldBy: the open index also lists every customer waiting, thousands
+   * at peak hour. No index while agents hold chats means they were assigned before it existed: read
+   * the slow way and indexed, once.
+   */
   async assigned(): Promise<HandoffRecord[]> {
     const [holders, loads] = await Promise.all([this.redis.hgetall(this.keys.holders), this.redis.hgetall(this.keys.loads)]);
     const held = (await Promise.all(Object.keys(holders).map((id) => this.get(id)))).filter((r): r is HandoffRecord => r?.status === 'assigned');
-    if (held.length >= Object.values(loads).reduce((n, x) => n + Math.max(0, Number(x)), 0)) return held;
+    if (held.length > 0 || !Object.values(loads).some((x) => Number(x) > 0)) return held;
     const all = await this.everyAssigned();
     if (all.length > 0) await this.redis.hset(this.keys.holders, Object.fromEntries(all.map((h) => [h.id, h.assignedTo ?? ''])));
     return all;

@@ -33,6 +33,7 @@ export const SCRIPT_NAMES = [
   'openOrArm',
   'recordCustomer',
   'waitingWith',
+  'slaBreached',
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 const LUA_DIR = fromRoot('infra/redis/lua');

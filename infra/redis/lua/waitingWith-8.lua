@@ -13,7 +13,7 @@
     ARGV[5]           handoff record key prefix, e.g. "{kefu}:handoff:"
 
   Output:
-    the matching ids, each queue's in its order (most urgent, then oldest)
+    the matching ids in serving order across the queues (most urgent, then oldest), the first ARGV[4]
 
   Built here: a waiting handoff's record key (ARGV[5] .. id), to read its reasons. Which handoffs wait
   is only known once the queues have been read inside this script, so their keys cannot be passed in
@@ -22,6 +22,8 @@
 local before = tonumber(ARGV[1])
 local rank = tonumber(ARGV[2])
 local limit = tonumber(ARGV[4])
+-- Every queue is walked, then the matches are put in serving order and cut: the first queue's
+-- urgent customers must not hide a stuck high-risk one in another queue.
 local found = {}
 for q = 1, #KEYS do
   local entries = redis.call('ZRANGE', KEYS[q], 0, -1, 'WITHSCORES')
@@ -34,11 +36,11 @@ for q = 1, #KEYS do
         local reasons = redis.call('HGET', ARGV[5] .. entries[i], 'reasons') or ''
         match = string.find(',' .. reasons .. ',', ',' .. ARGV[3] .. ',', 1, true) ~= nil
       end
-      if match then
-        found[#found + 1] = entries[i]
-        if #found >= limit then return found end
-      end
+      if match then found[#found + 1] = { entries[i], score } end
     end
   end
 end
-return found
+table.sort(found, function(a, b) return a[2] < b[2] end)
+local ids = {}
+for i = 1, math.min(limit, #found) do ids[i] = found[i][1] end
+return ids
