@@ -426,15 +426,16 @@ export class RedisHandoffStore implements HandoffStore {
   }
 
   /**
-   * From the holders index the claim, transfer, requeue, callback and close scripts keep. Fewer
-   * found than the agent's load means handoffs assigned before the index existed: read the slow
-   * way (every open handoff) and indexed, once.
+   * From the holders index the claim, transfer, requeue, callback and close scripts keep. No index
+   * while the agent holds chats means they were assigned before it existed: read the slow way (every
+   * open handoff) and indexed, once. (Not "fewer found than the load": a claim landing between the
+   * reads would send every such read the slow way at peak hour.)
    */
   async heldBy(agentId: string): Promise<HandoffRecord[]> {
     const [holders, load] = await Promise.all([this.redis.hgetall(this.keys.holders), this.redis.hget(this.keys.loads, agentId)]);
     const ids = Object.keys(holders).filter((id) => holders[id] === agentId);
     const held = (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is HandoffRecord => r?.status === 'assigned' && r.assignedTo === agentId);
-    if (held.length >= Number(load ?? 0)) return held;
+    if (Object.keys(holders).length > 0 || Number(load ?? 0) <= 0) return held;
     const all = (await this.everyAssigned()).filter((h) => h.assignedTo === agentId);
     if (all.length > 0) await this.redis.hset(this.keys.holders, Object.fromEntries(all.map((h) => [h.id, agentId])));
     return all;
