@@ -429,7 +429,7 @@ export class MemoryHandoffStore implements HandoffStore {
   private sortedQueue(): HandoffRecord[] {
     return [...this.handoffs.values()]
       .filter((h) => h.status === 'queued' || h.status === 'callback')
-      .sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.createdAt - b.createdAt);
+      .sort((a, b) => queueScore(a.priority, a.createdAt) - queueScore(b.priority, b.createdAt));
   }
 }
 

@@ -166,6 +166,11 @@ export class RedisHandoffStore implements HandoffStore {
     return { created: false, handoff };
   }
 
+  /** The records of `ids` that still exist, in the same order (read together: one round trip). */
+  private async getAll(ids: readonly string[]): Promise<HandoffRecord[]> {
+    return (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is HandoffRecord => r !== undefined);
+  }
+
   async get(id: string): Promise<HandoffRecord | undefined> {
     const [hash, transfers] = await Promise.all([this.redis.hgetall(this.keys.handoff(id)), this.redis.lrange(this.keys.transfers(id), 0, -1)]);
     return Object.keys(hash).length === 0 ? undefined : this.record(hash, transfers);
@@ -371,7 +376,7 @@ export class RedisHandoffStore implements HandoffStore {
     entries.sort((a, b) => a.score - b.score);
     const ids = entries.slice(0, options.limit ?? entries.length).map((e) => e.id);
     // An id read from a queue and then from the tickets (it became one between the reads) is read once.
-    const records = (await Promise.all([...new Set([...ids, ...callbacks])].map((id) => this.get(id)))).filter((r): r is HandoffRecord => r !== undefined);
+    const records = await this.getAll([...new Set([...ids, ...callbacks])]);
     const queued = records.filter((r) => r.status === 'queued').sort((a, b) => queueScore(a.priority, a.createdAt) - queueScore(b.priority, b.createdAt));
     const due = (r: HandoffRecord) => r.callback?.dueAt ?? r.createdAt;
     const tickets = records.filter((r) => r.status === 'callback' && (!options.groups || options.groups.includes(r.group)));
@@ -383,15 +388,17 @@ export class RedisHandoffStore implements HandoffStore {
     // Per group and priority: a count and the oldest entry, from the score's ranges (no record read).
     await Promise.all(
       GROUPS.flatMap((group) =>
-        PRIORITIES_BY_RANK.map(async (priority, rank) => {
-          const [from, to] = [queueScore(priority, 0), `(${queueScore(priority, 0) + 1e13}`];
+        PRIORITIES_BY_RANK.map(async (priority) => {
+          // A priority's band of scores: rank * 1e13 + createdAt.
+          const from = queueScore(priority, 0);
+          const to = `(${from + 1e13}`;
           const [count, oldest] = await Promise.all([
             this.redis.zcount(this.keys.queue(group), from, to),
             this.redis.zrangebyscore(this.keys.queue(group), from, to, 'WITHSCORES', 'LIMIT', 0, 1),
           ]);
           if (count === 0 || oldest.length < 2) return; // emptied between the two reads
           (stats.waiting[group] ??= { urgent: 0, high: 0, normal: 0 })[priority] = count;
-          const createdAt = Number(oldest[1]) - rank * 1e13;
+          const createdAt = Number(oldest[1]) - from;
           stats.oldestCreatedAt[group] = Math.min(stats.oldestCreatedAt[group] ?? Infinity, createdAt);
         }),
       ),
@@ -401,7 +408,7 @@ export class RedisHandoffStore implements HandoffStore {
 
   async slaBreached(now: number, limit: number): Promise<HandoffRecord[]> {
     const ids = z.array(z.string()).parse(await run(this.redis, 'slaBreached', ...this.queueKeys, now, limit, this.keys.handoffPrefix));
-    return (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is HandoffRecord => r?.status === 'queued');
+    return (await this.getAll(ids)).filter((r) => r.status === 'queued');
   }
 
   /**
@@ -411,7 +418,7 @@ export class RedisHandoffStore implements HandoffStore {
    */
   async assigned(): Promise<HandoffRecord[]> {
     const [holders, loads] = await Promise.all([this.redis.hgetall(this.keys.holders), this.redis.hgetall(this.keys.loads)]);
-    const held = (await Promise.all(Object.keys(holders).map((id) => this.get(id)))).filter((r): r is HandoffRecord => r?.status === 'assigned');
+    const held = (await this.getAll(Object.keys(holders))).filter((r) => r.status === 'assigned');
     if (held.length > 0 || !Object.values(loads).some((x) => Number(x) > 0)) return held;
     const all = await this.everyAssigned();
     if (all.length > 0) await this.redis.hset(this.keys.holders, Object.fromEntries(all.map((h) => [h.id, h.assignedTo ?? ''])));
@@ -421,8 +428,7 @@ export class RedisHandoffStore implements HandoffStore {
   /** The slow way: every open handoff read (for handoffs assigned before the holders index existed). */
   private async everyAssigned(): Promise<HandoffRecord[]> {
     const ids = Object.values(await this.redis.hgetall(this.keys.open));
-    const records = await Promise.all(ids.map((id) => this.get(id)));
-    return records.filter((r): r is HandoffRecord => r?.status === 'assigned');
+    return (await this.getAll(ids)).filter((r) => r.status === 'assigned');
   }
 
   /**
@@ -434,7 +440,7 @@ export class RedisHandoffStore implements HandoffStore {
   async heldBy(agentId: string): Promise<HandoffRecord[]> {
     const [holders, load] = await Promise.all([this.redis.hgetall(this.keys.holders), this.redis.hget(this.keys.loads, agentId)]);
     const ids = Object.keys(holders).filter((id) => holders[id] === agentId);
-    const held = (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is HandoffRecord => r?.status === 'assigned' && r.assignedTo === agentId);
+    const held = (await this.getAll(ids)).filter((r) => r.status === 'assigned' && r.assignedTo === agentId);
     if (Object.keys(holders).length > 0 || Number(load ?? 0) <= 0) return held;
     const all = (await this.everyAssigned()).filter((h) => h.assignedTo === agentId);
     if (all.length > 0) await this.redis.hset(this.keys.holders, Object.fromEntries(all.map((h) => [h.id, agentId])));
@@ -443,17 +449,17 @@ export class RedisHandoffStore implements HandoffStore {
 
   async createdSince(since: number, limit: number): Promise<HandoffRecord[]> {
     const ids = await this.redis.zrangebyscore(this.keys.created, since, '+inf', 'LIMIT', 0, limit);
-    return (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is HandoffRecord => r !== undefined);
+    return this.getAll(ids);
   }
 
   async customerHistory(customerId: string, limit: number): Promise<HandoffRecord[]> {
     const ids = await this.redis.zrevrange(this.keys.customer(customerId), 0, Math.min(limit, HISTORY_KEPT) - 1);
-    return (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is HandoffRecord => r !== undefined);
+    return this.getAll(ids);
   }
 
   async flagged(limit: number): Promise<HandoffRecord[]> {
     const ids = await this.redis.zrevrange(this.keys.flagged, 0, limit - 1);
-    return (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is HandoffRecord => r !== undefined);
+    return this.getAll(ids);
   }
 
   async loads(): Promise<Record<string, number>> {
@@ -504,7 +510,7 @@ export class RedisHandoffStore implements HandoffStore {
     const ids = z
       .array(z.string())
       .parse(await run(this.redis, 'waitingWith', ...this.queueKeys, before, PRIORITY_RANK[match.priority], match.reason, limit, this.keys.handoffPrefix));
-    const records = (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is HandoffRecord => r?.status === 'queued');
+    const records = (await this.getAll(ids)).filter((r) => r.status === 'queued');
     return records.sort((a, b) => queueScore(a.priority, a.createdAt) - queueScore(b.priority, b.createdAt));
   }
 
